@@ -1,0 +1,1 @@
+# Clusters, memberships, consortia and broadcasts arrive with the clusters issue.

@@ -1,0 +1,352 @@
+"""Organisations (SME suppliers, buyers, cluster bodies), their users and capabilities.
+
+Contact people live in their own table so that no public serializer or template
+can reach them by accident; they are revealed only by the matching rules.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+
+
+class Unit(models.TextChoices):
+    """The fixed list of units in which capacity and volume are compared."""
+
+    PIECES = "pieces", "pieces"
+    PAIRS = "pairs", "pairs"
+    SETS = "sets", "sets"
+    DOZENS = "dozens", "dozens"
+    KG = "kg", "kg"
+    TONNES = "tonnes", "tonnes"
+    LITRES = "litres", "litres"
+    M2 = "m2", "m²"
+    M3 = "m3", "m³"
+    METRES = "metres", "metres"
+
+
+# TAXONOMIES
+# ------------------------------------------------------------------------------
+
+
+class HsCode(models.Model):
+    """A Harmonized System 2022 code: chapter (2 digits), heading (4) or subheading (6)."""
+
+    code = models.CharField(primary_key=True, max_length=6)
+    description = models.TextField()
+    level = models.PositiveSmallIntegerField(help_text="2 = chapter, 4 = heading, 6 = subheading")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    section = models.CharField(max_length=5, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "HS code"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+
+class IsicCode(models.Model):
+    """An ISIC Rev. 4 code: section (letter), division (2), group (3) or class (4 digits)."""
+
+    code = models.CharField(primary_key=True, max_length=4)
+    description = models.TextField()
+    level = models.PositiveSmallIntegerField(
+        help_text="1 = section, 2 = division, 3 = group, 4 = class"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "ISIC code"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+
+class HsIsicLink(models.Model):
+    """One row of the HS 6-digit to ISIC Rev. 4 class concordance."""
+
+    hs_code = models.ForeignKey(HsCode, on_delete=models.CASCADE, related_name="isic_links")
+    isic_code = models.ForeignKey(IsicCode, on_delete=models.CASCADE, related_name="hs_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["hs_code", "isic_code"], name="uniq_hs_isic_link")
+        ]
+
+
+class CertificationScheme(models.Model):
+    """A certification in the catalogue (ISO 9001, OEKO-TEX, ...)."""
+
+    code = models.SlugField(primary_key=True, max_length=40)
+    name = models.CharField(max_length=80, unique=True, help_text="Short name buyers ask for")
+    full_name = models.CharField(max_length=255)
+    covers = models.TextField(help_text="What the certification attests")
+    category = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# ORGANISATIONS
+# ------------------------------------------------------------------------------
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        SUPPLIER = "supplier", "SME supplier"
+        BUYER = "buyer", "Buyer"
+        CLUSTER_BODY = "cluster_body", "Cluster body"
+
+    class Verification(models.TextChoices):
+        UNVERIFIED = "unverified", "Not verified"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+
+    class EmployeesBand(models.TextChoices):
+        MICRO = "1-9", "1–9"
+        SMALL = "10-49", "10–49"
+        MEDIUM = "50-249", "50–249"
+        LARGE = "250-999", "250–999"
+        XLARGE = "1000+", "1,000 or more"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    legal_name = models.CharField(max_length=200)
+    local_name = models.CharField(
+        max_length=200, blank=True, help_text="Name in local script, e.g. Thai or Chinese"
+    )
+    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    province = models.CharField(max_length=10, blank=True, help_text="ISO 3166-2 code")
+    city = models.CharField(max_length=120, blank=True)
+    nearest_port = models.CharField(max_length=120, blank=True)
+    year_founded = models.PositiveSmallIntegerField(null=True, blank=True)
+    employees_band = models.CharField(max_length=10, choices=EmployeesBand.choices, blank=True)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True, max_length=5000)
+    # Suppliers
+    processes = models.TextField(
+        blank=True, max_length=5000, help_text="Processes and capabilities in free text"
+    )
+    hs_codes = models.ManyToManyField(HsCode, blank=True, related_name="organisations")
+    isic_codes = models.ManyToManyField(IsicCode, blank=True, related_name="organisations")
+    export_markets = models.JSONField(default=list, blank=True, help_text="ISO country codes")
+    languages = models.JSONField(default=list, blank=True, help_text="ISO 639-1 codes")
+    # Buyers
+    sourcing_regions = models.JSONField(
+        default=list, blank=True, help_text="ISO country codes the buyer sources from"
+    )
+    sectors_of_interest = models.ManyToManyField(
+        IsicCode, blank=True, related_name="interested_buyers"
+    )
+    verification = models.CharField(
+        max_length=12,
+        choices=Verification.choices,
+        default=Verification.UNVERIFIED,
+        help_text="Set by staff only",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["legal_name"]
+        indexes = [models.Index(fields=["kind", "verification", "country"])]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification == self.Verification.VERIFIED
+
+    @property
+    def is_supplier(self) -> bool:
+        return self.kind == self.Kind.SUPPLIER
+
+    @property
+    def is_buyer(self) -> bool:
+        return self.kind == self.Kind.BUYER
+
+
+class ContactPerson(models.Model):
+    """A person to contact at an organisation: private, never in a public view."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=120)
+    position = models.CharField(max_length=120, blank=True)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Certification(models.Model):
+    """A certificate an organisation holds; counts only while valid and not rejected."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting check"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="certifications"
+    )
+    scheme = models.ForeignKey(CertificationScheme, on_delete=models.PROTECT, related_name="+")
+    issuer = models.CharField(max_length=160, help_text="Certification body")
+    certificate_number = models.CharField(max_length=80)
+    valid_until = models.DateField()
+    evidence = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scheme__name"]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} ({self.organisation})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.valid_until < timezone.localdate()
+
+    @property
+    def counts(self) -> bool:
+        """Whether matching and filters take this certificate into account."""
+        return not self.is_expired and self.status != self.Status.REJECTED
+
+
+class ProductLine(models.Model):
+    """What a supplier makes under one HS code, and how much of it a month."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="product_lines"
+    )
+    hs_code = models.ForeignKey(HsCode, on_delete=models.PROTECT, related_name="product_lines")
+    description = models.CharField(max_length=255, blank=True)
+    monthly_capacity = models.PositiveIntegerField()
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    min_order_quantity = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["hs_code_id"]
+
+    def __str__(self) -> str:
+        return f"{self.hs_code_id}: {self.monthly_capacity} {self.unit}/month"
+
+
+# USERS
+# ------------------------------------------------------------------------------
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person; logs in with e-mail and belongs to at most one organisation."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        MEMBER = "member", "Member"
+
+    username = None
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    time_zone = models.CharField(max_length=64, default="UTC")
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_owner(self) -> bool:
+        return self.organisation_id is not None and self.role == self.Role.OWNER
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _invitation_expiry():
+    return timezone.now() + timedelta(days=14)
+
+
+class Invitation(models.Model):
+    """An owner's invitation of a colleague into the organisation, by e-mail."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=User.Role.choices, default=User.Role.MEMBER)
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_invitation_expiry)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()

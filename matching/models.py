@@ -1,0 +1,1 @@
+# Sourcing requests, proposals and match runs arrive with the sourcing and matching issues.
