@@ -82,6 +82,9 @@ class HsIsicLink(models.Model):
             models.UniqueConstraint(fields=["hs_code", "isic_code"], name="uniq_hs_isic_link")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.hs_code_id} → {self.isic_code_id}"
+
 
 class CertificationScheme(models.Model):
     """A certification in the catalogue (ISO 9001, OEKO-TEX, ...)."""
@@ -190,7 +193,9 @@ class Organisation(models.Model):
 class ContactPerson(models.Model):
     """A person to contact at an organisation: private, never in a public view."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts"
+    )
     name = models.CharField(max_length=120)
     position = models.CharField(max_length=120, blank=True)
     email = models.EmailField()

@@ -22,7 +22,9 @@ SECRET_KEY = env(
     "DJANGO_SECRET_KEY",
     default="dev-insecure-9d1c5b0f3e7a4c2b8e6f1a0d7c3b5e9f2a4d6c8e0b1f3a5c",
 )
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
+)
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
 USE_I18N = True

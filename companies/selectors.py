@@ -1,0 +1,188 @@
+"""Reads for organisations: each takes the acting user so visibility lives here."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from companies.models import (
+    Certification,
+    CertificationScheme,
+    ContactPerson,
+    HsCode,
+    Invitation,
+    IsicCode,
+    Organisation,
+    ProductLine,
+    User,
+)
+
+AnyUser = User | AnonymousUser
+
+
+def valid_certifications() -> QuerySet[Certification]:
+    """Certificates that count: not expired and not rejected by staff."""
+    return Certification.objects.filter(valid_until__gte=timezone.localdate()).exclude(
+        status=Certification.Status.REJECTED
+    )
+
+
+def _with_profile(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    return qs.prefetch_related(
+        "hs_codes",
+        "isic_codes",
+        "sectors_of_interest",
+        Prefetch(
+            "certifications",
+            queryset=Certification.objects.select_related("scheme").order_by("scheme__name"),
+        ),
+        Prefetch("product_lines", queryset=ProductLine.objects.select_related("hs_code")),
+    )
+
+
+def organisation_public_list() -> QuerySet[Organisation]:
+    """Every organisation with a public profile page."""
+    return _with_profile(Organisation.objects.all())
+
+
+def organisation_public_get(*, slug: str) -> Organisation | None:
+    return organisation_public_list().filter(slug=slug).first()
+
+
+def supplier_directory(
+    *,
+    text: str = "",
+    country: str = "",
+    hs_code: str = "",
+    isic_code: str = "",
+    certification: str = "",
+) -> QuerySet[Organisation]:
+    """Verified SME suppliers for the public directory, with simple filters.
+
+    An HS or ISIC code matches suppliers that list it or any code below it, so a
+    heading finds suppliers of its subheadings.
+    """
+    qs = Organisation.objects.filter(
+        kind=Organisation.Kind.SUPPLIER, verification=Organisation.Verification.VERIFIED
+    )
+    if text:
+        qs = qs.filter(
+            Q(legal_name__icontains=text)
+            | Q(local_name__icontains=text)
+            | Q(description__icontains=text)
+            | Q(processes__icontains=text)
+        )
+    if country:
+        qs = qs.filter(country=country.upper())
+    if hs_code:
+        qs = qs.filter(
+            Q(hs_codes__code__startswith=hs_code)
+            | Q(product_lines__hs_code__code__startswith=hs_code)
+        )
+    if isic_code:
+        qs = qs.filter(isic_codes__code__startswith=isic_code.upper())
+    if certification:
+        holders = valid_certifications().filter(
+            Q(scheme__code=certification) | Q(scheme__name__iexact=certification)
+        )
+        qs = qs.filter(pk__in=holders.values("organisation_id"))
+    return _with_profile(qs.distinct().order_by("legal_name"))
+
+
+def organisation_of(*, user: AnyUser) -> Organisation | None:
+    if not user.is_authenticated:
+        return None
+    return user.organisation
+
+
+def organisation_private_get(*, user: AnyUser, pk: int) -> Organisation | None:
+    """An organisation with its private parts, only for its own users and staff."""
+    if not user.is_authenticated:
+        return None
+    qs = _with_profile(Organisation.objects.filter(pk=pk))
+    if not user.is_staff:
+        qs = qs.filter(pk=user.organisation_id)
+    return qs.first()
+
+
+def contact_list(*, user: AnyUser, organisation: Organisation) -> QuerySet[ContactPerson]:
+    if not user.is_authenticated or (not user.is_staff and user.organisation_id != organisation.pk):
+        return ContactPerson.objects.none()
+    return organisation.contacts.all()
+
+
+def _own(user: AnyUser, qs: QuerySet) -> QuerySet:
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_staff:
+        return qs
+    return qs.filter(organisation_id=user.organisation_id)
+
+
+def contact_get(*, user: AnyUser, pk: int) -> ContactPerson | None:
+    return _own(user, ContactPerson.objects.select_related("organisation")).filter(pk=pk).first()
+
+
+def certification_list(*, user: AnyUser) -> QuerySet[Certification]:
+    return _own(user, Certification.objects.select_related("scheme", "organisation"))
+
+
+def certification_get(*, user: AnyUser, pk: int) -> Certification | None:
+    return certification_list(user=user).filter(pk=pk).first()
+
+
+def product_line_list(*, user: AnyUser) -> QuerySet[ProductLine]:
+    return _own(user, ProductLine.objects.select_related("hs_code", "organisation"))
+
+
+def product_line_get(*, user: AnyUser, pk: int) -> ProductLine | None:
+    return product_line_list(user=user).filter(pk=pk).first()
+
+
+def invitation_list(*, user: AnyUser) -> QuerySet[Invitation]:
+    return _own(user, Invitation.objects.select_related("invited_by"))
+
+
+def invitation_open_get(*, token: str) -> Invitation | None:
+    invitation = Invitation.objects.select_related("organisation").filter(token=token).first()
+    return invitation if invitation is not None and invitation.is_open else None
+
+
+def colleague_list(*, user: AnyUser) -> QuerySet[User]:
+    if not user.is_authenticated or user.organisation_id is None:
+        return User.objects.none()
+    return User.objects.filter(organisation_id=user.organisation_id).order_by("email")
+
+
+# TAXONOMIES
+# ------------------------------------------------------------------------------
+
+
+def _code_search(qs: QuerySet, query: str) -> QuerySet:
+    query = (query or "").strip()
+    if not query:
+        return qs
+    compact = "".join(ch for ch in query if ch.isalnum())
+    if compact.isdigit() or (len(compact) == 1 and compact.isalpha()):
+        return qs.filter(code__startswith=compact.upper())
+    filters = Q()
+    for word in query.split():
+        filters &= Q(description__icontains=word)
+    return qs.filter(filters)
+
+
+def hs_code_search(*, query: str = "", level: int | None = None) -> QuerySet[HsCode]:
+    qs = HsCode.objects.all()
+    if level:
+        qs = qs.filter(level=level)
+    return _code_search(qs, query).order_by("code")
+
+
+def isic_code_search(*, query: str = "", level: int | None = None) -> QuerySet[IsicCode]:
+    qs = IsicCode.objects.all()
+    if level:
+        qs = qs.filter(level=level)
+    return _code_search(qs, query).order_by("code")
+
+
+def certification_scheme_list() -> QuerySet[CertificationScheme]:
+    return CertificationScheme.objects.all()

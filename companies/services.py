@@ -1,0 +1,515 @@
+"""Writes for organisations, their users and capabilities.
+
+Every function validates, writes inside one transaction and enqueues follow-up
+jobs on commit. A failed validation raises ``ValidationError`` keyed by field and
+writes nothing.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from companies import validation
+from companies.models import (
+    Certification,
+    CertificationScheme,
+    ContactPerson,
+    Invitation,
+    Organisation,
+    ProductLine,
+    Unit,
+    User,
+)
+
+# Text fields a user may change on the profile, with their length limits.
+_PROFILE_TEXT_LIMITS: dict[str, int] = {
+    "legal_name": 200,
+    "local_name": 200,
+    "city": 120,
+    "nearest_port": 120,
+    "description": 5000,
+    "processes": 5000,
+}
+_SUPPLIER_ONLY = {"processes", "hs_codes", "isic_codes", "export_markets", "languages"}
+_BUYER_ONLY = {"sourcing_regions", "sectors_of_interest"}
+PROFILE_FIELDS = (
+    set(_PROFILE_TEXT_LIMITS)
+    | _SUPPLIER_ONLY
+    | _BUYER_ONLY
+    | {"country", "province", "year_founded", "employees_band", "website"}
+)
+
+
+def _require_member(actor: User, organisation: Organisation) -> None:
+    if actor.is_staff:
+        return
+    if actor.organisation_id != organisation.pk:
+        raise PermissionDenied("You do not belong to this organisation.")
+
+
+def _require_owner(actor: User, organisation: Organisation) -> None:
+    _require_member(actor, organisation)
+    if not actor.is_staff and actor.role != User.Role.OWNER:
+        raise PermissionDenied("Only an owner of the organisation may do this.")
+
+
+def _require_staff(actor: User) -> None:
+    if not actor.is_staff:
+        raise PermissionDenied("Only platform staff may do this.")
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name, allow_unicode=True)[:70] or "organisation"
+    slug, n = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_lengths(data: dict[str, Any]) -> None:
+    errors = {
+        field: [f"At most {limit} characters (you gave {len(str(data[field]))})."]
+        for field, limit in _PROFILE_TEXT_LIMITS.items()
+        if field in data and data[field] is not None and len(str(data[field])) > limit
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_email_free(email: str) -> str:
+    email = (email or "").strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": ["An account with this e-mail address already exists."]})
+    return email
+
+
+# REGISTRATION
+# ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_register(
+    *,
+    kind: str,
+    legal_name: str,
+    country: str,
+    email: str,
+    password: str,
+    full_name: str = "",
+    local_name: str = "",
+    province: str = "",
+    city: str = "",
+) -> User:
+    """Create an organisation and its first user, who owns it."""
+    errors: dict[str, list[str]] = {}
+    if kind not in Organisation.Kind.values:
+        errors["kind"] = ["Choose SME supplier, buyer or cluster body."]
+    if not (legal_name or "").strip():
+        errors["legal_name"] = ["The organisation's legal name is required."]
+    try:
+        email = _clean_email_free(email)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        country = validation.clean_country(country)
+        province = validation.clean_province(province, country)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        validate_password(password, User(email=email, full_name=full_name))
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    _check_lengths({"legal_name": legal_name, "local_name": local_name, "city": city})
+
+    organisation = Organisation(
+        kind=kind,
+        legal_name=legal_name.strip(),
+        local_name=local_name.strip(),
+        slug=_unique_slug(legal_name),
+        country=country,
+        province=province,
+        city=city.strip(),
+    )
+    organisation.full_clean()
+    organisation.save()
+    user = User(email=email, full_name=full_name.strip(), organisation=organisation)
+    user.role = User.Role.OWNER
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+# PROFILE
+# ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, actor: User, data: dict[str, Any]
+) -> Organisation:
+    """Change the profile fields given in ``data``; fields not given stay as they are."""
+    _require_member(actor, organisation)
+    unknown = set(data) - PROFILE_FIELDS
+    if unknown:
+        raise ValidationError({f: ["This field cannot be changed here."] for f in sorted(unknown)})
+    wrong_kind = (set(data) & _SUPPLIER_ONLY if not organisation.is_supplier else set()) | (
+        set(data) & _BUYER_ONLY if not organisation.is_buyer else set()
+    )
+    if wrong_kind:
+        raise ValidationError(
+            {f: ["Not a field of this kind of organisation."] for f in sorted(wrong_kind)}
+        )
+    _check_lengths(data)
+
+    errors: dict[str, list[str]] = {}
+    relations: dict[str, list] = {}
+
+    def collect(fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            return None
+
+    country = organisation.country
+    if "country" in data:
+        country = collect(validation.clean_country, data["country"]) or country
+        organisation.country = country
+        if "province" not in data and organisation.province:
+            # A province of the old country makes no sense in the new one.
+            data = {**data, "province": ""}
+    if "province" in data:
+        province = collect(validation.clean_province, data["province"] or "", country)
+        if province is not None:
+            organisation.province = province
+    if "hs_codes" in data:
+        relations["hs_codes"] = collect(validation.clean_hs_codes, data["hs_codes"] or []) or []
+    if "isic_codes" in data:
+        relations["isic_codes"] = (
+            collect(validation.clean_isic_codes, data["isic_codes"] or []) or []
+        )
+    if "sectors_of_interest" in data:
+        relations["sectors_of_interest"] = (
+            collect(
+                validation.clean_isic_codes,
+                data["sectors_of_interest"] or [],
+                field="sectors_of_interest",
+            )
+            or []
+        )
+    for field in ("export_markets", "sourcing_regions"):
+        if field in data:
+            value = collect(validation.clean_countries, data[field] or [], field=field)
+            if value is not None:
+                setattr(organisation, field, value)
+    if "languages" in data:
+        value = collect(validation.clean_languages, data["languages"] or [])
+        if value is not None:
+            organisation.languages = value
+    for field in ("legal_name", "local_name", "city", "nearest_port", "description", "processes"):
+        if field in data:
+            setattr(organisation, field, (data[field] or "").strip())
+    if "legal_name" in data and not organisation.legal_name:
+        errors["legal_name"] = ["The organisation's legal name is required."]
+    if "website" in data:
+        organisation.website = (data["website"] or "").strip()
+    if "employees_band" in data:
+        organisation.employees_band = data["employees_band"] or ""
+    if "year_founded" in data:
+        year = data["year_founded"]
+        if year in (None, ""):
+            organisation.year_founded = None
+        else:
+            try:
+                year = int(year)
+            except (TypeError, ValueError):
+                year = -1
+            if not 1800 <= year <= timezone.now().year:
+                errors["year_founded"] = [f"Give a year between 1800 and {timezone.now().year}."]
+            else:
+                organisation.year_founded = year
+    if errors:
+        raise ValidationError(errors)
+
+    organisation.full_clean(exclude=["slug"])
+    organisation.save()
+    for field, objects in relations.items():
+        getattr(organisation, field).set(objects)
+    return organisation
+
+
+@transaction.atomic
+def organisation_set_verification(
+    *, organisation: Organisation, actor: User, verification: str
+) -> Organisation:
+    """Staff mark an organisation verified or rejected after checking it."""
+    _require_staff(actor)
+    if verification not in Organisation.Verification.values:
+        raise ValidationError({"verification": ["Unknown verification status."]})
+    organisation.verification = verification
+    organisation.verified_by = actor
+    organisation.verified_at = timezone.now()
+    organisation.save(update_fields=["verification", "verified_by", "verified_at", "updated_at"])
+    return organisation
+
+
+# CONTACT PEOPLE
+# ------------------------------------------------------------------------------
+
+
+def _apply_contact(contact: ContactPerson, data: dict[str, Any]) -> ContactPerson:
+    for field in ("name", "position", "email", "phone", "is_primary"):
+        if field in data:
+            value = data[field]
+            setattr(contact, field, value.strip() if isinstance(value, str) else value)
+    contact.full_clean()
+    contact.save()
+    if contact.is_primary:
+        ContactPerson.objects.filter(organisation=contact.organisation).exclude(
+            pk=contact.pk
+        ).update(is_primary=False)
+    return contact
+
+
+@transaction.atomic
+def contact_person_create(
+    *, organisation: Organisation, actor: User, data: dict[str, Any]
+) -> ContactPerson:
+    _require_member(actor, organisation)
+    return _apply_contact(ContactPerson(organisation=organisation), data)
+
+
+@transaction.atomic
+def contact_person_update(
+    *, contact: ContactPerson, actor: User, data: dict[str, Any]
+) -> ContactPerson:
+    _require_member(actor, contact.organisation)
+    return _apply_contact(contact, data)
+
+
+@transaction.atomic
+def contact_person_delete(*, contact: ContactPerson, actor: User) -> None:
+    _require_member(actor, contact.organisation)
+    contact.delete()
+
+
+# CERTIFICATIONS
+# ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certification_add(
+    *,
+    organisation: Organisation,
+    actor: User,
+    scheme: str,
+    issuer: str,
+    certificate_number: str,
+    valid_until: date,
+    evidence: UploadedFile | None = None,
+) -> Certification:
+    """Record a certificate the organisation holds; staff check it later."""
+    _require_member(actor, organisation)
+    errors: dict[str, list[str]] = {}
+    scheme_obj = CertificationScheme.objects.filter(code=scheme).first()
+    if scheme_obj is None:
+        scheme_obj = CertificationScheme.objects.filter(name__iexact=scheme).first()
+    if scheme_obj is None:
+        errors["scheme"] = [f"Unknown certification: {scheme or '(empty)'}."]
+    if valid_until is None:
+        errors["valid_until"] = ["Give the date until which the certificate is valid."]
+    elif valid_until < timezone.localdate():
+        errors["valid_until"] = ["This certificate has already expired; add a current one."]
+    try:
+        validation.clean_evidence(evidence)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    certification = Certification(
+        organisation=organisation,
+        scheme=scheme_obj,
+        issuer=(issuer or "").strip(),
+        certificate_number=(certificate_number or "").strip(),
+        valid_until=valid_until,
+    )
+    if evidence is not None:
+        certification.evidence = evidence
+    certification.full_clean()
+    certification.save()
+    return certification
+
+
+@transaction.atomic
+def certification_delete(*, certification: Certification, actor: User) -> None:
+    _require_member(actor, certification.organisation)
+    if certification.evidence:
+        certification.evidence.delete(save=False)
+    certification.delete()
+
+
+@transaction.atomic
+def certification_check(*, certification: Certification, actor: User, status: str) -> Certification:
+    """Staff record the outcome of checking a certificate's evidence."""
+    _require_staff(actor)
+    if status not in Certification.Status.values:
+        raise ValidationError({"status": ["Unknown status."]})
+    certification.status = status
+    certification.checked_by = actor
+    certification.checked_at = timezone.now()
+    certification.save(update_fields=["status", "checked_by", "checked_at"])
+    return certification
+
+
+# PRODUCT LINES
+# ------------------------------------------------------------------------------
+
+
+def _apply_product_line(line: ProductLine, data: dict[str, Any]) -> ProductLine:
+    errors: dict[str, list[str]] = {}
+    if "hs_code" in data:
+        try:
+            (line.hs_code,) = validation.clean_hs_codes([data["hs_code"]], field="hs_code") or [
+                None
+            ]
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        except ValueError:
+            errors["hs_code"] = ["Give the HS code of the product."]
+    for field in ("monthly_capacity", "min_order_quantity"):
+        if field in data:
+            try:
+                value = int(data[field])
+            except (TypeError, ValueError):
+                errors[field] = ["Give a whole number."]
+                continue
+            if value < 0:
+                errors[field] = ["Must be zero or more."]
+            else:
+                setattr(line, field, value)
+    if "unit" in data:
+        if data["unit"] not in Unit.values:
+            errors["unit"] = [f"Choose one of: {', '.join(Unit.values)}."]
+        else:
+            line.unit = data["unit"]
+    if "description" in data:
+        line.description = (data["description"] or "").strip()
+    if errors:
+        raise ValidationError(errors)
+    line.full_clean()
+    line.save()
+    return line
+
+
+@transaction.atomic
+def product_line_create(
+    *, organisation: Organisation, actor: User, data: dict[str, Any]
+) -> ProductLine:
+    _require_member(actor, organisation)
+    if not organisation.is_supplier:
+        raise ValidationError({"hs_code": ["Only SME suppliers list product lines."]})
+    missing = [f for f in ("hs_code", "monthly_capacity", "unit") if data.get(f) in (None, "")]
+    if missing:
+        raise ValidationError({f: ["This field is required."] for f in missing})
+    return _apply_product_line(ProductLine(organisation=organisation), data)
+
+
+@transaction.atomic
+def product_line_update(*, line: ProductLine, actor: User, data: dict[str, Any]) -> ProductLine:
+    _require_member(actor, line.organisation)
+    return _apply_product_line(line, data)
+
+
+@transaction.atomic
+def product_line_delete(*, line: ProductLine, actor: User) -> None:
+    _require_member(actor, line.organisation)
+    line.delete()
+
+
+# COLLEAGUES
+# ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def colleague_invite(
+    *, organisation: Organisation, actor: User, email: str, role: str = User.Role.MEMBER
+) -> Invitation:
+    """An owner invites a colleague by e-mail; the e-mail goes out after commit."""
+    _require_owner(actor, organisation)
+    email = (email or "").strip().lower()
+    probe = Invitation(organisation=organisation, email=email, role=role)
+    probe.full_clean(exclude=["token", "invited_by", "expires_at"])
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": ["This person already has an account on the platform."]})
+    if organisation.invitations.filter(
+        email__iexact=email, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists():
+        raise ValidationError({"email": ["An invitation to this address is already open."]})
+    invitation = Invitation.objects.create(
+        organisation=organisation, email=email, role=role, invited_by=actor
+    )
+    from companies.tasks import send_invitation
+
+    transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
+    return invitation
+
+
+def invitation_send(*, invitation: Invitation, accept_url: str) -> Invitation:
+    """Send the invitation e-mail and record when it went out."""
+    from django.core.mail import send_mail
+
+    inviter = "A colleague"
+    if invitation.invited_by is not None:
+        inviter = invitation.invited_by.full_name or invitation.invited_by.email
+    send_mail(
+        subject=f"{invitation.organisation.legal_name} invites you to join it",
+        message=(
+            f"{inviter} invites you to join {invitation.organisation.legal_name} "
+            "on the platform.\n\n"
+            f"Accept the invitation here: {accept_url}\n\n"
+            f"The link is valid until {invitation.expires_at:%Y-%m-%d}."
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str, full_name: str = "") -> User:
+    """The invited colleague creates an account inside the inviting organisation."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("organisation")
+        .filter(token=token)
+        .first()
+    )
+    if invitation is None or not invitation.is_open:
+        raise ValidationError({"token": ["This invitation is unknown, used or expired."]})
+    _clean_email_free(invitation.email)
+    user = User(
+        email=invitation.email,
+        full_name=(full_name or "").strip(),
+        organisation=invitation.organisation,
+        role=invitation.role,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": list(exc.messages)}) from exc
+    user.set_password(password)
+    user.save()
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
