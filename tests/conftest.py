@@ -1,0 +1,76 @@
+"""Shared fixtures. The taxonomies (HS, ISIC, concordance, certification catalogue)
+are loaded once per test database, so every test sees the real codes."""
+
+import os
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import (
+    BuyerFactory,
+    ClusterBodyFactory,
+    SupplierFactory,
+    UserFactory,
+)
+
+# In CI, tests that need PostgreSQL, Redis, a worker or a browser fail instead of skipping.
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from companies.taxonomy import load_taxonomies
+
+    with django_db_blocker.unblock():
+        load_taxonomies()
+
+
+@pytest.fixture
+def supplier(db):
+    return SupplierFactory()
+
+
+@pytest.fixture
+def supplier_user(supplier):
+    return UserFactory(organisation=supplier)
+
+
+@pytest.fixture
+def buyer(db):
+    return BuyerFactory()
+
+
+@pytest.fixture
+def buyer_user(buyer):
+    return UserFactory(organisation=buyer)
+
+
+@pytest.fixture
+def cluster_body_user(db):
+    return UserFactory(organisation=ClusterBodyFactory())
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(organisation=None, is_staff=True, email="staff@platform.example")
+
+
+@pytest.fixture
+def other_supplier_user(db):
+    return UserFactory(organisation=SupplierFactory(legal_name="Rival Knit Ltd", country="KH"))
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api_client):
+    """``api_as(user)`` gives an API client authenticated as that user."""
+
+    def login(user):
+        api_client.force_authenticate(user=user)
+        return api_client
+
+    return login
