@@ -7,6 +7,7 @@ from sme_platform.health import healthz
 
 api_v1 = [
     path("", include("companies.api_urls")),
+    path("", include("matching.api_urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("companies.urls")),
+    path("", include("matching.urls")),
 ]
 
 if settings.DEBUG:
