@@ -64,6 +64,16 @@ def _require_staff(actor: User) -> None:
         raise PermissionDenied("Only platform staff may do this.")
 
 
+def _supplier_changed(organisation: Organisation) -> None:
+    """After commit, refresh the supplier in the search index and what depends on it."""
+    if organisation.kind != Organisation.Kind.SUPPLIER:
+        return
+    from companies.tasks import supplier_profile_changed
+
+    organisation_id = organisation.pk
+    transaction.on_commit(lambda: supplier_profile_changed.delay(organisation_id))
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name, allow_unicode=True)[:70] or "organisation"
     slug, n = base, 2
@@ -145,6 +155,7 @@ def organisation_register(
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    _supplier_changed(organisation)
     return user
 
 
@@ -244,6 +255,7 @@ def organisation_update(
     organisation.save()
     for field, objects in relations.items():
         getattr(organisation, field).set(objects)
+    _supplier_changed(organisation)
     return organisation
 
 
@@ -259,6 +271,7 @@ def organisation_set_verification(
     organisation.verified_by = actor
     organisation.verified_at = timezone.now()
     organisation.save(update_fields=["verification", "verified_by", "verified_at", "updated_at"])
+    _supplier_changed(organisation)
     return organisation
 
 
@@ -346,6 +359,7 @@ def certification_add(
         certification.evidence = evidence
     certification.full_clean()
     certification.save()
+    _supplier_changed(organisation)
     return certification
 
 
@@ -355,6 +369,7 @@ def certification_delete(*, certification: Certification, actor: User) -> None:
     if certification.evidence:
         certification.evidence.delete(save=False)
     certification.delete()
+    _supplier_changed(certification.organisation)
 
 
 @transaction.atomic
@@ -367,6 +382,7 @@ def certification_check(*, certification: Certification, actor: User, status: st
     certification.checked_by = actor
     certification.checked_at = timezone.now()
     certification.save(update_fields=["status", "checked_by", "checked_at"])
+    _supplier_changed(certification.organisation)
     return certification
 
 
@@ -407,6 +423,7 @@ def _apply_product_line(line: ProductLine, data: dict[str, Any]) -> ProductLine:
         raise ValidationError(errors)
     line.full_clean()
     line.save()
+    _supplier_changed(line.organisation)
     return line
 
 
@@ -433,6 +450,7 @@ def product_line_update(*, line: ProductLine, actor: User, data: dict[str, Any])
 def product_line_delete(*, line: ProductLine, actor: User) -> None:
     _require_member(actor, line.organisation)
     line.delete()
+    _supplier_changed(line.organisation)
 
 
 # COLLEAGUES
@@ -513,3 +531,15 @@ def invitation_accept(*, token: str, password: str, full_name: str = "") -> User
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return user
+
+
+# API TOKENS
+# ------------------------------------------------------------------------------
+
+
+def auth_token_issue(*, user: User) -> str:
+    """The user's API token, made on first request; the same token until revoked."""
+    from rest_framework.authtoken.models import Token
+
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key

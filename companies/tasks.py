@@ -26,3 +26,15 @@ def send_invitation(self, invitation_id: int) -> None:
         "invitation-accept", kwargs={"token": invitation.token}
     )
     services.invitation_send(invitation=invitation, accept_url=accept_url)
+
+
+@shared_task(
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+)
+def supplier_profile_changed(organisation_id: int) -> None:
+    """A supplier's profile changed: refresh it in the search index."""
+    from matching.index_store import index_apply_changes
+
+    index_apply_changes([organisation_id])

@@ -74,3 +74,15 @@ def api_as(api_client):
         return api_client
 
     return login
+
+
+@pytest.fixture
+def rebuild_search_index(db):
+    """Call after creating suppliers: fits a fresh engine index on the database."""
+    from matching.index_store import forget_loaded_index, index_build_full
+
+    def rebuild():
+        forget_loaded_index()
+        return index_build_full()
+
+    return rebuild

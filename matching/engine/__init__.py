@@ -1,0 +1,10 @@
+"""The matcher: plain Python, NumPy and SciPy, no Django.
+
+It takes plain supplier and request records and returns arrays and explanations,
+so it can be tested and benchmarked on its own.
+"""
+
+from matching.engine.index import SupplierIndex
+from matching.engine.records import CodeTaxonomy, Query, SupplierRecord
+
+__all__ = ["CodeTaxonomy", "Query", "SupplierIndex", "SupplierRecord"]

@@ -1,0 +1,379 @@
+"""The supplier index: word TF-IDF postings plus the attributes that filter.
+
+Follows scikit-learn's estimator conventions: ``__init__`` stores keyword-only
+hyper-parameters, ``fit`` returns ``self``, learned state ends in ``_``.
+
+The index is made of a base segment, fitted on every supplier, and a small delta
+segment holding suppliers changed since; the delta reuses the base's vocabulary
+and IDF, so a changed profile is searchable at once without refitting everything.
+"""
+
+import copy
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
+
+from matching.engine.records import CodeTaxonomy, Query, SupplierRecord
+from matching.engine.text import analyse
+
+# Deepest page a search may ask for: beyond it results are not ranked exactly.
+MAX_RESULTS = 1000
+
+
+def supplier_document(record: SupplierRecord, taxonomy: CodeTaxonomy) -> str:
+    """The text indexed for a supplier: its own words and the titles of its codes."""
+    parts = [record.name, record.local_name, record.description, record.processes]
+    hs_codes = list(record.hs_codes) + [line.hs_code for line in record.product_lines]
+    isic: dict[str, None] = dict.fromkeys(record.isic_codes)
+    for code in dict.fromkeys(hs_codes):
+        for level in taxonomy.hs_levels(code)[1:]:
+            parts.append(taxonomy.hs_titles.get(level, ""))
+        isic.update(dict.fromkeys(taxonomy.isic_of_hs(code)[:3]))
+    for code in isic:
+        parts.append(taxonomy.isic_titles.get(code, ""))
+    return "\n".join(p for p in parts if p)
+
+
+def _column_index(rows_codes: Sequence[Iterable[str]], vocab: dict[str, int]) -> sparse.csc_matrix:
+    """A binary rows × codes matrix in column-major form, growing ``vocab`` as it goes."""
+    indptr, indices = [0], []
+    for codes in rows_codes:
+        for code in dict.fromkeys(codes):
+            indices.append(vocab.setdefault(code, len(vocab)))
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float32)
+    matrix = sparse.csr_matrix(
+        (data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+        shape=(len(rows_codes), max(len(vocab), 1)),
+    )
+    return matrix.tocsc()
+
+
+@dataclass
+class Segment:
+    """Suppliers indexed together: postings (terms × rows) and per-row attributes."""
+
+    ids: np.ndarray
+    postings: sparse.csr_matrix
+    alive: np.ndarray
+    listed: np.ndarray
+    verified: np.ndarray
+    country: np.ndarray
+    hs: sparse.csc_matrix
+    isic: sparse.csc_matrix
+    certs: sparse.csc_matrix
+    clusters: sparse.csc_matrix
+    capacity: dict[str, np.ndarray]
+    prior: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+
+class SupplierIndex(BaseEstimator):
+    """Ranks suppliers for a query by word TF-IDF, with codes and constraints as filters.
+
+    Parameters
+    ----------
+    taxonomy : CodeTaxonomy or None
+        Code titles and the HS→ISIC concordance; titles are indexed with each supplier.
+    sublinear_tf : bool
+        Use 1 + log(tf), so a word repeated in a long profile does not drown the rest.
+    min_df : int
+        Ignore terms found in fewer suppliers than this.
+    """
+
+    def __init__(
+        self, *, taxonomy: CodeTaxonomy | None = None, sublinear_tf: bool = True, min_df: int = 1
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.sublinear_tf = sublinear_tf
+        self.min_df = min_df
+
+    # FITTING
+    # --------------------------------------------------------------------------
+
+    def fit(self, records: Sequence[SupplierRecord], y: Any = None) -> "SupplierIndex":
+        records = list(records)
+        taxonomy = self.taxonomy or CodeTaxonomy()
+        self.vectorizer_ = TfidfVectorizer(
+            analyzer=analyse, sublinear_tf=self.sublinear_tf, min_df=self.min_df, dtype=np.float32
+        )
+        documents = [supplier_document(r, taxonomy) for r in records]
+        if documents:
+            matrix = self.vectorizer_.fit_transform(documents)
+        else:
+            self.vectorizer_.fit(["empty"])
+            matrix = sparse.csr_matrix((0, len(self.vectorizer_.vocabulary_)), dtype=np.float32)
+        self.hs_vocab_: dict[str, int] = {}
+        self.isic_vocab_: dict[str, int] = {}
+        self.cert_vocab_: dict[str, int] = {}
+        self.cluster_vocab_: dict[str, int] = {}
+        self.country_vocab_: dict[str, int] = {}
+        self.base_ = self._segment(records, matrix)
+        self.base_rows_ = {rid: row for row, rid in enumerate(self.base_.ids.tolist())}
+        self.delta_records_: dict[Any, SupplierRecord] = {}
+        self.removed_ids_: set[Any] = set()
+        self.delta_ = None
+        return self
+
+    def _segment(self, records: list[SupplierRecord], matrix: sparse.csr_matrix) -> Segment:
+        taxonomy = self.taxonomy or CodeTaxonomy()
+        n = len(records)
+        hs_rows, isic_rows, cert_rows, cert_days, cluster_rows = [], [], [], [], []
+        capacity: dict[str, np.ndarray] = {}
+        for row, record in enumerate(records):
+            hs_all = list(record.hs_codes) + [line.hs_code for line in record.product_lines]
+            hs_rows.append([lvl for code in hs_all for lvl in taxonomy.hs_levels(code)])
+            isic_codes = list(record.isic_codes) + [
+                cls for code in hs_all for cls in taxonomy.isic_of_hs(code)
+            ]
+            isic_rows.append([lvl for code in isic_codes for lvl in taxonomy.isic_levels(code)])
+            cert_rows.append([c.scheme for c in record.certifications])
+            cert_days.append([c.valid_until for c in record.certifications])
+            cluster_rows.append(list(record.clusters))
+            lines = [(line.unit, line.capacity) for line in record.product_lines]
+            if not lines and record.capacity is not None:
+                lines = [(record.capacity_unit or "pieces", record.capacity)]
+            for unit, amount in lines:
+                column = capacity.setdefault(unit, np.zeros(n, dtype=np.float32))
+                column[row] = max(column[row], amount)
+        certs = _column_index(cert_rows, self.cert_vocab_).tocsr()
+        # Keep each certificate's expiry day as its value, so validity is checked at query time.
+        certs.data = np.asarray([d for days in cert_days for d in days], dtype=np.float32)
+        certs = certs.tocsc()
+        completeness = np.asarray(
+            [
+                bool(r.description) + bool(r.hs_codes or r.product_lines) + bool(r.certifications)
+                for r in records
+            ],
+            dtype=np.float32,
+        )
+        verified = np.asarray([r.verified for r in records], dtype=bool)
+        return Segment(
+            ids=np.asarray([r.id for r in records], dtype=object),
+            postings=matrix.T.tocsr().astype(np.float32),
+            alive=np.ones(n, dtype=bool),
+            listed=np.asarray([r.listed for r in records], dtype=bool),
+            verified=verified,
+            country=np.asarray(
+                [
+                    self.country_vocab_.setdefault(r.country, len(self.country_vocab_))
+                    for r in records
+                ],
+                dtype=np.int16,
+            ),
+            hs=_column_index(hs_rows, self.hs_vocab_),
+            isic=_column_index(isic_rows, self.isic_vocab_),
+            certs=certs,
+            clusters=_column_index(cluster_rows, self.cluster_vocab_),
+            capacity=capacity,
+            prior=verified.astype(np.float32) * 4 + completeness,
+        )
+
+    def update(
+        self, records: Sequence[SupplierRecord], *, removed_ids: Iterable[Any] = ()
+    ) -> "SupplierIndex":
+        """Add or replace suppliers, or remove them, keeping the fitted vocabulary."""
+        check_is_fitted(self, "base_")
+        for record in records:
+            self.delta_records_[record.id] = record
+            self.removed_ids_.discard(record.id)
+        for rid in removed_ids:
+            self.delta_records_.pop(rid, None)
+            self.removed_ids_.add(rid)
+        for rid in list(self.delta_records_) + list(self.removed_ids_):
+            row = self.base_rows_.get(rid)
+            if row is not None:
+                self.base_.alive[row] = False
+        delta = list(self.delta_records_.values())
+        if delta:
+            taxonomy = self.taxonomy or CodeTaxonomy()
+            documents = [supplier_document(r, taxonomy) for r in delta]
+            self._extend_vocabulary(documents)
+            self.delta_ = self._segment(delta, self.vectorizer_.transform(documents))
+        else:
+            self.delta_ = None
+        return self
+
+    def _extend_vocabulary(self, documents: list[str]) -> None:
+        """Give words first seen in changed profiles a term, so they are searchable at once.
+
+        The vectorizer is replaced, not changed, because a copy of this index may be
+        answering searches with the old one.
+        """
+        vocabulary = self.vectorizer_.vocabulary_
+        new_df: dict[str, int] = {}
+        for document in documents:
+            for term in set(analyse(document)):
+                if term not in vocabulary:
+                    new_df[term] = new_df.get(term, 0) + 1
+        if not new_df:
+            return
+        vectorizer = copy.copy(self.vectorizer_)
+        vectorizer._tfidf = copy.copy(self.vectorizer_._tfidf)
+        vectorizer.vocabulary_ = dict(vocabulary)
+        n_documents = self.base_.size + len(documents)
+        extra = []
+        for term, df in new_df.items():
+            vectorizer.vocabulary_[term] = len(vectorizer.vocabulary_)
+            # The smoothed IDF scikit-learn uses, counted over the changed profiles.
+            extra.append(np.log((1 + n_documents) / (1 + df)) + 1)
+        vectorizer.idf_ = np.concatenate([self.vectorizer_.idf_, np.asarray(extra)]).astype(
+            np.float32
+        )
+        vectorizer._tfidf.n_features_in_ = len(vectorizer.vocabulary_)
+        self.vectorizer_ = vectorizer
+
+    @property
+    def n_suppliers(self) -> int:
+        check_is_fitted(self, "base_")
+        delta = self.delta_.size if self.delta_ is not None else 0
+        return int(self.base_.alive.sum()) + delta
+
+    # QUERYING
+    # --------------------------------------------------------------------------
+
+    def _segments(self) -> list[Segment]:
+        return [s for s in (self.base_, self.delta_) if s is not None and s.size]
+
+    def _code_rows(self, matrix: sparse.csc_matrix, vocab: dict[str, int], codes) -> np.ndarray:
+        mask = np.zeros(matrix.shape[0], dtype=bool)
+        for code in codes:
+            col = vocab.get(code)
+            if col is not None and col < matrix.shape[1]:
+                mask[matrix.indices[matrix.indptr[col] : matrix.indptr[col + 1]]] = True
+        return mask
+
+    def filter_mask(self, segment: Segment, query: Query) -> np.ndarray:
+        """Rows that pass every hard filter of the query."""
+        mask = segment.alive & segment.listed
+        if query.verified_only:
+            mask &= segment.verified
+        if query.countries:
+            wanted = [self.country_vocab_[c] for c in query.countries if c in self.country_vocab_]
+            mask &= np.isin(segment.country, np.asarray(wanted, dtype=np.int16))
+        if query.hs_codes:
+            mask &= self._code_rows(segment.hs, self.hs_vocab_, query.hs_codes)
+        if query.isic_codes:
+            mask &= self._code_rows(segment.isic, self.isic_vocab_, query.isic_codes)
+        for scheme in query.certifications:
+            col = self.cert_vocab_.get(scheme)
+            held = np.zeros(segment.size, dtype=bool)
+            if col is not None and col < segment.certs.shape[1]:
+                start, end = segment.certs.indptr[col], segment.certs.indptr[col + 1]
+                valid = segment.certs.data[start:end] >= query.today
+                held[segment.certs.indices[start:end][valid]] = True
+            mask &= held
+        if query.min_capacity:
+            units = [query.unit] if query.unit else list(segment.capacity)
+            enough = np.zeros(segment.size, dtype=bool)
+            for unit in units:
+                if unit in segment.capacity:
+                    enough |= segment.capacity[unit] >= query.min_capacity
+            mask &= enough
+        if query.clusters:
+            if "*" in query.clusters:
+                mask &= np.diff(segment.clusters.tocsr().indptr) > 0
+            else:
+                mask &= self._code_rows(segment.clusters, self.cluster_vocab_, query.clusters)
+        if query.exclude_ids:
+            mask &= ~np.isin(segment.ids, np.asarray(list(query.exclude_ids), dtype=object))
+        return mask
+
+    def query_vector(self, text: str) -> sparse.csr_matrix:
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.transform([text or ""])
+
+    def text_scores(self, segment: Segment, qvec: sparse.csr_matrix) -> np.ndarray:
+        """Cosine of the query with every row: a sum over the query's posting lists."""
+        known = qvec.indices < segment.postings.shape[0]  # terms added after this segment
+        if not known.any():
+            return np.zeros(segment.size, dtype=np.float32)
+        rows = segment.postings[qvec.indices[known]]
+        return np.asarray(rows.T @ qvec.data[known], dtype=np.float32).ravel()
+
+    def search(
+        self, query: Query, *, offset: int = 0, limit: int = 20
+    ) -> tuple[list[Any], list[float], int]:
+        """Supplier ids ranked for the query, their scores and how many matched in all.
+
+        With words, only suppliers sharing at least one term match, by cosine; without
+        words every supplier passing the filters matches, verified and complete first.
+        """
+        check_is_fitted(self, "base_")
+        limit = max(0, min(limit, MAX_RESULTS - offset))
+        qvec = self.query_vector(query.text) if query.text.strip() else None
+        has_words = qvec is not None and qvec.nnz > 0
+        if query.text.strip() and not has_words:
+            return [], [], 0
+        ids, keys, scores, total = [], [], [], 0
+        want = offset + limit
+        for segment in self._segments():
+            mask = self.filter_mask(segment, query)
+            if has_words:
+                score = self.text_scores(segment, qvec)
+                mask &= score > 0
+                key = score + segment.prior * 1e-6  # ties go to verified, complete profiles
+            else:
+                score = np.zeros(segment.size, dtype=np.float32)
+                key = segment.prior
+            rows = np.flatnonzero(mask)
+            total += len(rows)
+            if len(rows) > want:
+                part = np.argpartition(-key[rows], want - 1)[:want]
+                rows = rows[part]
+            ids.extend(segment.ids[rows].tolist())
+            keys.extend(key[rows].tolist())
+            scores.extend(score[rows].tolist())
+        order = sorted(range(len(ids)), key=lambda i: (-keys[i], str(ids[i])))[offset:want]
+        return [ids[i] for i in order], [float(scores[i]) for i in order], total
+
+    def matches(self, query: Query, supplier_id: Any) -> bool:
+        """Whether one supplier passes the query's filters and shares a term with it."""
+        check_is_fitted(self, "base_")
+        for segment in self._segments():
+            hit = np.flatnonzero(segment.ids == supplier_id)
+            hit = hit[segment.alive[hit]]
+            if not len(hit):
+                continue
+            if not self.filter_mask(segment, query)[hit].any():
+                return False
+            if not query.text.strip():
+                return True
+            return bool(self.text_scores(segment, self.query_vector(query.text))[hit].max() > 0)
+        return False
+
+    # PERSISTENCE
+    # --------------------------------------------------------------------------
+
+    def dump(self, handle: IO[bytes]) -> None:
+        check_is_fitted(self, "base_")
+        pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def load(handle: IO[bytes]) -> "SupplierIndex":
+        # Artifacts are written by this platform into its own storage, never by users.
+        index = pickle.load(handle)  # noqa: S301
+        if not isinstance(index, SupplierIndex):
+            raise TypeError("Not a supplier index artifact")
+        return index
+
+
+def matched_terms(query_text: str, document: str) -> list[str]:
+    """The query's words that the document also contains, in the query's order."""
+    doc_terms = set(analyse(document))
+    found: list[str] = []
+    for word in dict.fromkeys(query_text.split()):
+        terms = analyse(word)
+        if terms and any(t in doc_terms for t in terms):
+            found.append(word.strip(".,;:()\"'"))
+    return found

@@ -1,0 +1,219 @@
+"""Supplier search for buyers: the engine ranks, the database supplies the rows.
+
+A search is a request made of the typed words and filters, so search and matching
+rank alike. Filters are hard: a supplier that fails one is not in the results.
+"""
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from companies import validation
+from companies.models import Certification, CertificationScheme, Organisation, Unit, User
+from matching import regions
+from matching.engine import Query
+from matching.engine.index import MAX_RESULTS, matched_terms, supplier_document
+from matching.index_store import code_taxonomy, current_index, day_number, supplier_records
+
+MAX_QUERY_LENGTH = 500
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class SupplierSearchFilters:
+    countries: tuple[str, ...] = ()
+    subregions: tuple[str, ...] = ()
+    hs_code: str = ""
+    isic_code: str = ""
+    certification: str = ""
+    min_capacity: int | None = None
+    capacity_unit: str = ""
+    verified_only: bool = False
+    cluster: str = ""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> "SupplierSearchFilters":
+        """Validated filters from query parameters or a saved search; field-level errors."""
+        errors: dict[str, list[str]] = {}
+
+        def many(name: str) -> list[str]:
+            getlist = getattr(params, "getlist", None)
+            raw = getlist(name) if getlist else params.get(name) or []
+            if isinstance(raw, str):
+                raw = [raw]
+            return [p.strip() for item in raw for p in str(item).split(",") if p.strip()]
+
+        countries: list[str] = []
+        try:
+            countries = validation.clean_countries(many("country"), field="country")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        subregions = many("subregion")
+        unknown = [s for s in subregions if not regions.is_subregion(s)]
+        if unknown:
+            errors["subregion"] = [f"Unknown subregion: {', '.join(unknown)}."]
+        hs_code = validation.normalise_code(params.get("hs_code") or "")
+        if hs_code:
+            try:
+                validation.clean_hs_codes([hs_code], field="hs_code")
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+        isic_code = validation.normalise_code(params.get("isic_code") or "")
+        if isic_code:
+            try:
+                validation.clean_isic_codes([isic_code], field="isic_code")
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+        certification = (params.get("certification") or "").strip()
+        if certification and not CertificationScheme.objects.filter(code=certification).exists():
+            errors["certification"] = [f"Unknown certification: {certification}."]
+        min_capacity = None
+        raw_capacity = params.get("min_capacity")
+        if raw_capacity not in (None, ""):
+            try:
+                min_capacity = int(raw_capacity)
+                if min_capacity < 0:
+                    raise ValueError
+            except (TypeError, ValueError):
+                errors["min_capacity"] = ["Give a whole number of zero or more."]
+        unit = (params.get("unit") or params.get("capacity_unit") or "").strip()
+        if unit and unit not in Unit.values:
+            errors["unit"] = [f"Choose one of: {', '.join(Unit.values)}."]
+        verified = params.get("verified_only")
+        verified_only = verified is True or str(verified).lower() in _TRUE
+        if errors:
+            raise ValidationError(errors)
+        return cls(
+            countries=tuple(countries),
+            subregions=tuple(subregions),
+            hs_code=hs_code,
+            isic_code=isic_code,
+            certification=certification,
+            min_capacity=min_capacity,
+            capacity_unit=unit,
+            verified_only=verified_only,
+            cluster=str(params.get("cluster") or "").strip(),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["countries"] = list(self.countries)
+        data["subregions"] = list(self.subregions)
+        return {k: v for k, v in data.items() if v not in ("", (), [], None, False)}
+
+    def to_query(self, text: str, *, exclude_ids: tuple = ()) -> Query:
+        wanted = regions.countries_of(
+            countries=list(self.countries), subregion_slugs=list(self.subregions)
+        )
+        return Query(
+            text=text[:MAX_QUERY_LENGTH],
+            hs_codes=(self.hs_code,) if self.hs_code else (),
+            isic_codes=(self.isic_code,) if self.isic_code else (),
+            certifications=(self.certification,) if self.certification else (),
+            countries=tuple(sorted(wanted)),
+            min_capacity=self.min_capacity,
+            unit=self.capacity_unit,
+            verified_only=self.verified_only,
+            clusters=(self.cluster,) if self.cluster else (),
+            today=day_number(timezone.localdate()),
+            exclude_ids=exclude_ids,
+        )
+
+
+@dataclass
+class SearchHit:
+    organisation: Organisation
+    score: float
+    matched_words: list[str]
+    matched_codes: list[str]
+
+
+@dataclass
+class SearchPage:
+    hits: list[SearchHit]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        shown = min(self.total, MAX_RESULTS)
+        return max(1, -(-shown // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _matched_codes(org: Organisation, filters: SupplierSearchFilters) -> list[str]:
+    """The supplier's codes and certificates that the filters asked for, in words."""
+    found: list[str] = []
+    hs_codes = {c.code: c for c in org.hs_codes.all()}
+    hs_codes.update({line.hs_code.code: line.hs_code for line in org.product_lines.all()})
+    for code, obj in sorted(hs_codes.items()):
+        if filters.hs_code and code.startswith(filters.hs_code):
+            found.append(f"HS {code} {obj.description}")
+    taxonomy = code_taxonomy()
+    if filters.isic_code:
+        for obj in org.isic_codes.all():
+            if filters.isic_code in taxonomy.isic_levels(obj.code):
+                found.append(f"ISIC {obj.code} {obj.description}")
+        for code in hs_codes:
+            for cls in taxonomy.isic_of_hs(code):
+                if filters.isic_code in taxonomy.isic_levels(cls):
+                    found.append(f"HS {code} is made under ISIC {cls}")
+    if filters.certification:
+        for cert in org.certifications.all():
+            if cert.scheme_id == filters.certification and cert.counts:
+                found.append(f"{cert.scheme.name} held, valid until {cert.valid_until:%Y-%m-%d}")
+    return list(dict.fromkeys(found))
+
+
+def supplier_search(
+    *,
+    user: User | None,
+    query: str,
+    filters: SupplierSearchFilters,
+    page: int = 1,
+    page_size: int = 20,
+) -> SearchPage:
+    """A page of suppliers ranked by relevance to the words, each with why it matched."""
+    page = max(1, page)
+    page_size = max(1, min(page_size, 100))
+    exclude = (user.organisation_id,) if user is not None and user.organisation_id else ()
+    engine_query = filters.to_query(query or "", exclude_ids=exclude)
+    ids, scores, total = current_index().search(
+        engine_query, offset=(page - 1) * page_size, limit=page_size
+    )
+    organisations = Organisation.objects.filter(pk__in=ids).prefetch_related(
+        "hs_codes",
+        "isic_codes",
+        Prefetch("certifications", queryset=Certification.objects.select_related("scheme")),
+        "product_lines__hs_code",
+    )
+    by_id = {org.pk: org for org in organisations}
+    taxonomy = code_taxonomy()
+    records = {r.id: r for r in supplier_records(ids)} if query else {}
+    hits = []
+    for org_id, score in zip(ids, scores, strict=True):
+        org = by_id.get(org_id)
+        if org is None:  # removed since the index version was written
+            continue
+        words: list[str] = []
+        if query and org_id in records:
+            words = matched_terms(query, supplier_document(records[org_id], taxonomy))
+        hits.append(SearchHit(org, round(score, 4), words, _matched_codes(org, filters)))
+    return SearchPage(hits=hits, total=total, page=page, page_size=page_size)
+
+
+def supplier_matches(*, supplier_id: int, query: str, filters: SupplierSearchFilters) -> bool:
+    """Whether one supplier would be found by a search (saved searches ask this)."""
+    return current_index().matches(filters.to_query(query or ""), supplier_id)
