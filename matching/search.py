@@ -4,20 +4,28 @@ A search is a request made of the typed words and filters, so search and matchin
 rank alike. Filters are hard: a supplier that fails one is not in the results.
 """
 
+from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from companies import validation
-from companies.models import Certification, CertificationScheme, Organisation, Unit, User
+from companies.models import (
+    CertificationScheme,
+    Organisation,
+    ProductLine,
+    Unit,
+    User,
+)
+from companies.selectors import valid_certifications
 from matching import regions
 from matching.engine import Query
-from matching.engine.index import MAX_RESULTS, matched_terms, supplier_document
-from matching.index_store import code_taxonomy, current_index, day_number, supplier_records
+from matching.engine.index import MAX_RESULTS
+from matching.index_store import code_taxonomy, current_index, day_number
 
 MAX_QUERY_LENGTH = 500
 _TRUE = {"1", "true", "yes", "on"}
@@ -130,6 +138,8 @@ class SearchHit:
     score: float
     matched_words: list[str]
     matched_codes: list[str]
+    products: list[str] = field(default_factory=list)  # "HS 610910 T-shirts ..."
+    certifications: list[str] = field(default_factory=list)  # valid ones, by name
 
 
 @dataclass
@@ -153,28 +163,69 @@ class SearchPage:
         return self.page > 1
 
 
-def _matched_codes(org: Organisation, filters: SupplierSearchFilters) -> list[str]:
+@dataclass
+class _Facts:
+    """What a result shows besides the organisation, read as plain values."""
+
+    hs: dict[str, str] = field(default_factory=dict)
+    isic: dict[str, str] = field(default_factory=dict)
+    certs: list[tuple[str, str, date]] = field(default_factory=list)
+
+
+def _facts(ids: list[int], *, with_isic: bool) -> dict[int, _Facts]:
+    facts: dict[int, _Facts] = defaultdict(_Facts)
+    through = Organisation.hs_codes.through.objects.filter(organisation_id__in=ids)
+    for org_id, code, title in through.values_list(
+        "organisation_id", "hscode_id", "hscode__description"
+    ):
+        facts[org_id].hs[code] = title
+    lines = ProductLine.objects.filter(organisation_id__in=ids)
+    for org_id, code, title in lines.values_list(
+        "organisation_id", "hs_code_id", "hs_code__description"
+    ):
+        facts[org_id].hs[code] = title
+    if with_isic:
+        isic = Organisation.isic_codes.through.objects.filter(organisation_id__in=ids)
+        for org_id, code, title in isic.values_list(
+            "organisation_id", "isiccode_id", "isiccode__description"
+        ):
+            facts[org_id].isic[code] = title
+    certs = valid_certifications().filter(organisation_id__in=ids)
+    for org_id, scheme, name, until in certs.values_list(
+        "organisation_id", "scheme_id", "scheme__name", "valid_until"
+    ):
+        facts[org_id].certs.append((scheme, name, until))
+    return facts
+
+
+def _matched_codes(facts: _Facts, filters: SupplierSearchFilters) -> list[str]:
     """The supplier's codes and certificates that the filters asked for, in words."""
     found: list[str] = []
-    hs_codes = {c.code: c for c in org.hs_codes.all()}
-    hs_codes.update({line.hs_code.code: line.hs_code for line in org.product_lines.all()})
-    for code, obj in sorted(hs_codes.items()):
-        if filters.hs_code and code.startswith(filters.hs_code):
-            found.append(f"HS {code} {obj.description}")
-    taxonomy = code_taxonomy()
+    if filters.hs_code:
+        found += [
+            f"HS {code} {title}"
+            for code, title in sorted(facts.hs.items())
+            if code.startswith(filters.hs_code)
+        ]
     if filters.isic_code:
-        for obj in org.isic_codes.all():
-            if filters.isic_code in taxonomy.isic_levels(obj.code):
-                found.append(f"ISIC {obj.code} {obj.description}")
-        for code in hs_codes:
+        taxonomy = code_taxonomy()
+        found += [
+            f"ISIC {code} {title}"
+            for code, title in sorted(facts.isic.items())
+            if filters.isic_code in taxonomy.isic_levels(code)
+        ]
+        for code in sorted(facts.hs):
             for cls in taxonomy.isic_of_hs(code):
                 if filters.isic_code in taxonomy.isic_levels(cls):
                     found.append(f"HS {code} is made under ISIC {cls}")
+                    break
     if filters.certification:
-        for cert in org.certifications.all():
-            if cert.scheme_id == filters.certification and cert.counts:
-                found.append(f"{cert.scheme.name} held, valid until {cert.valid_until:%Y-%m-%d}")
-    return list(dict.fromkeys(found))
+        found += [
+            f"{name} held, valid until {until:%Y-%m-%d}"
+            for scheme, name, until in facts.certs
+            if scheme == filters.certification
+        ]
+    return found
 
 
 def supplier_search(
@@ -190,27 +241,26 @@ def supplier_search(
     page_size = max(1, min(page_size, 100))
     exclude = (user.organisation_id,) if user is not None and user.organisation_id else ()
     engine_query = filters.to_query(query or "", exclude_ids=exclude)
-    ids, scores, total = current_index().search(
-        engine_query, offset=(page - 1) * page_size, limit=page_size
-    )
-    organisations = Organisation.objects.filter(pk__in=ids).prefetch_related(
-        "hs_codes",
-        "isic_codes",
-        Prefetch("certifications", queryset=Certification.objects.select_related("scheme")),
-        "product_lines__hs_code",
-    )
-    by_id = {org.pk: org for org in organisations}
-    taxonomy = code_taxonomy()
-    records = {r.id: r for r in supplier_records(ids)} if query else {}
+    index = current_index()
+    ids, scores, total = index.search(engine_query, offset=(page - 1) * page_size, limit=page_size)
+    by_id = {org.pk: org for org in Organisation.objects.filter(pk__in=ids)}
+    facts = _facts(ids, with_isic=bool(filters.isic_code))
     hits = []
     for org_id, score in zip(ids, scores, strict=True):
         org = by_id.get(org_id)
         if org is None:  # removed since the index version was written
             continue
-        words: list[str] = []
-        if query and org_id in records:
-            words = matched_terms(query, supplier_document(records[org_id], taxonomy))
-        hits.append(SearchHit(org, round(score, 4), words, _matched_codes(org, filters)))
+        fact = facts[org_id]
+        hits.append(
+            SearchHit(
+                organisation=org,
+                score=round(score, 4),
+                matched_words=index.matched_words(query, org_id) if query else [],
+                matched_codes=_matched_codes(fact, filters),
+                products=[f"HS {code} {title}" for code, title in sorted(fact.hs.items())],
+                certifications=sorted({name for _, name, _ in fact.certs}),
+            )
+        )
     return SearchPage(hits=hits, total=total, page=page, page_size=page_size)
 
 

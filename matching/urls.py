@@ -1,1 +1,35 @@
-urlpatterns: list = []
+"""Pages of sourcing requests, supplier search, saved searches and notifications."""
+
+from django.urls import path
+
+from matching import views
+
+urlpatterns = [
+    # Sourcing requests
+    path("requests/", views.request_list, name="request-list"),
+    path("requests/new/", views.request_create, name="request-create"),
+    path("requests/<int:pk>/", views.request_detail, name="request-detail"),
+    path("requests/<int:pk>/edit/", views.request_edit, name="request-edit"),
+    path("requests/<int:pk>/open/", views.request_open, name="request-open"),
+    path("requests/<int:pk>/close/", views.request_close, name="request-close"),
+    path(
+        "requests/<int:pk>/linkages/<int:linkage_pk>/award/",
+        views.linkage_award,
+        name="request-linkage-award",
+    ),
+    path("open-requests/", views.open_requests, name="open-requests"),
+    # Supplier search
+    path("suppliers/search/", views.supplier_search, name="supplier-search"),
+    path("saved-searches/", views.saved_search_list, name="saved-search-list"),
+    path("saved-searches/new/", views.saved_search_create, name="saved-search-create"),
+    path("saved-searches/<int:pk>/delete/", views.saved_search_delete, name="saved-search-delete"),
+    # Notifications
+    path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        views.unsubscribe,
+        name="notifications-unsubscribe",
+    ),
+]

@@ -123,6 +123,7 @@ class SupplierIndex(BaseEstimator):
         self.delta_records_: dict[Any, SupplierRecord] = {}
         self.removed_ids_: set[Any] = set()
         self.delta_ = None
+        self.delta_rows_: dict[Any, int] = {}
         return self
 
     def _segment(self, records: list[SupplierRecord], matrix: sparse.csr_matrix) -> Segment:
@@ -200,8 +201,10 @@ class SupplierIndex(BaseEstimator):
             documents = [supplier_document(r, taxonomy) for r in delta]
             self._extend_vocabulary(documents)
             self.delta_ = self._segment(delta, self.vectorizer_.transform(documents))
+            self.delta_rows_ = {r.id: row for row, r in enumerate(delta)}
         else:
             self.delta_ = None
+            self.delta_rows_ = {}
         return self
 
     def _extend_vocabulary(self, documents: list[str]) -> None:
@@ -241,6 +244,15 @@ class SupplierIndex(BaseEstimator):
 
     # QUERYING
     # --------------------------------------------------------------------------
+
+    def _locate(self, supplier_id: Any) -> tuple[Segment, int] | None:
+        """The live segment and row holding a supplier, if any."""
+        if self.delta_ is not None and supplier_id in self.delta_records_:
+            return self.delta_, self.delta_rows_[supplier_id]
+        row = self.base_rows_.get(supplier_id)
+        if row is not None and self.base_.alive[row]:
+            return self.base_, row
+        return None
 
     def _segments(self) -> list[Segment]:
         return [s for s in (self.base_, self.delta_) if s is not None and s.size]
@@ -340,17 +352,35 @@ class SupplierIndex(BaseEstimator):
     def matches(self, query: Query, supplier_id: Any) -> bool:
         """Whether one supplier passes the query's filters and shares a term with it."""
         check_is_fitted(self, "base_")
-        for segment in self._segments():
-            hit = np.flatnonzero(segment.ids == supplier_id)
-            hit = hit[segment.alive[hit]]
-            if not len(hit):
-                continue
-            if not self.filter_mask(segment, query)[hit].any():
-                return False
-            if not query.text.strip():
-                return True
-            return bool(self.text_scores(segment, self.query_vector(query.text))[hit].max() > 0)
-        return False
+        found = self._locate(supplier_id)
+        if found is None:
+            return False
+        segment, row = found
+        if not self.filter_mask(segment, query)[row]:
+            return False
+        return not query.text.strip() or bool(self.matched_words(query.text, supplier_id))
+
+    def matched_words(self, query_text: str, supplier_id: Any) -> list[str]:
+        """The query's words found in the supplier's indexed text, read off the postings."""
+        check_is_fitted(self, "base_")
+        found = self._locate(supplier_id)
+        if found is None:
+            return []
+        segment, row = found
+        vocabulary = self.vectorizer_.vocabulary_
+        postings = segment.postings
+        words: list[str] = []
+        for word in dict.fromkeys(query_text.split()):
+            for term in analyse(word):
+                col = vocabulary.get(term)
+                if col is None or col >= postings.shape[0]:
+                    continue
+                start, end = postings.indptr[col], postings.indptr[col + 1]
+                at = start + np.searchsorted(postings.indices[start:end], row)
+                if at < end and postings.indices[at] == row:
+                    words.append(word.strip(".,;:()\"'"))
+                    break
+        return words
 
     # PERSISTENCE
     # --------------------------------------------------------------------------

@@ -1,0 +1,237 @@
+"""Forms of the sourcing pages.
+
+Forms parse what a browser sends (types, the shape of a code list); every rule
+(known codes, future deadline, volume above zero, known subregion) is checked by
+the service the view calls, so its message is the one shown next to the field.
+"""
+
+from typing import Any
+
+from django import forms
+
+from companies import geography, selectors
+from companies.forms import (
+    BLANK_CHOICE,
+    CodeListField,
+    ServiceCheckedChoiceField,
+    ServiceCheckedMultipleChoiceField,
+    describe_codes,
+    split_codes,
+)
+from companies.models import Unit
+from matching import regions
+from matching.models import SourcingRequest
+
+# What a browser's datetime-local input sends; read in the user's time zone.
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+# Search parameters the supplier search takes besides the words; a saved search keeps them.
+SEARCH_FILTER_PARAMS = (
+    "country",
+    "subregion",
+    "hs_code",
+    "isic_code",
+    "certification",
+    "min_capacity",
+    "unit",
+    "verified_only",
+    "cluster",
+)
+
+
+def _scheme_choices() -> list[tuple[str, str]]:
+    return [(s.code, s.name) for s in selectors.certification_scheme_list()]
+
+
+def _subregion_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Subregions grouped by region (Asia, Oceania) for a grouped select."""
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for subregion in regions.subregions().values():
+        grouped.setdefault(subregion.region, []).append((subregion.slug, subregion.name))
+    return list(grouped.items())
+
+
+class RequestForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        help_text="What you need, in a line: e.g. Organic cotton T-shirts, 10,000 a month.",
+        widget=forms.TextInput(attrs={"maxlength": 200}),
+    )
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        help_text="Materials, finishing, packaging, quality expectations, anything suppliers "
+        "should know.",
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 10000}),
+    )
+    hs_codes = CodeListField(
+        taxonomy="hs",
+        label="Products (HS codes)",
+        help_text="Type a product or an HS code and pick from the list; a heading (e.g. 6109) "
+        "covers its subheadings.",
+    )
+    isic_codes = CodeListField(
+        taxonomy="isic",
+        label="Activities (ISIC codes)",
+        help_text="Type an activity or an ISIC Rev. 4 code.",
+    )
+    required_certifications = ServiceCheckedMultipleChoiceField(
+        label="Required certifications",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Suppliers must hold each, valid. Hold Ctrl (⌘ on a Mac) to choose several.",
+    )
+    subregions = ServiceCheckedMultipleChoiceField(
+        label="Wanted subregions",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 9}),
+        help_text="UN M49 subregions of Asia and Oceania; each stands for all its countries.",
+    )
+    countries = ServiceCheckedMultipleChoiceField(
+        label="Wanted countries",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Added to the subregions. Leave both empty to take suppliers from anywhere.",
+    )
+    volume_per_month = forms.IntegerField(label="Volume per month", required=False)
+    unit = ServiceCheckedChoiceField(label="Unit", required=False)
+    target_start = forms.DateField(
+        label="Target start",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="When you would like supplies to begin.",
+    )
+    deadline = forms.DateTimeField(
+        label="Deadline for responses",
+        input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_FORMAT),
+    )
+    allow_consortium = forms.BooleanField(
+        label="A consortium of cluster members may answer",
+        required=False,
+        help_text="Several SMEs of one cluster pooling capacity and certifications.",
+    )
+    visibility = forms.ChoiceField(
+        label="Visibility",
+        choices=SourcingRequest.Visibility.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, time_zone_name: str = "UTC", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["required_certifications"].choices = _scheme_choices()
+        self.fields["subregions"].choices = _subregion_choices()
+        self.fields["countries"].choices = geography.country_choices()
+        self.fields["unit"].choices = BLANK_CHOICE + list(Unit.choices)
+        self.fields[
+            "deadline"
+        ].help_text = f"Date and time in your time zone ({time_zone_name}); responses close then."
+
+    @staticmethod
+    def initial_for(request: SourcingRequest | None) -> dict[str, Any]:
+        if request is None:
+            return {
+                "allow_consortium": True,
+                "visibility": SourcingRequest.Visibility.PUBLIC,
+            }
+        return {
+            "title": request.title,
+            "description": request.description,
+            "hs_codes": [c.code for c in request.hs_codes.all()],
+            "isic_codes": [c.code for c in request.isic_codes.all()],
+            "required_certifications": [s.code for s in request.required_certifications.all()],
+            "subregions": list(request.subregions or []),
+            "countries": list(request.countries or []),
+            "volume_per_month": request.volume_per_month,
+            "unit": request.unit,
+            "target_start": request.target_start,
+            "deadline": request.deadline,
+            "allow_consortium": request.allow_consortium,
+            "visibility": request.visibility,
+        }
+
+    def code_fields(self) -> dict[str, list[tuple[str, str]]]:
+        """Codes currently in each code field, with their descriptions, for display."""
+        out = {}
+        for name in ("hs_codes", "isic_codes"):
+            raw = self[name].value()
+            codes = split_codes(raw) if isinstance(raw, str) else list(raw or [])
+            out[name] = describe_codes(self.fields[name].taxonomy, codes)
+        return out
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["unit"] = data.get("unit") or ""
+        return data
+
+
+class SupplierSearchForm(forms.Form):
+    """Renders the search box and filters; the search module checks the values."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "e.g. organic cotton knitwear, เสื้อยืด"}
+        ),
+    )
+    country = ServiceCheckedChoiceField(label="Country", required=False)
+    subregion = ServiceCheckedChoiceField(label="Subregion", required=False)
+    hs_code = CodeListField(
+        taxonomy="hs",
+        multiple=False,
+        label="Product (HS code)",
+        help_text="A heading finds suppliers of its subheadings.",
+    )
+    isic_code = CodeListField(taxonomy="isic", multiple=False, label="Activity (ISIC code)")
+    certification = ServiceCheckedChoiceField(
+        label="Certification", required=False, help_text="Held and valid."
+    )
+    min_capacity = forms.CharField(
+        label="Minimum monthly capacity",
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0}),
+    )
+    unit = ServiceCheckedChoiceField(label="Unit", required=False)
+    verified_only = forms.BooleanField(label="Verified suppliers only", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "Any country")] + geography.country_choices()
+        self.fields["subregion"].choices = [("", "Any subregion")] + _subregion_choices()
+        self.fields["certification"].choices = [("", "Any")] + _scheme_choices()
+        self.fields["unit"].choices = [("", "Any unit")] + list(Unit.choices)
+
+
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(
+        label="Name of this search",
+        required=False,
+        max_length=120,
+        help_text="We tell you when a new supplier matches it.",
+    )
+
+
+class OpenRequestFilterForm(forms.Form):
+    code = forms.CharField(
+        label="HS or ISIC code",
+        required=False,
+        max_length=6,
+        help_text="A heading (e.g. 6109) finds requests for its subheadings.",
+    )
+    country = ServiceCheckedChoiceField(label="Takes suppliers from", required=False)
+    certification = ServiceCheckedChoiceField(label="Requires", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "Any country")] + geography.country_choices()
+        self.fields["certification"].choices = [("", "Any certification")] + _scheme_choices()
+
+
+class RequestListFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any status")] + list(SourcingRequest.Status.choices),
+    )

@@ -1,0 +1,358 @@
+"""Reads for sourcing requests and saved searches; who may see what lives here.
+
+A request nobody may see is simply absent (None, or missing from a list): the
+views turn that into a 404, so a confidential request's existence never leaks.
+"""
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from companies.models import Organisation, ProductLine, Unit, User
+from companies.selectors import valid_certifications
+from companies.validation import normalise_code
+from matching import regions
+from matching.models import Proposal, SavedSearch, SourcingRequest
+
+AnyUser = User | AnonymousUser
+
+
+# VISIBILITY
+# ------------------------------------------------------------------------------
+
+
+def suppliers_of_managed_clusters(*, user: AnyUser) -> set[int]:
+    """Ids of the suppliers in the clusters this user manages.
+
+    Cluster managers see the confidential requests proposed to their members. The
+    clusters app fills this in; until it exists nobody manages a cluster.
+    """
+    return set()
+
+
+def _with_details(qs: QuerySet[SourcingRequest]) -> QuerySet[SourcingRequest]:
+    return qs.select_related("buyer", "created_by").prefetch_related(
+        "hs_codes", "isic_codes", "required_certifications"
+    )
+
+
+def _visibility_filter(user: AnyUser) -> Q | None:
+    """The rows a user may see, or None for every row (staff)."""
+    public_open = Q(
+        visibility=SourcingRequest.Visibility.PUBLIC,
+        status=SourcingRequest.Status.OPEN,
+        deadline__gt=timezone.now(),
+    )
+    if not user.is_authenticated:
+        return public_open
+    if user.is_staff:
+        return None
+    visible = Q(visibility=SourcingRequest.Visibility.PUBLIC) & ~Q(
+        status=SourcingRequest.Status.DRAFT
+    )
+    if user.organisation_id is not None:
+        visible |= Q(buyer_id=user.organisation_id)
+    proposed_to = {user.organisation_id} if user.organisation_id else set()
+    proposed_to |= suppliers_of_managed_clusters(user=user)
+    if proposed_to:
+        visible |= ~Q(status=SourcingRequest.Status.DRAFT) & Q(
+            Exists(Proposal.objects.filter(request=OuterRef("pk"), supplier_id__in=proposed_to))
+        )
+    return visible
+
+
+def request_list_visible_to(*, user: AnyUser) -> QuerySet[SourcingRequest]:
+    """Every request the user may see.
+
+    Anyone, even logged out, sees public open requests; logged-in users also see
+    public closed and awarded ones; drafts and confidential requests only by the
+    buyer's users, the suppliers they were proposed to (and their cluster
+    managers), and staff.
+    """
+    qs = SourcingRequest.objects.all()
+    visible = _visibility_filter(user)
+    if visible is not None:
+        qs = qs.filter(visible)
+    return _with_details(qs)
+
+
+def request_get_visible(*, user: AnyUser, pk: Any) -> SourcingRequest | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return request_list_visible_to(user=user).filter(pk=pk).first()
+
+
+def request_get_editable(*, user: AnyUser, pk: Any) -> SourcingRequest | None:
+    """A request the user may change: one of their own buyer's requests."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return None
+    request = request_get_visible(user=user, pk=pk)
+    if request is None or request.buyer_id != user.organisation_id:
+        return None
+    return request
+
+
+def filter_by_effective_status(
+    qs: QuerySet[SourcingRequest], status: str
+) -> QuerySet[SourcingRequest]:
+    """Filter by the status a person sees: an open request past its deadline is closed."""
+    now = timezone.now()
+    if status == SourcingRequest.Status.OPEN:
+        return qs.filter(status=status, deadline__gt=now)
+    if status == SourcingRequest.Status.CLOSED:
+        return qs.filter(
+            Q(status=status) | Q(status=SourcingRequest.Status.OPEN, deadline__lte=now)
+        )
+    return qs.filter(status=status)
+
+
+def wanted_countries(request: SourcingRequest) -> set[str]:
+    """Countries named directly or through a subregion; empty means anywhere."""
+    return regions.countries_of(
+        countries=list(request.countries or []),
+        subregion_slugs=[s for s in (request.subregions or []) if regions.is_subregion(s)],
+    )
+
+
+def _wants_country(request: SourcingRequest, country: str) -> bool:
+    wanted = wanted_countries(request)
+    return not wanted or country in wanted
+
+
+def subregion_names(request: SourcingRequest) -> list[str]:
+    known = regions.subregions()
+    return [known[s].name for s in (request.subregions or []) if s in known]
+
+
+def _has_code(request: SourcingRequest, code: str) -> bool:
+    """A code matches a request listing it or any code below it (a heading finds subheadings)."""
+    return any(c.code.startswith(code) for c in request.hs_codes.all()) or any(
+        c.code.startswith(code) for c in request.isic_codes.all()
+    )
+
+
+def request_list_filtered(
+    *, user: AnyUser, status: str = "", code: str = "", country: str = "", mine: bool = False
+) -> list[SourcingRequest]:
+    """The requests visible to the user, filtered as the list page and API offer.
+
+    Code and country are checked against prefetched codes and the subregion lists,
+    which live outside the database, so the result is a list.
+    """
+    qs = request_list_visible_to(user=user)
+    if mine:
+        qs = qs.filter(buyer_id=getattr(user, "organisation_id", None) or 0)
+    if status:
+        qs = filter_by_effective_status(qs, status)
+    code = normalise_code(code) if code else ""
+    country = (country or "").strip().upper()
+    requests = list(qs)
+    if code:
+        requests = [r for r in requests if _has_code(r, code)]
+    if country:
+        requests = [r for r in requests if _wants_country(r, country)]
+    return requests
+
+
+# OPEN REQUESTS FOR SUPPLIERS
+# ------------------------------------------------------------------------------
+
+
+@dataclass
+class RequestFit:
+    """An open request as one supplier sees it: whether it meets it, and what it lacks."""
+
+    request: SourcingRequest
+    lacks: list[str] = field(default_factory=list)
+
+    @property
+    def meets(self) -> bool:
+        return not self.lacks
+
+
+def _relevant_lines(request: SourcingRequest, lines: list[ProductLine]) -> list[ProductLine]:
+    """Product lines for the requested products (same branch of the HS tree), else all."""
+    wanted = [c.code for c in request.hs_codes.all()]
+    if not wanted:
+        return lines
+    return [
+        line
+        for line in lines
+        if any(line.hs_code_id.startswith(w) or w.startswith(line.hs_code_id) for w in wanted)
+    ]
+
+
+def _unit_label(unit: str) -> str:
+    return Unit(unit).label if unit in Unit.values else unit
+
+
+def request_fit(
+    *,
+    request: SourcingRequest,
+    supplier: Organisation,
+    held_schemes: set[str],
+    lines: list[ProductLine],
+) -> RequestFit:
+    """What the supplier lacks for this request, in words a person reads."""
+    lacks: list[str] = []
+    for scheme in request.required_certifications.all():
+        if scheme.code not in held_schemes:
+            lacks.append(f"lacks {scheme.name}")
+    if request.volume_per_month:
+        relevant = _relevant_lines(request, lines)
+        same_unit = [line for line in relevant if line.unit == request.unit]
+        unit = _unit_label(request.unit)
+        if not relevant:
+            lacks.append("no stated capacity for the requested products")
+        elif not same_unit:
+            lacks.append("unit differs")
+        else:
+            capacity = sum(line.monthly_capacity for line in same_unit)
+            if capacity < request.volume_per_month:
+                lacks.append(f"capacity {capacity:,} < {request.volume_per_month:,} {unit} a month")
+    if not _wants_country(request, supplier.country):
+        lacks.append("outside the wanted countries")
+    return RequestFit(request=request, lacks=lacks)
+
+
+def open_requests_for_supplier(
+    *, supplier: Organisation, code: str = "", country: str = "", certification: str = ""
+) -> list[RequestFit]:
+    """Public open requests, newest first, each with the supplier's fit.
+
+    ``code`` is an HS or ISIC code at any level; ``country`` keeps requests that take
+    suppliers from that country (including those open to anywhere); ``certification``
+    keeps requests that require that scheme.
+    """
+    qs = _with_details(
+        SourcingRequest.objects.filter(
+            visibility=SourcingRequest.Visibility.PUBLIC,
+            status=SourcingRequest.Status.OPEN,
+            deadline__gt=timezone.now(),
+        )
+    )
+    if certification:
+        qs = qs.filter(
+            Q(required_certifications__code=certification)
+            | Q(required_certifications__name__iexact=certification)
+        ).distinct()
+    code = normalise_code(code) if code else ""
+    country = (country or "").strip().upper()
+    requests = [
+        r
+        for r in qs
+        if (not code or _has_code(r, code)) and (not country or _wants_country(r, country))
+    ]
+    held = set(
+        valid_certifications().filter(organisation=supplier).values_list("scheme_id", flat=True)
+    )
+    lines = list(ProductLine.objects.filter(organisation=supplier))
+    return [
+        request_fit(request=r, supplier=supplier, held_schemes=held, lines=lines) for r in requests
+    ]
+
+
+def request_fit_for_supplier(*, request: SourcingRequest, supplier: Organisation) -> RequestFit:
+    held = set(
+        valid_certifications().filter(organisation=supplier).values_list("scheme_id", flat=True)
+    )
+    lines = list(ProductLine.objects.filter(organisation=supplier))
+    return request_fit(request=request, supplier=supplier, held_schemes=held, lines=lines)
+
+
+# LINKAGES OF A REQUEST
+# ------------------------------------------------------------------------------
+
+
+def request_linkages(*, request: SourcingRequest) -> QuerySet[Proposal]:
+    """The linkages (accepted by both sides) of a request, for its buyer."""
+    return (
+        Proposal.objects.filter(request=request, status=Proposal.Status.LINKED)
+        .select_related("supplier")
+        .order_by("-awarded", "-score")
+    )
+
+
+def linkage_get_for_buyer(*, user: AnyUser, request_pk: Any, pk: Any) -> Proposal | None:
+    request = request_get_editable(user=user, pk=request_pk)
+    if request is None:
+        return None
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (
+        Proposal.objects.select_related("request", "supplier")
+        .filter(request=request, pk=pk)
+        .first()
+    )
+
+
+# SAVED SEARCHES
+# ------------------------------------------------------------------------------
+
+# SupplierSearchFilters field -> the query parameter the search page and API take.
+_FILTER_PARAMS = {
+    "countries": "country",
+    "subregions": "subregion",
+    "hs_code": "hs_code",
+    "isic_code": "isic_code",
+    "certification": "certification",
+    "min_capacity": "min_capacity",
+    "capacity_unit": "unit",
+    "verified_only": "verified_only",
+    "cluster": "cluster",
+}
+
+
+def saved_search_list(*, user: AnyUser) -> QuerySet[SavedSearch]:
+    if not user.is_authenticated:
+        return SavedSearch.objects.none()
+    return SavedSearch.objects.filter(user=user).prefetch_related(
+        Prefetch("hits", to_attr="hit_list")
+    )
+
+
+def saved_search_get(*, user: AnyUser, pk: Any) -> SavedSearch | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return saved_search_list(user=user).filter(pk=pk).first()
+
+
+def saved_search_params(saved: SavedSearch) -> dict[str, Any]:
+    """The search page's query parameters that run this saved search again."""
+    params: dict[str, Any] = {"q": saved.query} if saved.query else {}
+    stored: Mapping[str, Any] = saved.filters or {}
+    for name, param in _FILTER_PARAMS.items():
+        value = stored.get(name, stored.get(param))
+        if value in (None, "", [], (), False):
+            continue
+        if isinstance(value, bool):
+            value = "1"
+        params[param] = list(value) if isinstance(value, list | tuple) else value
+    return params
+
+
+def saved_search_filters(saved: SavedSearch):
+    """The stored filters as the search module's filters object (checked again)."""
+    from matching.search import SupplierSearchFilters
+
+    params = saved_search_params(saved)
+    params.pop("q", None)
+    known = {f.name for f in dataclasses.fields(SupplierSearchFilters)}
+    stored = saved.filters or {}
+    if stored and set(stored) <= known:
+        # Stored in the dataclass's own shape: rebuild it directly.
+        return SupplierSearchFilters(
+            **{k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()}
+        )
+    return SupplierSearchFilters.from_params(params)
