@@ -20,8 +20,10 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
+from matching.engine import chars
 from matching.engine.records import CodeTaxonomy, Query, SupplierRecord
 from matching.engine.text import analyse
+from matching.engine.topk import accumulate_scores
 
 # Deepest page a search may ask for: beyond it results are not ranked exactly.
 MAX_RESULTS = 1000
@@ -113,6 +115,7 @@ class SupplierIndex(BaseEstimator):
         else:
             self.vectorizer_.fit(["empty"])
             matrix = sparse.csr_matrix((0, len(self.vectorizer_.vocabulary_)), dtype=np.float32)
+        self.char_idf_ = chars.fit_idf(documents)
         self.hs_vocab_: dict[str, int] = {}
         self.isic_vocab_: dict[str, int] = {}
         self.cert_vocab_: dict[str, int] = {}
@@ -310,8 +313,7 @@ class SupplierIndex(BaseEstimator):
         known = qvec.indices < segment.postings.shape[0]  # terms added after this segment
         if not known.any():
             return np.zeros(segment.size, dtype=np.float32)
-        rows = segment.postings[qvec.indices[known]]
-        return np.asarray(rows.T @ qvec.data[known], dtype=np.float32).ravel()
+        return accumulate_scores(segment.postings, qvec.indices[known], qvec.data[known])
 
     def search(
         self, query: Query, *, offset: int = 0, limit: int = 20
@@ -359,6 +361,23 @@ class SupplierIndex(BaseEstimator):
         if not self.filter_mask(segment, query)[row]:
             return False
         return not query.text.strip() or bool(self.matched_words(query.text, supplier_id))
+
+    def word_score(self, qvec: sparse.csr_matrix, supplier_id: Any) -> float:
+        """Word cosine of a query vector with one supplier, read off the postings."""
+        found = self._locate(supplier_id)
+        if found is None:
+            return 0.0
+        segment, row = found
+        postings = segment.postings
+        total = 0.0
+        for col, weight in zip(qvec.indices, qvec.data, strict=True):
+            if col >= postings.shape[0]:
+                continue
+            start, end = postings.indptr[col], postings.indptr[col + 1]
+            at = start + np.searchsorted(postings.indices[start:end], row)
+            if at < end and postings.indices[at] == row:
+                total += float(weight) * float(postings.data[at])
+        return total
 
     def matched_words(self, query_text: str, supplier_id: Any) -> list[str]:
         """The query's words found in the supplier's indexed text, read off the postings."""

@@ -85,3 +85,24 @@ class CodeTaxonomy:
                     by_prefix.setdefault(prefix, {}).update(dict.fromkeys(classes))
             self._isic_by_prefix = {k: list(v) for k, v in by_prefix.items()}
         return self._isic_by_prefix.get(code, [])
+
+
+@dataclass
+class RequestRecord:
+    """A sourcing request as the matcher sees it."""
+
+    id: str | int
+    title: str
+    description: str = ""
+    hs_codes: Sequence[str] = ()
+    isic_codes: Sequence[str] = ()
+    required_certifications: Sequence[str] = ()  # catalogue codes
+    certification_names: Mapping[str, str] = field(default_factory=dict)  # code → "ISO 13485"
+    countries: Sequence[str] = ()  # wanted, subregions already expanded; empty = anywhere
+    volume: float | None = None  # per month
+    unit: str = ""
+    today: int = 0  # days since 1970-01-01
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}\n{self.description}"

@@ -1,0 +1,349 @@
+"""Ranking suppliers for a request: candidates, factors, constraints, explanations.
+
+Stage one takes the best few hundred suppliers by word TF-IDF and code overlap
+from the inverted index. Stage two scores each candidate on every factor (words,
+character n-grams, HS and ISIC codes with credit up their hierarchies, and the
+HS→ISIC concordance), checks the hard constraints (certifications, countries,
+volume against capacity), and keeps those that fail as near-misses with the
+reason. The score is a weighted sum of factors; the weights can be refitted from
+people's decisions (``matching.engine.learning``).
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from matching.engine import chars
+from matching.engine.index import SupplierIndex, supplier_document
+from matching.engine.records import CodeTaxonomy, RequestRecord, SupplierRecord
+
+FACTORS: tuple[str, ...] = ("text", "chars", "hs", "isic", "bridge")
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "text": 0.30,
+    "chars": 0.15,
+    "hs": 0.25,
+    "isic": 0.10,
+    "bridge": 0.20,
+}
+CANDIDATE_POOL = 300  # stage-two candidates per request: ~300 texts re-ranked in ~20 ms
+TOP_K = 20  # proposals kept per request
+MIN_SCORE = 0.05  # below this a supplier is not worth a person's time
+CODE_BOOST = 0.5  # stage-one credit for sharing a code, beside word cosine in [0, 1]
+HS_CREDIT = {6: 1.0, 4: 0.5, 2: 0.25}  # deepest shared level → credit
+ISIC_CREDIT = {4: 1.0, 3: 0.6, 2: 0.3, 1: 0.1}
+FACTOR_LABELS = {
+    "text": "words in common",
+    "chars": "similar wording",
+    "hs": "HS products",
+    "isic": "ISIC activities",
+    "bridge": "products that make the activity",
+}
+
+
+@dataclass
+class ScoredSupplier:
+    supplier_id: Any
+    score: float
+    factors: dict[str, float]
+    passes: bool
+    near_miss_reasons: list[str] = field(default_factory=list)
+    explanation: list[str] = field(default_factory=list)
+    matched_words: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MatchResult:
+    proposals: list[ScoredSupplier]
+    near_misses: list[ScoredSupplier]
+
+
+def _hs_credit(requested: str, offered: str) -> float:
+    if offered.startswith(requested):
+        return 1.0  # the supplier makes exactly this, or something under it
+    if requested.startswith(offered):
+        return HS_CREDIT.get(len(offered), 0.25)  # the supplier names a broader code
+    for level in (4, 2):
+        if len(requested) >= level and requested[:level] == offered[:level]:
+            return HS_CREDIT[level]
+    return 0.0
+
+
+def hs_factor(requested: Sequence[str], offered: Sequence[str]) -> tuple[float, list[str]]:
+    """Mean over requested codes of the best credit any offered code earns; and the pairs."""
+    if not requested or not offered:
+        return 0.0, []
+    total, pairs = 0.0, []
+    for code in requested:
+        best, best_code = 0.0, ""
+        for other in offered:
+            credit = _hs_credit(code, other)
+            if credit > best:
+                best, best_code = credit, other
+        total += best
+        if best:
+            pairs.append(best_code)
+    return total / len(requested), pairs
+
+
+def isic_factor(
+    requested: Sequence[str], offered: Sequence[str], taxonomy: CodeTaxonomy
+) -> tuple[float, list[str]]:
+    if not requested or not offered:
+        return 0.0, []
+    offered_levels = {code: set(taxonomy.isic_levels(code)) for code in offered}
+    total, found = 0.0, []
+    for code in requested:
+        best, best_code = 0.0, ""
+        for other, levels in offered_levels.items():
+            if other.startswith(code) or code == other:
+                credit = 1.0
+            else:
+                shared = [lvl for lvl in taxonomy.isic_levels(code) if lvl in levels]
+                credit = (
+                    ISIC_CREDIT.get(max((len(s) if s.isdigit() else 1) for s in shared), 0)
+                    if shared
+                    else 0.0
+                )
+            if credit > best:
+                best, best_code = credit, other
+        total += best
+        if best >= 0.6:
+            found.append(best_code)
+    return total / len(requested), found
+
+
+def wanted_activities(request: RequestRecord, taxonomy: CodeTaxonomy) -> set[str]:
+    """ISIC classes the request asks for, named or implied by its HS products."""
+    wanted = {c for c in request.isic_codes if len(c) == 4}
+    for code in request.isic_codes:
+        if len(code) < 4:
+            wanted.update(
+                cls
+                for cls in taxonomy.isic_titles
+                if len(cls) == 4 and code in taxonomy.isic_levels(cls)
+            )
+    for code in request.hs_codes:
+        wanted.update(taxonomy.isic_of_hs(code))
+    return wanted
+
+
+def bridge_factor(
+    wanted: set[str], record: SupplierRecord, taxonomy: CodeTaxonomy
+) -> tuple[float, list[str]]:
+    """Share of the supplier's HS products that the concordance maps to a wanted activity."""
+    products = list(
+        dict.fromkeys(list(record.hs_codes) + [p.hs_code for p in record.product_lines])
+    )
+    if not wanted:
+        return 0.0, []
+    declared = 1.0 if wanted.intersection(record.isic_codes) else 0.0
+    if not products:
+        return declared, []
+    hits = [code for code in products if wanted.intersection(taxonomy.isic_of_hs(code))]
+    return max(len(hits) / len(products), declared), hits
+
+
+def _capacity_for(request: RequestRecord, record: SupplierRecord) -> tuple[float | None, set[str]]:
+    """Monthly capacity in the request's unit for the requested products; and other units seen."""
+    lines = list(record.product_lines)
+    if not lines and record.capacity is not None:
+        unit = record.capacity_unit or request.unit or "pieces"
+        return (record.capacity if unit == request.unit else None), {unit}
+    relevant = [
+        line
+        for line in lines
+        if not request.hs_codes
+        or any(line.hs_code.startswith(c) or c.startswith(line.hs_code) for c in request.hs_codes)
+    ] or lines
+    same_unit = [line.capacity for line in relevant if line.unit == request.unit]
+    units = {line.unit for line in relevant}
+    return (sum(same_unit) if same_unit else None), units
+
+
+def constraint_failures(request: RequestRecord, record: SupplierRecord) -> list[str]:
+    """Why a supplier cannot take this request, in words; empty when it can."""
+    reasons = []
+    held = {c.scheme: c for c in record.certifications}
+    for scheme in request.required_certifications:
+        name = request.certification_names.get(scheme, scheme)
+        cert = held.get(scheme)
+        if cert is None:
+            reasons.append(f"lacks {name}")
+        elif cert.valid_until < request.today:
+            reasons.append(f"{name} has expired")
+    if request.countries and record.country not in set(request.countries):
+        reasons.append(f"outside the wanted countries ({record.country or 'country not given'})")
+    if request.volume and request.unit:
+        capacity, units = _capacity_for(request, record)
+        if capacity is None and units:
+            reasons.append(f"unit differs ({', '.join(sorted(units))}, not {request.unit})")
+        elif capacity is not None and capacity < request.volume:
+            reasons.append(
+                f"capacity {capacity:,.0f} < {request.volume:,.0f} {request.unit} a month"
+            )
+    return reasons
+
+
+def _explain(
+    request: RequestRecord,
+    record: SupplierRecord,
+    factors: dict[str, float],
+    words: list[str],
+    hs_pairs: list[str],
+    isic_found: list[str],
+    bridge_hits: list[str],
+    taxonomy: CodeTaxonomy,
+) -> list[str]:
+    lines = []
+    for code in dict.fromkeys(hs_pairs):
+        lines.append(f"Makes HS {code} {taxonomy.hs_titles.get(code, '')}".rstrip())
+    for code in dict.fromkeys(isic_found):
+        lines.append(f"Works in ISIC {code} {taxonomy.isic_titles.get(code, '')}".rstrip())
+    if bridge_hits and factors["bridge"] > 0 and not hs_pairs:
+        shown = ", ".join(f"HS {c}" for c in bridge_hits[:3])
+        lines.append(f"{shown} made under the requested activities")
+    if words:
+        lines.append("Words in common: " + ", ".join(words[:8]))
+    held = {c.scheme: c for c in record.certifications}
+    for scheme in request.required_certifications:
+        cert = held.get(scheme)
+        if cert is not None and cert.valid_until >= request.today:
+            lines.append(f"{request.certification_names.get(scheme, scheme)} held")
+    if request.countries and record.country in set(request.countries):
+        lines.append(f"Located in {record.country}, a wanted country")
+    if request.volume and request.unit:
+        capacity, _ = _capacity_for(request, record)
+        if capacity is not None and capacity >= request.volume:
+            lines.append(
+                f"Capacity {capacity:,.0f} {request.unit} a month covers {request.volume:,.0f}"
+            )
+    return lines
+
+
+def weighted_score(factors: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    total_weight = sum(weights.get(f, 0.0) for f in FACTORS) or 1.0
+    return sum(weights.get(f, 0.0) * factors.get(f, 0.0) for f in FACTORS) / total_weight
+
+
+def score_candidates(
+    index: SupplierIndex,
+    request: RequestRecord,
+    records: Mapping[Any, SupplierRecord],
+    *,
+    word_scores: Mapping[Any, float],
+    weights: Mapping[str, float] | None = None,
+) -> list[ScoredSupplier]:
+    """Every factor, the constraints and the explanation, for each candidate record."""
+    weights = weights or DEFAULT_WEIGHTS
+    taxonomy = index.taxonomy or CodeTaxonomy()
+    ids = list(records)
+    documents = [supplier_document(records[i], taxonomy) for i in ids]
+    char_sims = chars.similarities(request.text, documents, index.char_idf_)
+    wanted = wanted_activities(request, taxonomy)
+    scored = []
+    for position, supplier_id in enumerate(ids):
+        record = records[supplier_id]
+        offered_hs = list(record.hs_codes) + [p.hs_code for p in record.product_lines]
+        offered_isic = list(dict.fromkeys(list(record.isic_codes)))
+        hs, hs_pairs = hs_factor(request.hs_codes, offered_hs)
+        isic, isic_found = isic_factor(request.isic_codes, offered_isic, taxonomy)
+        bridge, bridge_hits = bridge_factor(wanted, record, taxonomy)
+        factors = {
+            "text": float(word_scores.get(supplier_id, 0.0)),
+            "chars": float(char_sims[position]),
+            "hs": hs,
+            "isic": isic,
+            "bridge": bridge,
+        }
+        factors = {k: round(v, 4) for k, v in factors.items()}
+        reasons = constraint_failures(request, record)
+        words = index.matched_words(request.text, supplier_id)
+        scored.append(
+            ScoredSupplier(
+                supplier_id=supplier_id,
+                score=round(weighted_score(factors, weights), 4),
+                factors=factors,
+                passes=not reasons,
+                near_miss_reasons=reasons,
+                explanation=_explain(
+                    request, record, factors, words, hs_pairs, isic_found, bridge_hits, taxonomy
+                ),
+                matched_words=words,
+            )
+        )
+    return scored
+
+
+def candidate_ids(
+    index: SupplierIndex, request: RequestRecord, *, pool: int = CANDIDATE_POOL
+) -> tuple[list[Any], dict[Any, float]]:
+    """Stage one: the best ``pool`` suppliers by words plus shared codes; and word scores."""
+    taxonomy = index.taxonomy or CodeTaxonomy()
+    qvec = index.query_vector(request.text)
+    ids: list[Any] = []
+    keys: list[float] = []
+    words: dict[Any, float] = {}
+    isic_wanted = list(request.isic_codes) + sorted(wanted_activities(request, taxonomy))
+    for segment in index._segments():
+        alive = segment.alive & segment.listed
+        text = index.text_scores(segment, qvec)
+        code = np.zeros(segment.size, dtype=np.float32)
+        if request.hs_codes:
+            code += index._code_rows(segment.hs, index.hs_vocab_, request.hs_codes)
+        if isic_wanted:
+            code += index._code_rows(segment.isic, index.isic_vocab_, isic_wanted)
+        key = np.where(alive, text + CODE_BOOST * np.minimum(code, 1.0), 0.0)
+        rows = np.flatnonzero(key > 0)
+        if len(rows) > pool:
+            rows = rows[np.argpartition(-key[rows], pool - 1)[:pool]]
+        for row in rows.tolist():
+            supplier_id = segment.ids[row]
+            ids.append(supplier_id)
+            keys.append(float(key[row]))
+            words[supplier_id] = float(text[row])
+    order = sorted(range(len(ids)), key=lambda i: -keys[i])[:pool]
+    chosen = [ids[i] for i in order]
+    return chosen, {i: words[i] for i in chosen}
+
+
+def match_request(
+    index: SupplierIndex,
+    request: RequestRecord,
+    load_records: Callable[[list[Any]], Mapping[Any, SupplierRecord]],
+    *,
+    weights: Mapping[str, float] | None = None,
+    top_k: int = TOP_K,
+    pool: int = CANDIDATE_POOL,
+    min_score: float = MIN_SCORE,
+) -> MatchResult:
+    """The top-k suppliers that meet the request, and near-misses that fail a constraint."""
+    ids, word_scores = candidate_ids(index, request, pool=pool)
+    records = load_records(ids)
+    scored = score_candidates(
+        index,
+        request,
+        {i: records[i] for i in ids if i in records},
+        word_scores=word_scores,
+        weights=weights,
+    )
+    scored = [s for s in scored if s.score >= min_score]
+    scored.sort(key=lambda s: (-s.score, str(s.supplier_id)))
+    proposals = [s for s in scored if s.passes][:top_k]
+    near = [s for s in scored if not s.passes][:top_k]
+    return MatchResult(proposals=proposals, near_misses=near)
+
+
+def score_pair(
+    index: SupplierIndex,
+    request: RequestRecord,
+    record: SupplierRecord,
+    *,
+    weights: Mapping[str, float] | None = None,
+) -> ScoredSupplier:
+    """One request against one supplier, as ``match_request`` would score it."""
+    word = index.word_score(index.query_vector(request.text), record.id)
+    return score_candidates(
+        index, request, {record.id: record}, word_scores={record.id: word}, weights=weights
+    )[0]
