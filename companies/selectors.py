@@ -48,6 +48,10 @@ def organisation_public_get(*, slug: str) -> Organisation | None:
     return organisation_public_list().filter(slug=slug).first()
 
 
+def organisation_public_get_by_id(*, pk: int) -> Organisation | None:
+    return organisation_public_list().filter(pk=pk).first()
+
+
 def supplier_directory(
     *,
     text: str = "",

@@ -11,7 +11,9 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").exists():
+# A local .env file fills in what the environment leaves unset; DJANGO_READ_DOT_ENV=0
+# ignores it (the deployment checks run with exactly the variables they give).
+if env.bool("DJANGO_READ_DOT_ENV", default=True) and (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 
 # GENERAL
@@ -159,7 +161,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Requests past their deadline already read as closed; this makes it so in the
+    # database, and closes their pending proposals.
+    "close-expired-requests": {
+        "task": "matching.tasks.close_expired_requests",
+        "schedule": 300.0,
+    },
+}
 
 # REST FRAMEWORK
 # ------------------------------------------------------------------------------
@@ -182,6 +191,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Fields called "status" or "kind" exist in several apps with different choices;
+    # naming each set keeps the schema's enum names stable and free of warnings.
+    "ENUM_NAME_OVERRIDES": {
+        "CertificationStatusEnum": "companies.models.Certification.Status",
+        "OrganisationKindEnum": "companies.models.Organisation.Kind",
+        "OrganisationVerificationEnum": "companies.models.Organisation.Verification",
+        "UserRoleEnum": "companies.models.User.Role",
+        "UnitEnum": "companies.models.Unit",
+    },
 }
 
 # LOGGING
