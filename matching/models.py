@@ -271,3 +271,26 @@ class MatchRun(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+
+class ScoringWeights(models.Model):
+    """One version of the matcher's factor weights, fitted from people's decisions.
+
+    Kept only when it ranked held-out decisions better than the weights before it.
+    """
+
+    weights = models.JSONField(help_text="Weight per factor: text, chars, hs, isic, bridge")
+    decisions_used = models.PositiveIntegerField(default=0)
+    holdout_ndcg = models.FloatField(null=True, blank=True, help_text="NDCG@10 on held-out 20%")
+    previous_ndcg = models.FloatField(
+        null=True, blank=True, help_text="NDCG@10 of the weights in force, same held-out 20%"
+    )
+    adopted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name_plural = "scoring weights"
+
+    def __str__(self) -> str:
+        return f"weights v{self.pk}{' (adopted)' if self.adopted else ''}"

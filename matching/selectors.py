@@ -4,10 +4,9 @@ A request nobody may see is simply absent (None, or missing from a list): the
 views turn that into a 404, so a confidential request's existence never leaks.
 """
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -18,6 +17,9 @@ from companies.selectors import valid_certifications
 from companies.validation import normalise_code
 from matching import regions
 from matching.models import Proposal, SavedSearch, SourcingRequest
+
+if TYPE_CHECKING:
+    from matching.search import SupplierSearchFilters
 
 AnyUser = User | AnonymousUser
 
@@ -131,34 +133,34 @@ def subregion_names(request: SourcingRequest) -> list[str]:
     return [known[s].name for s in (request.subregions or []) if s in known]
 
 
-def _has_code(request: SourcingRequest, code: str) -> bool:
-    """A code matches a request listing it or any code below it (a heading finds subheadings)."""
-    return any(c.code.startswith(code) for c in request.hs_codes.all()) or any(
-        c.code.startswith(code) for c in request.isic_codes.all()
-    )
+def _filter_by_code(qs: QuerySet[SourcingRequest], code: str) -> QuerySet[SourcingRequest]:
+    """Requests listing the code or any code below it (a heading finds its subheadings)."""
+    code = normalise_code(code)
+    matching_ids = SourcingRequest.objects.filter(
+        Q(hs_codes__code__startswith=code) | Q(isic_codes__code__startswith=code)
+    ).values("pk")
+    return qs.filter(pk__in=matching_ids)
 
 
 def request_list_filtered(
     *, user: AnyUser, status: str = "", code: str = "", country: str = "", mine: bool = False
-) -> list[SourcingRequest]:
+) -> QuerySet[SourcingRequest] | list[SourcingRequest]:
     """The requests visible to the user, filtered as the list page and API offer.
 
-    Code and country are checked against prefetched codes and the subregion lists,
-    which live outside the database, so the result is a list.
+    The country is checked against the subregion lists, which live outside the
+    database, so with a country the result is a list rather than a QuerySet.
     """
     qs = request_list_visible_to(user=user)
     if mine:
         qs = qs.filter(buyer_id=getattr(user, "organisation_id", None) or 0)
     if status:
         qs = filter_by_effective_status(qs, status)
-    code = normalise_code(code) if code else ""
-    country = (country or "").strip().upper()
-    requests = list(qs)
     if code:
-        requests = [r for r in requests if _has_code(r, code)]
+        qs = _filter_by_code(qs, code)
+    country = (country or "").strip().upper()
     if country:
-        requests = [r for r in requests if _wants_country(r, country)]
-    return requests
+        return [r for r in qs if _wants_country(r, country)]
+    return qs
 
 
 # OPEN REQUESTS FOR SUPPLIERS
@@ -243,13 +245,10 @@ def open_requests_for_supplier(
             Q(required_certifications__code=certification)
             | Q(required_certifications__name__iexact=certification)
         ).distinct()
-    code = normalise_code(code) if code else ""
+    if code:
+        qs = _filter_by_code(qs, code)
     country = (country or "").strip().upper()
-    requests = [
-        r
-        for r in qs
-        if (not code or _has_code(r, code)) and (not country or _wants_country(r, country))
-    ]
+    requests = [r for r in qs if not country or _wants_country(r, country)]
     held = set(
         valid_certifications().filter(organisation=supplier).values_list("scheme_id", flat=True)
     )
@@ -342,17 +341,10 @@ def saved_search_params(saved: SavedSearch) -> dict[str, Any]:
     return params
 
 
-def saved_search_filters(saved: SavedSearch):
-    """The stored filters as the search module's filters object (checked again)."""
+def saved_search_filters(saved: SavedSearch) -> "SupplierSearchFilters":
+    """The stored filters as the search module's filters object, checked again."""
     from matching.search import SupplierSearchFilters
 
     params = saved_search_params(saved)
     params.pop("q", None)
-    known = {f.name for f in dataclasses.fields(SupplierSearchFilters)}
-    stored = saved.filters or {}
-    if stored and set(stored) <= known:
-        # Stored in the dataclass's own shape: rebuild it directly.
-        return SupplierSearchFilters(
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()}
-        )
     return SupplierSearchFilters.from_params(params)

@@ -33,6 +33,8 @@ def _hasher() -> HashingVectorizer:
 
 def fit_idf(documents: list[str], *, seed: int = 0) -> np.ndarray:
     """Smoothed IDF of every hashed n-gram, from a sample of the documents."""
+    if not documents:
+        return np.ones(N_FEATURES, dtype=np.float32)
     rng = np.random.default_rng(seed)
     if len(documents) > IDF_SAMPLE:
         picked = rng.choice(len(documents), size=IDF_SAMPLE, replace=False)
