@@ -172,3 +172,31 @@ def load_taxonomies(
         if progress:
             progress("taxonomies", done, len(steps))
     return report
+
+
+def code_taxonomy_from_files(data_dir: Path | None = None):
+    """The engine's code taxonomy straight from the shipped files, without the database."""
+    from matching.engine import CodeTaxonomy
+
+    data_dir = data_dir or DATA_DIR
+    hs_titles = {
+        row["hscode"]: row["description"]
+        for row in _read(data_dir / "hs2022.csv")
+        if row["hscode"].isdigit()
+    }
+    isic_titles, isic_parent, section = {}, {}, ""
+    for row in _read(data_dir / "isic4.csv"):
+        code = row["code"].strip().upper()
+        isic_titles[code] = row["desc"].strip()
+        if code.isalpha():
+            section = code
+        elif len(code) == 2:
+            isic_parent[code] = section
+    hs_to_isic: dict[str, list[str]] = {}
+    for row in _read(data_dir / "hs6-isic4.csv"):
+        hs, cls = row["hs6"].strip(), row["isic4"].strip()
+        if cls in isic_titles and hs in hs_titles:
+            hs_to_isic.setdefault(hs, []).append(cls)
+    return CodeTaxonomy(
+        hs_titles=hs_titles, isic_titles=isic_titles, hs_to_isic=hs_to_isic, isic_parent=isic_parent
+    )
