@@ -51,6 +51,23 @@ class ScoredSupplier:
     near_miss_reasons: list[str] = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
     matched_words: list[str] = field(default_factory=list)
+    key: float = 0.0  # stage-one key, used to merge shards exactly
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "supplier_id": self.supplier_id,
+            "score": self.score,
+            "factors": self.factors,
+            "passes": self.passes,
+            "near_miss_reasons": self.near_miss_reasons,
+            "explanation": self.explanation,
+            "matched_words": self.matched_words,
+            "key": self.key,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "ScoredSupplier":
+        return cls(**data)
 
 
 @dataclass
@@ -276,18 +293,41 @@ def score_candidates(
     return scored
 
 
-def candidate_ids(
-    index: SupplierIndex, request: RequestRecord, *, pool: int = CANDIDATE_POOL
-) -> tuple[list[Any], dict[Any, float]]:
-    """Stage one: the best ``pool`` suppliers by words plus shared codes; and word scores."""
+@dataclass(frozen=True)
+class Candidate:
+    """A stage-one candidate: its first-stage key orders the pool, the word score is a factor."""
+
+    supplier_id: Any
+    key: float
+    word_score: float
+
+
+def _pool_order(candidate: Candidate) -> tuple[float, str]:
+    return (-candidate.key, str(candidate.supplier_id))
+
+
+def candidate_pool(
+    index: SupplierIndex,
+    request: RequestRecord,
+    *,
+    pool: int = CANDIDATE_POOL,
+    shard: tuple[int, int] | None = None,
+) -> list[Candidate]:
+    """Stage one: the best ``pool`` suppliers by word cosine plus a boost for shared codes.
+
+    With ``shard=(i, n)`` only rows ``i, i + n, i + 2n, ...`` of each segment take part;
+    the union of every shard's pool holds the whole pool, so merging is exact.
+    """
     taxonomy = index.taxonomy or CodeTaxonomy()
     qvec = index.query_vector(request.text)
-    ids: list[Any] = []
-    keys: list[float] = []
-    words: dict[Any, float] = {}
     isic_wanted = list(request.isic_codes) + sorted(wanted_activities(request, taxonomy))
+    found: list[Candidate] = []
     for segment in index._segments():
         alive = segment.alive & segment.listed
+        if shard is not None:
+            in_shard = np.zeros(segment.size, dtype=bool)
+            in_shard[shard[0] :: shard[1]] = True
+            alive &= in_shard
         text = index.text_scores(segment, qvec)
         code = np.zeros(segment.size, dtype=np.float32)
         if request.hs_codes:
@@ -297,15 +337,49 @@ def candidate_ids(
         key = np.where(alive, text + CODE_BOOST * np.minimum(code, 1.0), 0.0)
         rows = np.flatnonzero(key > 0)
         if len(rows) > pool:
-            rows = rows[np.argpartition(-key[rows], pool - 1)[:pool]]
-        for row in rows.tolist():
-            supplier_id = segment.ids[row]
-            ids.append(supplier_id)
-            keys.append(float(key[row]))
-            words[supplier_id] = float(text[row])
-    order = sorted(range(len(ids)), key=lambda i: -keys[i])[:pool]
-    chosen = [ids[i] for i in order]
-    return chosen, {i: words[i] for i in chosen}
+            # Generous cut: ties at the boundary are settled by the exact order below.
+            cut = np.partition(-key[rows], pool - 1)[pool - 1]
+            rows = rows[-key[rows] <= cut]
+        found.extend(
+            Candidate(segment.ids[row], float(key[row]), float(text[row])) for row in rows.tolist()
+        )
+    found.sort(key=_pool_order)
+    return found[:pool]
+
+
+def select(
+    scored: list[ScoredSupplier], *, top_k: int = TOP_K, min_score: float = MIN_SCORE
+) -> MatchResult:
+    kept = sorted(
+        (s for s in scored if s.score >= min_score), key=lambda s: (-s.score, str(s.supplier_id))
+    )
+    return MatchResult(
+        proposals=[s for s in kept if s.passes][:top_k],
+        near_misses=[s for s in kept if not s.passes][:top_k],
+    )
+
+
+def score_pool(
+    index: SupplierIndex,
+    request: RequestRecord,
+    candidates: list[Candidate],
+    load_records: Callable[[list[Any]], Mapping[Any, SupplierRecord]],
+    *,
+    weights: Mapping[str, float] | None = None,
+) -> list[ScoredSupplier]:
+    ids = [c.supplier_id for c in candidates]
+    records = load_records(ids)
+    scored = score_candidates(
+        index,
+        request,
+        {i: records[i] for i in ids if i in records},
+        word_scores={c.supplier_id: c.word_score for c in candidates},
+        weights=weights,
+    )
+    keys = {c.supplier_id: c.key for c in candidates}
+    for s in scored:
+        s.key = keys[s.supplier_id]
+    return scored
 
 
 def match_request(
@@ -317,22 +391,39 @@ def match_request(
     top_k: int = TOP_K,
     pool: int = CANDIDATE_POOL,
     min_score: float = MIN_SCORE,
+    shard: tuple[int, int] | None = None,
 ) -> MatchResult:
     """The top-k suppliers that meet the request, and near-misses that fail a constraint."""
-    ids, word_scores = candidate_ids(index, request, pool=pool)
-    records = load_records(ids)
-    scored = score_candidates(
-        index,
-        request,
-        {i: records[i] for i in ids if i in records},
-        word_scores=word_scores,
-        weights=weights,
-    )
-    scored = [s for s in scored if s.score >= min_score]
-    scored.sort(key=lambda s: (-s.score, str(s.supplier_id)))
-    proposals = [s for s in scored if s.passes][:top_k]
-    near = [s for s in scored if not s.passes][:top_k]
-    return MatchResult(proposals=proposals, near_misses=near)
+    candidates = candidate_pool(index, request, pool=pool, shard=shard)
+    scored = score_pool(index, request, candidates, load_records, weights=weights)
+    return select(scored, top_k=top_k, min_score=min_score)
+
+
+def shard_candidates(
+    index: SupplierIndex,
+    request: RequestRecord,
+    load_records: Callable[[list[Any]], Mapping[Any, SupplierRecord]],
+    *,
+    shard: tuple[int, int],
+    weights: Mapping[str, float] | None = None,
+    pool: int = CANDIDATE_POOL,
+) -> list[ScoredSupplier]:
+    """One shard's scored pool, to be merged with the others by ``merge_shards``."""
+    candidates = candidate_pool(index, request, pool=pool, shard=shard)
+    return score_pool(index, request, candidates, load_records, weights=weights)
+
+
+def merge_shards(
+    shard_results: list[list[ScoredSupplier]],
+    *,
+    top_k: int = TOP_K,
+    pool: int = CANDIDATE_POOL,
+    min_score: float = MIN_SCORE,
+) -> MatchResult:
+    """The same result as an unsharded ``match_request``: pool cut first, then top-k."""
+    merged = [s for result in shard_results for s in result]
+    merged.sort(key=lambda s: (-s.key, str(s.supplier_id)))
+    return select(merged[:pool], top_k=top_k, min_score=min_score)
 
 
 def score_pair(
