@@ -34,10 +34,11 @@ def send_invitation(self, invitation_id: int) -> None:
     retry_kwargs={"max_retries": 5},
 )
 def supplier_profile_changed(organisation_id: int) -> None:
-    """A supplier's profile changed: refresh it in the index, then tell saved searches."""
+    """A supplier's profile changed: refresh it in the index, tell saved searches, match it."""
     from matching.index_store import index_apply_changes
-    from matching.services import saved_searches_notify_for_supplier
+    from matching.services import match_one_supplier, saved_searches_notify_for_supplier
 
     index_apply_changes([organisation_id])
-    # After the index update: saved searches ask the index whether the supplier matches.
+    # After the index update: both read the index to decide whether the supplier fits.
     saved_searches_notify_for_supplier(supplier_id=organisation_id)
+    match_one_supplier(supplier_id=organisation_id)

@@ -271,3 +271,7 @@ def forget_loaded_index() -> None:
     """Drop the process's loaded index (tests, and after a storage change)."""
     global _current
     _current = None
+
+
+def current_version() -> EngineIndexVersion | None:
+    return EngineIndexVersion.objects.order_by("-id").first()

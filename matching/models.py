@@ -294,3 +294,34 @@ class ScoringWeights(models.Model):
 
     def __str__(self) -> str:
         return f"weights v{self.pk}{' (adopted)' if self.adopted else ''}"
+
+
+class NearMiss(models.Model):
+    """A supplier that would rank for a request but fails a hard constraint.
+
+    Derived by each match, never decided on: the buyer sees who nearly fits, the
+    supplier sees what it lacks (for instance "lacks ISO 13485"), and clusters see
+    which certifications their members miss most.
+    """
+
+    request = models.ForeignKey(
+        SourcingRequest, on_delete=models.CASCADE, related_name="near_misses"
+    )
+    supplier = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="near_misses")
+    score = models.FloatField(default=0.0)
+    breakdown = models.JSONField(default=dict, blank=True)
+    reasons = models.JSONField(default=list, help_text="Constraints failed, in words")
+    missing_certifications = models.JSONField(
+        default=list, blank=True, help_text="Catalogue codes of required certificates it lacks"
+    )
+    engine_version = models.CharField(max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["request", "-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "supplier"], name="uniq_near_miss_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} nearly fits {self.request}"

@@ -16,7 +16,7 @@ from companies.models import Organisation, ProductLine, Unit, User
 from companies.selectors import valid_certifications
 from companies.validation import normalise_code
 from matching import regions
-from matching.models import Proposal, SavedSearch, SourcingRequest
+from matching.models import NearMiss, Proposal, SavedSearch, SourcingRequest
 
 if TYPE_CHECKING:
     from matching.search import SupplierSearchFilters
@@ -348,3 +348,106 @@ def saved_search_filters(saved: SavedSearch) -> "SupplierSearchFilters":
     params = saved_search_params(saved)
     params.pop("q", None)
     return SupplierSearchFilters.from_params(params)
+
+
+# PROPOSALS AND NEAR-MISSES
+# ------------------------------------------------------------------------------
+
+
+def _proposal_details(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    return qs.select_related("request__buyer", "supplier")
+
+
+def proposal_list_visible_to(*, user: AnyUser) -> QuerySet[Proposal]:
+    """Proposals the user is a side of (buyer or supplier), or all of them for staff.
+
+    A cluster manager also sees their members' proposals (the clusters app fills
+    ``suppliers_of_managed_clusters``).
+    """
+    qs = _proposal_details(Proposal.objects.all())
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_staff:
+        return qs
+    sides = Q(request__buyer_id=user.organisation_id) | Q(supplier_id=user.organisation_id)
+    managed = suppliers_of_managed_clusters(user=user)
+    if managed:
+        sides |= Q(supplier_id__in=managed)
+    if user.organisation_id is None and not managed:
+        return qs.none()
+    return qs.filter(sides).exclude(request__status=SourcingRequest.Status.DRAFT)
+
+
+def proposal_get_visible(*, user: AnyUser, pk: Any) -> Proposal | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return proposal_list_visible_to(user=user).filter(pk=pk).first()
+
+
+def proposals_for_supplier(*, user: AnyUser) -> QuerySet[Proposal]:
+    """The proposals made to the user's own organisation, newest first."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return Proposal.objects.none()
+    return _proposal_details(
+        Proposal.objects.filter(supplier_id=user.organisation_id).exclude(
+            request__status=SourcingRequest.Status.DRAFT
+        )
+    ).order_by("-created_at")
+
+
+def proposals_for_request(*, user: AnyUser, request: SourcingRequest) -> QuerySet[Proposal]:
+    """A request's proposals, best first, for its buyer's users and staff."""
+    if not user.is_authenticated or not (user.is_staff or user.organisation_id == request.buyer_id):
+        return Proposal.objects.none()
+    return _proposal_details(Proposal.objects.filter(request=request)).order_by("status", "-score")
+
+
+def near_misses_for_request(*, user: AnyUser, request: SourcingRequest) -> QuerySet[NearMiss]:
+    """Who nearly fits a request, and why not: for its buyer's users and staff."""
+    if not user.is_authenticated or not (user.is_staff or user.organisation_id == request.buyer_id):
+        return NearMiss.objects.none()
+    return NearMiss.objects.filter(request=request).select_related("supplier").order_by("-score")
+
+
+def near_misses_for_supplier(*, user: AnyUser) -> QuerySet[NearMiss]:
+    """Requests the user's organisation nearly matches, and what it lacks.
+
+    Only requests it may see: a confidential request it was not proposed to stays
+    hidden even when it nearly fits.
+    """
+    if not user.is_authenticated or user.organisation_id is None:
+        return NearMiss.objects.none()
+    visible = request_list_visible_to(user=user).values("pk")
+    return (
+        NearMiss.objects.filter(supplier_id=user.organisation_id, request_id__in=visible)
+        .select_related("request__buyer")
+        .order_by("-score")
+    )
+
+
+@dataclass
+class Counterpart:
+    """The other side's people, shown only on a linkage (both sides accepted)."""
+
+    organisation: Organisation
+    contacts: list[Any]
+    users: list[User]
+
+
+def proposal_counterpart(*, user: AnyUser, proposal: Proposal) -> Counterpart | None:
+    """The other side's contact people, or None until both sides have accepted."""
+    if proposal.status != Proposal.Status.LINKED or not user.is_authenticated:
+        return None
+    if user.organisation_id == proposal.supplier_id:
+        other = proposal.request.buyer
+    elif user.organisation_id == proposal.request.buyer_id:
+        other = proposal.supplier
+    else:
+        return None
+    return Counterpart(
+        organisation=other,
+        contacts=list(other.contacts.all()),
+        users=list(other.users.filter(is_active=True).order_by("email")),
+    )

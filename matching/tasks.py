@@ -1,6 +1,10 @@
 """Thin jobs: load by id, call a service. Each is safe to run twice."""
 
-from celery import shared_task
+from dataclasses import asdict
+
+from celery import chord, group, shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 # Registers the notification e-mail job with every worker that loads this app's tasks.
 from companies.notifications import send_notification_email  # noqa: F401
@@ -28,4 +32,77 @@ def notify_saved_searches_for_supplier(supplier_id: int) -> int:
 
 # MATCHING
 # ------------------------------------------------------------------------------
-# The matcher's jobs (match_request and the periodic re-match) go here.
+
+# Database and broker hiccups are retried with backoff; anything else is permanent
+# and leaves the run FAILED with its error for staff to read.
+TRANSIENT = (ConnectionError, TimeoutError, OperationalError, InterfaceError)
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_kwargs": {"max_retries": 5}}
+
+
+@shared_task(**RETRY)
+def match_request(request_id: int) -> dict:
+    """A request was opened or changed: match it against every supplier."""
+    return asdict(services.match_one_request(request_id=request_id))
+
+
+@shared_task(**RETRY)
+def match_supplier(supplier_id: int) -> int:
+    """A supplier's profile changed: score it against every open request."""
+    return services.match_one_supplier(supplier_id=supplier_id)
+
+
+@shared_task(bind=True, **RETRY)
+def run_full_match(self, run_id: int) -> None:
+    """Periodic: rebuild the index, then match every open request, shard by shard.
+
+    Shards of suppliers run as a Celery group on every worker that listens; a chord
+    merges their pools per request, so more workers make the run faster.
+    """
+    shards = max(1, settings.MATCH_SHARDS)
+    try:
+        request_ids = services.match_run_prepare(run_id=run_id, shards=shards)
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        services.match_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+    header = group(match_shard.s(run_id, shard, shards, request_ids) for shard in range(shards))
+    chord(header)(merge_match_shards.s(run_id))
+
+
+@shared_task(**RETRY)
+def match_shard(run_id: int, shard: int, shards: int, request_ids: list[int]) -> dict:
+    try:
+        return services.match_run_shard(
+            run_id=run_id, shard=shard, shards=shards, request_ids=request_ids
+        )
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        services.match_run_fail(run_id=run_id, error=f"shard {shard}: {type(exc).__name__}: {exc}")
+        raise
+
+
+@shared_task(**RETRY)
+def merge_match_shards(shard_results: list[dict], run_id: int) -> int:
+    try:
+        run = services.match_run_finish(run_id=run_id, shard_results=shard_results)
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        services.match_run_fail(run_id=run_id, error=f"merge: {type(exc).__name__}: {exc}")
+        raise
+    return run.proposals_created
+
+
+@shared_task
+def scheduled_full_match() -> int:
+    """Celery beat's entry point: record a run and start it."""
+    return services.match_run_start(trigger="schedule").pk
+
+
+@shared_task(**RETRY)
+def learn_weights() -> int | None:
+    """Periodic: refit the factor weights from decisions; adopted only if they rank better."""
+    weights = services.weights_learn()
+    return weights.pk if weights else None

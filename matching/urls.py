@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from matching import views
+from matching import proposal_views, views
 
 urlpatterns = [
     # Sourcing requests
@@ -23,6 +23,8 @@ urlpatterns = [
     path("saved-searches/", views.saved_search_list, name="saved-search-list"),
     path("saved-searches/new/", views.saved_search_create, name="saved-search-create"),
     path("saved-searches/<int:pk>/delete/", views.saved_search_delete, name="saved-search-delete"),
+    # Proposals and linkages
+    path("proposals/<int:pk>/", proposal_views.proposal_detail, name="proposal-detail"),
     # Notifications
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),

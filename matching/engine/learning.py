@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupShuffleSplit
+from sklearn.model_selection import GroupShuffleSplit, ShuffleSplit
 from sklearn.utils.validation import check_is_fitted
 
 from matching.engine.matcher import FACTORS, weighted_score
@@ -102,8 +102,12 @@ def learn_weights(
     X, y, groups = _matrix(decisions)
     if len(set(y.tolist())) < 2:
         return None
-    split = GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=seed)
-    train, test = next(split.split(X, y, groups))
+    if len(set(groups.tolist())) >= 5:
+        # Hold out whole requests, so the test ranks requests the fit never saw.
+        split = GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=seed)
+        train, test = next(split.split(X, y, groups))
+    else:
+        train, test = next(ShuffleSplit(n_splits=1, test_size=0.2, random_state=seed).split(X))
     if len(set(y[train].tolist())) < 2:
         return None
     learner = WeightLearner().fit(X[train], y[train])

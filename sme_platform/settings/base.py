@@ -7,6 +7,7 @@ jobs in the calling process (eager mode) and the cache is local memory.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -168,7 +169,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "matching.tasks.close_expired_requests",
         "schedule": 300.0,
     },
+    # Rebuild the index and re-match every open request, nightly.
+    "full-match": {
+        "task": "matching.tasks.scheduled_full_match",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    # Refit the factor weights from the week's decisions.
+    "learn-weights": {
+        "task": "matching.tasks.learn_weights",
+        "schedule": crontab(hour=3, minute=30, day_of_week=0),
+    },
 }
+# Shards of suppliers per full run: each a job any worker can take.
+MATCH_SHARDS = env.int("MATCH_SHARDS", default=4)
 
 # REST FRAMEWORK
 # ------------------------------------------------------------------------------

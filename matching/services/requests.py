@@ -23,6 +23,21 @@ from companies.notifications import notify
 from matching import regions
 from matching.models import Proposal, SavedSearch, SavedSearchHit, SourcingRequest
 
+__all__ = [
+    "EDITABLE_STATUSES",
+    "REQUEST_FIELDS",
+    "buyer_of",
+    "proposal_award",
+    "request_close",
+    "request_create",
+    "request_expire_due",
+    "request_open",
+    "request_update",
+    "saved_search_create",
+    "saved_search_delete",
+    "saved_searches_notify_for_supplier",
+]
+
 # Fields a buyer sets on a request, and which of them take free text of bounded length.
 REQUEST_FIELDS = frozenset(
     {
@@ -236,9 +251,10 @@ def _save_request(
 
 
 def _enqueue_matching(request: SourcingRequest) -> None:
-    # The matching job (matching.tasks.match_request) is enqueued here on commit
-    # once the matcher lands: transaction.on_commit(lambda: match_request.delay(request.pk))
-    return None
+    from matching.tasks import match_request
+
+    request_id = request.pk
+    transaction.on_commit(lambda: match_request.delay(request_id))
 
 
 # SOURCING REQUESTS

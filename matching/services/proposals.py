@@ -1,0 +1,314 @@
+"""Writes for proposals: applying a match, each side's decision, a buyer's invitation.
+
+Re-matching never resets a decision, never deletes a proposal someone acted on,
+withdraws (with a reason) pending proposals that fell out of the top k, and tells
+each side about a proposal once, however often it is re-matched.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from companies.models import Organisation, User
+from companies.notifications import notify
+from matching.engine.matcher import TOP_K, MatchResult, ScoredSupplier
+from matching.models import NearMiss, Proposal, SourcingRequest
+
+__all__ = [
+    "ApplyCounts",
+    "proposal_decide",
+    "proposal_invite",
+    "proposals_apply_match",
+    "proposals_close_for_request",
+    "side_of",
+]
+
+WITHDRAWN_REASON = f"No longer among the {TOP_K} best matches for this request."
+NOTE_LIMIT = 2000
+
+
+@dataclass
+class ApplyCounts:
+    created: int = 0
+    updated: int = 0
+    withdrawn: int = 0
+    near_misses: int = 0
+
+
+def _untouched(proposal: Proposal) -> bool:
+    return (
+        proposal.buyer_decision == Proposal.Decision.PENDING
+        and proposal.supplier_decision == Proposal.Decision.PENDING
+    )
+
+
+def _active_users(organisation_id: int) -> Iterable[User]:
+    return User.objects.filter(organisation_id=organisation_id, is_active=True)
+
+
+def _proposal_url(proposal: Proposal) -> str:
+    return reverse("proposal-detail", kwargs={"pk": proposal.pk})
+
+
+def _tell_new(request: SourcingRequest, fresh: list[Proposal]) -> None:
+    """Each supplier once per proposal; the buyer once per match with the new count."""
+    now = timezone.now()
+    for proposal in fresh:
+        if proposal.supplier_notified_at is None:
+            for user in _active_users(proposal.supplier_id):
+                notify(
+                    user=user,
+                    kind="proposal_new",
+                    title=f"New opportunity: {request.title}",
+                    body=f"{request.buyer.legal_name} may need what you make. "
+                    "See why you were proposed, then accept or decline.",
+                    url=_proposal_url(proposal),
+                )
+            proposal.supplier_notified_at = now
+    untold = [p for p in fresh if p.buyer_notified_at is None]
+    if untold:
+        count = len(untold)
+        noun = "supplier" if count == 1 else "suppliers"
+        for user in _active_users(request.buyer_id):
+            notify(
+                user=user,
+                kind="proposal_new",
+                title=f"{count} new proposed {noun} for {request.title}",
+                body="Ranked and explained; accept the ones you want to talk to.",
+                url=reverse("request-detail", kwargs={"pk": request.pk}),
+            )
+        for proposal in untold:
+            proposal.buyer_notified_at = now
+    for proposal in fresh:
+        proposal.save(update_fields=["supplier_notified_at", "buyer_notified_at"])
+
+
+def _missing_certifications(request: SourcingRequest, scored: ScoredSupplier) -> list[str]:
+    names = {c.name: c.code for c in request.required_certifications.all()}
+    missing = []
+    for reason in scored.near_miss_reasons:
+        for name, code in names.items():
+            if reason in (f"lacks {name}", f"{name} has expired"):
+                missing.append(code)
+    return missing
+
+
+@transaction.atomic
+def proposals_apply_match(
+    *, request: SourcingRequest, result: MatchResult, engine_version: str, top_only: bool = True
+) -> ApplyCounts:
+    """Upsert the request's proposals and near-misses from one match result.
+
+    With ``top_only`` the result is the request's whole top k, so pending untouched
+    proposals missing from it are withdrawn; a one-supplier match passes ``False``.
+    """
+    counts = ApplyCounts()
+    existing = {
+        p.supplier_id: p for p in Proposal.objects.select_for_update().filter(request=request)
+    }
+    fresh: list[Proposal] = []
+    kept: set[int] = set()
+    for rank, scored in enumerate(result.proposals, start=1):
+        proposal = existing.get(scored.supplier_id)
+        if proposal is None:
+            proposal = Proposal(request=request, supplier_id=scored.supplier_id)
+            counts.created += 1
+        else:
+            counts.updated += 1
+        if proposal.status == Proposal.Status.WITHDRAWN and _untouched(proposal):
+            proposal.status, proposal.status_reason = Proposal.Status.PENDING, ""
+        proposal.score = scored.score
+        proposal.rank = rank if top_only else proposal.rank
+        proposal.breakdown = scored.factors
+        proposal.explanation = scored.explanation
+        proposal.near_miss_reasons = []
+        proposal.engine_version = engine_version
+        proposal.save()
+        kept.add(scored.supplier_id)
+        if proposal.status == Proposal.Status.PENDING:
+            fresh.append(proposal)
+    if top_only:
+        for supplier_id, proposal in existing.items():
+            if (
+                supplier_id not in kept
+                and proposal.status == Proposal.Status.PENDING
+                and proposal.origin == Proposal.Origin.MATCHER
+                and _untouched(proposal)
+            ):
+                proposal.status = Proposal.Status.WITHDRAWN
+                proposal.status_reason = WITHDRAWN_REASON
+                proposal.rank = None
+                proposal.save(update_fields=["status", "status_reason", "rank", "updated_at"])
+                counts.withdrawn += 1
+    near_ids = set()
+    for scored in result.near_misses:
+        if scored.supplier_id in kept:
+            continue
+        near_ids.add(scored.supplier_id)
+        NearMiss.objects.update_or_create(
+            request=request,
+            supplier_id=scored.supplier_id,
+            defaults={
+                "score": scored.score,
+                "breakdown": scored.factors,
+                "reasons": scored.near_miss_reasons,
+                "missing_certifications": _missing_certifications(request, scored),
+                "engine_version": engine_version,
+            },
+        )
+        counts.near_misses += 1
+    stale = NearMiss.objects.filter(request=request)
+    if top_only:
+        stale.exclude(supplier_id__in=near_ids).delete()
+    else:
+        stale.filter(supplier_id__in=kept).delete()
+    _tell_new(request, fresh)
+    return counts
+
+
+@transaction.atomic
+def proposals_close_for_request(*, request: SourcingRequest) -> int:
+    return Proposal.objects.filter(request=request, status=Proposal.Status.PENDING).update(
+        status=Proposal.Status.CLOSED,
+        status_reason="The request is no longer open.",
+        updated_at=timezone.now(),
+    )
+
+
+def side_of(actor: User, proposal: Proposal) -> str | None:
+    """'buyer' or 'supplier': which side of the proposal the user acts for, if any."""
+    if actor.organisation_id is None:
+        return None
+    if actor.organisation_id == proposal.request.buyer_id:
+        return "buyer"
+    if actor.organisation_id == proposal.supplier_id:
+        return "supplier"
+    return None
+
+
+@transaction.atomic
+def proposal_decide(
+    *, proposal: Proposal, actor: User, accept: bool, reason: str = "", note: str = ""
+) -> Proposal:
+    """One side accepts or declines. Accepted by both, the proposal is a linkage."""
+    proposal = (
+        Proposal.objects.select_for_update()
+        .select_related("request__buyer", "supplier")
+        .get(pk=proposal.pk)
+    )
+    side = side_of(actor, proposal)
+    if side is None:
+        raise PermissionDenied("You are on neither side of this proposal.")
+    errors: dict[str, list[str]] = {}
+    if proposal.status != Proposal.Status.PENDING:
+        errors["proposal"] = [f"This proposal is {proposal.get_status_display().lower()}."]
+    elif getattr(proposal, f"{side}_decision") != Proposal.Decision.PENDING:
+        errors["proposal"] = ["Your organisation has already answered this proposal."]
+    if not accept and reason not in Proposal.DeclineReason.values:
+        errors["reason"] = ["Say why you decline: choose a reason from the list."]
+    if len(note or "") > NOTE_LIMIT:
+        errors["note"] = [f"At most {NOTE_LIMIT} characters."]
+    if errors:
+        raise ValidationError(errors)
+
+    now = timezone.now()
+    decision = Proposal.Decision.ACCEPTED if accept else Proposal.Decision.DECLINED
+    setattr(proposal, f"{side}_decision", decision)
+    setattr(proposal, f"{side}_reason", "" if accept else reason)
+    setattr(proposal, f"{side}_note", (note or "").strip())
+    setattr(proposal, f"{side}_decided_at", now)
+    setattr(proposal, f"{side}_decided_by", actor)
+    other = "supplier" if side == "buyer" else "buyer"
+    other_org_id = proposal.supplier_id if other == "supplier" else proposal.request.buyer_id
+    request = proposal.request
+    name = proposal.supplier.legal_name if side == "supplier" else request.buyer.legal_name
+    if not accept:
+        proposal.status = Proposal.Status.DECLINED
+        proposal.status_reason = f"Declined by the {side}."
+        title = f"{name} declined: {request.title}"
+    elif getattr(proposal, f"{other}_decision") == Proposal.Decision.ACCEPTED:
+        proposal.status = Proposal.Status.LINKED
+        title = f"Linkage made: {request.title}"
+    else:
+        title = f"{name} accepted: {request.title}"
+    proposal.save()
+    url = _proposal_url(proposal)
+    if proposal.status == Proposal.Status.LINKED:
+        for org_id in (proposal.supplier_id, request.buyer_id):
+            for user in _active_users(org_id):
+                notify(
+                    user=user,
+                    kind="linkage",
+                    title=title,
+                    body="Both sides accepted. Contact details are now shown on the proposal.",
+                    url=url,
+                )
+    else:
+        for user in _active_users(other_org_id):
+            notify(user=user, kind=f"proposal_{decision}", title=title, url=url)
+    return proposal
+
+
+@transaction.atomic
+def proposal_invite(
+    *,
+    request: SourcingRequest,
+    supplier: Organisation,
+    actor: User,
+    scored: ScoredSupplier | None = None,
+    engine_version: str = "",
+) -> Proposal:
+    """A buyer invites a supplier found in search: a proposal the buyer has accepted."""
+    request = SourcingRequest.objects.select_for_update().select_related("buyer").get(pk=request.pk)
+    if actor.organisation_id != request.buyer_id:
+        raise PermissionDenied("Only the buyer's users invite suppliers to its requests.")
+    errors: dict[str, list[str]] = {}
+    if not request.is_open:
+        errors["request"] = ["Only an open request takes invitations."]
+    if supplier.kind != Organisation.Kind.SUPPLIER:
+        errors["supplier"] = ["Only SME suppliers can be invited."]
+    if errors:
+        raise ValidationError(errors)
+    proposal = (
+        Proposal.objects.select_for_update().filter(request=request, supplier=supplier).first()
+    )
+    if proposal is not None and proposal.status not in (
+        Proposal.Status.PENDING,
+        Proposal.Status.WITHDRAWN,
+    ):
+        raise ValidationError(
+            {"supplier": [f"This supplier's proposal is {proposal.get_status_display().lower()}."]}
+        )
+    if proposal is None:
+        proposal = Proposal(request=request, supplier=supplier, origin=Proposal.Origin.INVITATION)
+    if proposal.buyer_decision == Proposal.Decision.ACCEPTED:
+        raise ValidationError({"supplier": ["You have already invited or accepted this supplier."]})
+    if scored is not None:
+        proposal.score = scored.score
+        proposal.breakdown = scored.factors
+        proposal.explanation = scored.explanation
+        proposal.near_miss_reasons = scored.near_miss_reasons
+        proposal.engine_version = engine_version
+    proposal.status, proposal.status_reason = Proposal.Status.PENDING, ""
+    proposal.buyer_decision = Proposal.Decision.ACCEPTED
+    proposal.buyer_decided_at = timezone.now()
+    proposal.buyer_decided_by = actor
+    proposal.buyer_notified_at = proposal.buyer_notified_at or timezone.now()
+    proposal.save()
+    NearMiss.objects.filter(request=request, supplier=supplier).delete()
+    if proposal.supplier_notified_at is None:
+        for user in _active_users(supplier.pk):
+            notify(
+                user=user,
+                kind="proposal_invitation",
+                title=f"{request.buyer.legal_name} invites you: {request.title}",
+                body="The buyer has already accepted; accept to see each other's contacts.",
+                url=_proposal_url(proposal),
+            )
+        proposal.supplier_notified_at = timezone.now()
+        proposal.save(update_fields=["supplier_notified_at"])
+    return proposal
