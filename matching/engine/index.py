@@ -58,6 +58,13 @@ def _column_index(rows_codes: Sequence[Iterable[str]], vocab: dict[str, int]) ->
     return matrix.tocsc()
 
 
+def _id_array(ids: list[Any]) -> np.ndarray:
+    """Integer ids as int64 (8 bytes each); anything else as objects."""
+    if ids and all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        return np.asarray(ids, dtype=np.int64)
+    return np.asarray(ids, dtype=object)
+
+
 @dataclass
 class Segment:
     """Suppliers indexed together: postings (terms × rows) and per-row attributes."""
@@ -78,6 +85,19 @@ class Segment:
     @property
     def size(self) -> int:
         return len(self.ids)
+
+    def __post_init__(self) -> None:
+        # Sorted ids and their rows: a row lookup by binary search, no per-id dict.
+        self.sorter = np.argsort(self.ids, kind="stable").astype(np.int32)
+        self.sorted_ids = self.ids[self.sorter]
+
+    def row_of(self, supplier_id: Any) -> int | None:
+        if self.ids.dtype.kind in "iu" and not isinstance(supplier_id, int | np.integer):
+            return None
+        at = int(np.searchsorted(self.sorted_ids, supplier_id))
+        if at < len(self.sorted_ids) and self.sorted_ids[at] == supplier_id:
+            return int(self.sorter[at])
+        return None
 
 
 class SupplierIndex(BaseEstimator):
@@ -122,7 +142,6 @@ class SupplierIndex(BaseEstimator):
         self.cluster_vocab_: dict[str, int] = {}
         self.country_vocab_: dict[str, int] = {}
         self.base_ = self._segment(records, matrix)
-        self.base_rows_ = {rid: row for row, rid in enumerate(self.base_.ids.tolist())}
         self.delta_records_: dict[Any, SupplierRecord] = {}
         self.removed_ids_: set[Any] = set()
         self.delta_ = None
@@ -163,7 +182,7 @@ class SupplierIndex(BaseEstimator):
         )
         verified = np.asarray([r.verified for r in records], dtype=bool)
         return Segment(
-            ids=np.asarray([r.id for r in records], dtype=object),
+            ids=_id_array([r.id for r in records]),
             postings=matrix.T.tocsr().astype(np.float32),
             alive=np.ones(n, dtype=bool),
             listed=np.asarray([r.listed for r in records], dtype=bool),
@@ -195,7 +214,7 @@ class SupplierIndex(BaseEstimator):
             self.delta_records_.pop(rid, None)
             self.removed_ids_.add(rid)
         for rid in list(self.delta_records_) + list(self.removed_ids_):
-            row = self.base_rows_.get(rid)
+            row = self.base_.row_of(rid)
             if row is not None:
                 self.base_.alive[row] = False
         delta = list(self.delta_records_.values())
@@ -252,7 +271,7 @@ class SupplierIndex(BaseEstimator):
         """The live segment and row holding a supplier, if any."""
         if self.delta_ is not None and supplier_id in self.delta_records_:
             return self.delta_, self.delta_rows_[supplier_id]
-        row = self.base_rows_.get(supplier_id)
+        row = self.base_.row_of(supplier_id)
         if row is not None and self.base_.alive[row]:
             return self.base_, row
         return None
@@ -301,7 +320,9 @@ class SupplierIndex(BaseEstimator):
             else:
                 mask &= self._code_rows(segment.clusters, self.cluster_vocab_, query.clusters)
         if query.exclude_ids:
-            mask &= ~np.isin(segment.ids, np.asarray(list(query.exclude_ids), dtype=object))
+            mask &= ~np.isin(
+                segment.ids, np.asarray(list(query.exclude_ids), dtype=segment.ids.dtype)
+            )
         return mask
 
     def query_vector(self, text: str) -> sparse.csr_matrix:
