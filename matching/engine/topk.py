@@ -48,6 +48,7 @@ if HAVE_NUMBA:
             s = scores[row]
             if s <= 0:
                 continue
+            scores[row] = 0.0  # leave the buffer clean for the next query
             if n_found < k:
                 # sift up
                 i = n_found
@@ -80,26 +81,28 @@ if HAVE_NUMBA:
                     i = smallest
         return n_found
 
-    @numba.njit(cache=True, parallel=True)
+    @numba.njit(parallel=True)
     def _batch(
         indptr, indices, data, q_indptr, q_terms, q_weights, n_rows, k, out_rows, out_scores
     ):  # pragma: no cover  # noqa: E501
+        """Each thread takes every n-th query with its own dense score buffer."""
         n_queries = q_indptr.shape[0] - 1
-        n_threads = numba.get_num_threads()
-        chunk = (n_queries + n_threads - 1) // n_threads
+        n_threads = min(numba.get_num_threads(), max(n_queries, 1))
         for t in numba.prange(n_threads):
             scores = np.zeros(n_rows, dtype=np.float32)
-            start = t * chunk
-            stop = min(n_queries, start + chunk)
-            for q in range(start, stop):
+            for q in range(t, n_queries, n_threads):
                 a, b = q_indptr[q], q_indptr[q + 1]
                 _accumulate(indptr, indices, data, q_terms[a:b], q_weights[a:b], scores)
                 _topk_scan(scores, k, out_rows[q], out_scores[q])
-                # reset only what this query touched
-                for i in range(a, b):
-                    term = q_terms[i]
-                    for p in range(indptr[term], indptr[term + 1]):
-                        scores[indices[p]] = 0.0
+
+    @numba.njit(cache=True, nogil=True)
+    def _single(indptr, indices, data, terms, weights, n_rows, k):  # pragma: no cover
+        scores = np.zeros(n_rows, dtype=np.float32)
+        _accumulate(indptr, indices, data, terms, weights, scores)
+        out_rows = np.full(k, -1, dtype=np.int64)
+        out_scores = np.zeros(k, dtype=np.float32)
+        found = _topk_scan(scores, k, out_rows, out_scores)
+        return out_rows[:found], out_scores[:found]
 
 
 def accumulate_scores(
@@ -117,9 +120,26 @@ def accumulate_scores(
     return scores
 
 
+def _best_first(rows: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = np.lexsort((rows, -scores))
+    return rows[order], scores[order]
+
+
 def topk_one(postings: sparse.csr_matrix, terms: np.ndarray, weights: np.ndarray, k: int):
     """Rows and scores of the k best rows for one query, best first."""
-    return _topk_from_scores(accumulate_scores(postings, terms, weights), k)
+    if not HAVE_NUMBA:
+        return _topk_from_scores(accumulate_scores(postings, terms, weights), k)
+    keep = terms < postings.shape[0]
+    rows, scores = _single(
+        postings.indptr,
+        postings.indices,
+        postings.data,
+        terms[keep].astype(np.int64),
+        weights[keep].astype(np.float32),
+        postings.shape[1],
+        k,
+    )
+    return _best_first(rows, scores)
 
 
 def topk_batch(
