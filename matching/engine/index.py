@@ -8,7 +8,6 @@ segment holding suppliers changed since; the delta reuses the base's vocabulary
 and IDF, so a changed profile is searchable at once without refitting everything.
 """
 
-import copy
 import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,13 +16,13 @@ from typing import IO, Any
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from matching.engine import chars
 from matching.engine.records import CodeTaxonomy, Query, SupplierRecord
 from matching.engine.text import analyse
 from matching.engine.topk import accumulate_scores
+from matching.engine.vectorizer import WordVectorizer
 
 # Deepest page a search may ask for: beyond it results are not ranked exactly.
 MAX_RESULTS = 1000
@@ -107,18 +106,18 @@ class SupplierIndex(BaseEstimator):
     ----------
     taxonomy : CodeTaxonomy or None
         Code titles and the HS→ISIC concordance; titles are indexed with each supplier.
-    sublinear_tf : bool
-        Use 1 + log(tf), so a word repeated in a long profile does not drown the rest.
     min_df : int
         Ignore terms found in fewer suppliers than this.
+    n_jobs : int or None
+        Processes that count terms while fitting; None uses every core.
     """
 
     def __init__(
-        self, *, taxonomy: CodeTaxonomy | None = None, sublinear_tf: bool = True, min_df: int = 1
+        self, *, taxonomy: CodeTaxonomy | None = None, min_df: int = 1, n_jobs: int | None = None
     ) -> None:
         self.taxonomy = taxonomy
-        self.sublinear_tf = sublinear_tf
         self.min_df = min_df
+        self.n_jobs = n_jobs
 
     # FITTING
     # --------------------------------------------------------------------------
@@ -126,15 +125,9 @@ class SupplierIndex(BaseEstimator):
     def fit(self, records: Sequence[SupplierRecord], y: Any = None) -> "SupplierIndex":
         records = list(records)
         taxonomy = self.taxonomy or CodeTaxonomy()
-        self.vectorizer_ = TfidfVectorizer(
-            analyzer=analyse, sublinear_tf=self.sublinear_tf, min_df=self.min_df, dtype=np.float32
-        )
+        self.vectorizer_ = WordVectorizer(min_df=self.min_df, n_jobs=self.n_jobs)
         documents = [supplier_document(r, taxonomy) for r in records]
-        if documents:
-            matrix = self.vectorizer_.fit_transform(documents)
-        else:
-            self.vectorizer_.fit(["empty"])
-            matrix = sparse.csr_matrix((0, len(self.vectorizer_.vocabulary_)), dtype=np.float32)
+        matrix = self.vectorizer_.fit_transform(documents)
         self.char_idf_ = chars.fit_idf(documents)
         self.hs_vocab_: dict[str, int] = {}
         self.isic_vocab_: dict[str, int] = {}
@@ -243,20 +236,7 @@ class SupplierIndex(BaseEstimator):
                     new_df[term] = new_df.get(term, 0) + 1
         if not new_df:
             return
-        vectorizer = copy.copy(self.vectorizer_)
-        vectorizer._tfidf = copy.copy(self.vectorizer_._tfidf)
-        vectorizer.vocabulary_ = dict(vocabulary)
-        n_documents = self.base_.size + len(documents)
-        extra = []
-        for term, df in new_df.items():
-            vectorizer.vocabulary_[term] = len(vectorizer.vocabulary_)
-            # The smoothed IDF scikit-learn uses, counted over the changed profiles.
-            extra.append(np.log((1 + n_documents) / (1 + df)) + 1)
-        vectorizer.idf_ = np.concatenate([self.vectorizer_.idf_, np.asarray(extra)]).astype(
-            np.float32
-        )
-        vectorizer._tfidf.n_features_in_ = len(vectorizer.vocabulary_)
-        self.vectorizer_ = vectorizer
+        self.vectorizer_ = self.vectorizer_.extended(new_df, self.base_.size + len(documents))
 
     @property
     def n_suppliers(self) -> int:

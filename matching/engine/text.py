@@ -37,25 +37,42 @@ def _stem(word: str) -> str:
 
 
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").casefold()
+    text = text or ""
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+_HYPHENATED = re.compile(r"\b(\w)-(\w{3,})")
+# Token → its terms. Profiles repeat the same few thousand words, so each token is
+# worked out once; bounded so that a flood of distinct tokens cannot grow it forever.
+_TERMS_OF: dict[str, tuple[str, ...]] = {}
+_TERMS_OF_LIMIT = 500_000
+
+
+def _terms_of(token: str) -> tuple[str, ...]:
+    if _NO_SPACE_SCRIPT.search(token):
+        if len(token) == 1:
+            return (token,)
+        return tuple(token[i : i + 2] for i in range(len(token) - 1))
+    if token.isdigit() or len(token) < 2 or token in STOP_WORDS:
+        return ()  # bare numbers (years, quantities) say nothing about capability
+    return (_stem(token),)
 
 
 def analyse(text: str) -> list[str]:
     """The index terms of a text, in order, with repeats (term frequency counts)."""
     text = normalise(text)
-    # 'T-shirt' and 'tshirt' should meet: join single letters hyphenated to a word.
-    text = re.sub(r"\b(\w)-(\w{3,})", r"\1\2", text)
+    if "-" in text:
+        # 'T-shirt' and 'tshirt' should meet: join single letters hyphenated to a word.
+        text = _HYPHENATED.sub(r"\1\2", text)
     terms: list[str] = []
+    cache = _TERMS_OF
     for token in _WORD.findall(text):
-        if _NO_SPACE_SCRIPT.search(token):
-            if len(token) == 1:
-                terms.append(token)
-            else:
-                terms.extend(token[i : i + 2] for i in range(len(token) - 1))
-            continue
-        if token.isdigit():
-            continue  # bare numbers (years, quantities) say nothing about capability
-        if len(token) < 2 or token in STOP_WORDS:
-            continue
-        terms.append(_stem(token))
+        found = cache.get(token)
+        if found is None:
+            if len(cache) >= _TERMS_OF_LIMIT:
+                cache.clear()
+            found = cache[token] = _terms_of(token)
+        terms.extend(found)
     return terms
