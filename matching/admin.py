@@ -60,6 +60,29 @@ class EngineIndexVersionAdmin(admin.ModelAdmin):
 
 @admin.register(MatchRun)
 class MatchRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "scope", "trigger", "status", "shards_done", "shards_total", "created_at"]
+    """Runs are started from the match runs page or the API; here staff only read them."""
+
+    list_display = [
+        "id",
+        "scope",
+        "trigger",
+        "status",
+        "shards_done",
+        "shards_total",
+        "requests_matched",
+        "proposals_created",
+        "proposals_withdrawn",
+        "run_duration",
+        "created_at",
+    ]
     list_filter = ["status", "scope", "trigger"]
+    search_fields = ["error", "trigger"]
     readonly_fields = [f.name for f in MatchRun._meta.fields]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="duration")
+    def run_duration(self, run: MatchRun) -> str:
+        return f"{run.duration.total_seconds():.1f} s" if run.duration else "—"

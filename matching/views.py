@@ -143,6 +143,8 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @in_user_time_zone
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from matching import proposal_views  # imported here: it imports this module
+
     sourcing_request = _found(selectors.request_get_visible(user=request.user, pk=pk))
     organisation = getattr(request.user, "organisation", None)
     is_own = organisation is not None and sourcing_request.buyer_id == organisation.pk
@@ -163,6 +165,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "linkages": selectors.request_linkages(request=sourcing_request) if is_own else [],
             "wanted_countries": sorted(selectors.wanted_countries(sourcing_request)),
             "subregion_names": selectors.subregion_names(sourcing_request),
+            **proposal_views.request_proposals_context(request, sourcing_request),
         },
     )
 
@@ -257,6 +260,7 @@ def _search_params(data: QueryDict) -> QueryDict:
 
 @login_required
 def supplier_search(request: HttpRequest) -> HttpResponse:
+    from matching import proposal_views  # imported here: it imports this module
     from matching.search import SupplierSearchFilters
     from matching.search import supplier_search as run_search
 
@@ -300,6 +304,7 @@ def supplier_search(request: HttpRequest) -> HttpResponse:
             "save_form": forms.SavedSearchForm(initial={"name": query[:120]}),
             "saved_params": [(k, v) for k in params for v in params.getlist(k)],
             "q": query,
+            "invite_requests": proposal_views.invite_requests_for(request.user),
         },
     )
 

@@ -90,7 +90,9 @@ def rank_with_engine(
 
     rankings = {}
     for request in bench.requests:
-        result = match_request(index, request, load, weights=weights, top_k=k, min_score=0.0)
+        result = match_request(
+            index, request, load, weights=weights, top_k=k, min_score=0.0, near_miss_min_score=0.0
+        )
         ranked = [p.supplier_id for p in result.proposals] + [
             n.supplier_id for n in result.near_misses
         ]

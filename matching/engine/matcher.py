@@ -30,6 +30,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 CANDIDATE_POOL = 300  # stage-two candidates per request: ~300 texts re-ranked in ~20 ms
 TOP_K = 20  # proposals kept per request
 MIN_SCORE = 0.05  # below this a supplier is not worth a person's time
+# A near-miss must otherwise be a strong match: "lacks ISO 13485" is news only from a
+# supplier that makes the thing.
+NEAR_MISS_MIN_SCORE = 0.25
 CODE_BOOST = 0.5  # stage-one credit for sharing a code, beside word cosine in [0, 1]
 HS_CREDIT = {6: 1.0, 4: 0.5, 2: 0.25}  # deepest shared level → credit
 ISIC_CREDIT = {4: 1.0, 3: 0.6, 2: 0.3, 1: 0.1}
@@ -348,14 +351,18 @@ def candidate_pool(
 
 
 def select(
-    scored: list[ScoredSupplier], *, top_k: int = TOP_K, min_score: float = MIN_SCORE
+    scored: list[ScoredSupplier],
+    *,
+    top_k: int = TOP_K,
+    min_score: float = MIN_SCORE,
+    near_miss_min_score: float = NEAR_MISS_MIN_SCORE,
 ) -> MatchResult:
     kept = sorted(
         (s for s in scored if s.score >= min_score), key=lambda s: (-s.score, str(s.supplier_id))
     )
     return MatchResult(
         proposals=[s for s in kept if s.passes][:top_k],
-        near_misses=[s for s in kept if not s.passes][:top_k],
+        near_misses=[s for s in kept if not s.passes and s.score >= near_miss_min_score][:top_k],
     )
 
 
@@ -391,12 +398,13 @@ def match_request(
     top_k: int = TOP_K,
     pool: int = CANDIDATE_POOL,
     min_score: float = MIN_SCORE,
+    near_miss_min_score: float = NEAR_MISS_MIN_SCORE,
     shard: tuple[int, int] | None = None,
 ) -> MatchResult:
     """The top-k suppliers that meet the request, and near-misses that fail a constraint."""
     candidates = candidate_pool(index, request, pool=pool, shard=shard)
     scored = score_pool(index, request, candidates, load_records, weights=weights)
-    return select(scored, top_k=top_k, min_score=min_score)
+    return select(scored, top_k=top_k, min_score=min_score, near_miss_min_score=near_miss_min_score)
 
 
 def shard_candidates(

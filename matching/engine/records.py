@@ -55,6 +55,10 @@ class Query:
     exclude_ids: Sequence[str | int] = ()
 
 
+# Share of a heading's subheadings an activity must make to count as the heading's.
+PREFIX_ACTIVITY_SHARE = 0.3
+
+
 @dataclass
 class CodeTaxonomy:
     """Titles of HS and ISIC codes and the HS→ISIC concordance."""
@@ -79,11 +83,24 @@ class CodeTaxonomy:
         if len(code) == 6:
             return list(self.hs_to_isic.get(code, ()))
         if self._isic_by_prefix is None:
-            by_prefix: dict[str, dict[str, None]] = {}
+            # A heading or chapter wants the activities that make a good share of its
+            # subheadings, not every class some odd subheading touches.
+            members: dict[str, set[str]] = {}
+            votes: dict[str, dict[str, int]] = {}
             for hs6, classes in self.hs_to_isic.items():
                 for prefix in (hs6[:2], hs6[:4]):
-                    by_prefix.setdefault(prefix, {}).update(dict.fromkeys(classes))
-            self._isic_by_prefix = {k: list(v) for k, v in by_prefix.items()}
+                    members.setdefault(prefix, set()).add(hs6)
+                    tally = votes.setdefault(prefix, {})
+                    for cls in classes:
+                        tally[cls] = tally.get(cls, 0) + 1
+            self._isic_by_prefix = {
+                prefix: [
+                    cls
+                    for cls, n in sorted(tally.items(), key=lambda kv: -kv[1])
+                    if n >= PREFIX_ACTIVITY_SHARE * len(members[prefix])
+                ]
+                for prefix, tally in votes.items()
+            }
         return self._isic_by_prefix.get(code, [])
 
 

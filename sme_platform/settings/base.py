@@ -212,6 +212,10 @@ SPECTACULAR_SETTINGS = {
         "OrganisationVerificationEnum": "companies.models.Organisation.Verification",
         "UserRoleEnum": "companies.models.User.Role",
         "UnitEnum": "companies.models.Unit",
+        "ProposalStatusEnum": "matching.models.Proposal.Status",
+        "ProposalDecisionEnum": "matching.models.Proposal.Decision",
+        "DeclineReasonEnum": "matching.models.Proposal.DeclineReason",
+        "MatchRunStatusEnum": "matching.models.MatchRun.Status",
     },
 }
 

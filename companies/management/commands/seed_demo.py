@@ -464,6 +464,82 @@ DEMO_LOGINS: tuple[tuple[str, str], ...] = (
 )
 
 
+@dataclass(frozen=True)
+class DemoRequest:
+    buyer_email: str
+    title: str
+    description: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+DEMO_REQUESTS: tuple[DemoRequest, ...] = (
+    DemoRequest(
+        buyer_email="buyer@demo.example",
+        title="Organic cotton T-shirts for the spring collection",
+        description=(
+            "Plain and printed crew-neck T-shirts in organic cotton jersey, 160-180 gsm, "
+            "sizes XS-XXL. Monthly call-offs from March; OEKO-TEX tested fabric required."
+        ),
+        fields={
+            "hs_codes": ["6109"],
+            "required_certifications": ["oeko-tex"],
+            "subregions": ["south-eastern-asia", "southern-asia"],
+            "volume_per_month": 15000,
+            "unit": "pieces",
+        },
+    ),
+    DemoRequest(
+        buyer_email="buyer@demo.example",
+        title="Knitted fleece pullovers and cardigans",
+        description="Cotton-rich knitted pullovers and cardigans for autumn; GOTS preferred.",
+        fields={"hs_codes": ["6110"], "volume_per_month": 8000, "unit": "pieces"},
+    ),
+    DemoRequest(
+        buyer_email="buyer-medical@demo.example",
+        title="Stainless steel surgical instruments",
+        description=(
+            "Forceps, needle holders and scissors in surgical-grade stainless steel, "
+            "sterilisable, for hospital kits. ISO 13485 certified makers only."
+        ),
+        fields={
+            "hs_codes": ["9018"],
+            "required_certifications": ["iso-13485"],
+            "volume_per_month": 5000,
+            "unit": "pieces",
+            "visibility": "confidential",
+        },
+    ),
+)
+
+
+def _demo_requests() -> int:
+    """Open a few sourcing requests; opening one runs the matcher on it (on commit)."""
+    from matching import services as matching_services
+    from matching.models import SourcingRequest
+
+    created = 0
+    for spec in DEMO_REQUESTS:
+        buyer_user = User.objects.filter(email=spec.buyer_email).first()
+        if (
+            buyer_user is None
+            or SourcingRequest.objects.filter(
+                buyer=buyer_user.organisation, title=spec.title
+            ).exists()
+        ):
+            continue
+        with transaction.atomic():
+            request = matching_services.request_create(
+                actor=buyer_user,
+                title=spec.title,
+                description=spec.description,
+                deadline=timezone.now() + timedelta(days=45),
+                **spec.fields,
+            )
+            matching_services.request_open(request=request, actor=buyer_user)
+        created += 1
+    return created
+
+
 def _demo_staff() -> tuple[User, bool]:
     staff = User.objects.filter(email=STAFF_EMAIL).first()
     if staff is not None:
@@ -529,6 +605,11 @@ class Command(BaseCommand):
                 created += 1
             bar.advance()
         bar.finish()
+        requests = _demo_requests()
+        if requests:
+            self.stdout.write(
+                f"Opened {requests} demo sourcing requests; the matcher proposed suppliers."
+            )
 
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created {created} demo accounts."))
