@@ -102,10 +102,9 @@ def organisation_private_get(*, user: AnyUser, pk: int) -> Organisation | None:
     """An organisation with its private parts, only for its own users and staff."""
     if not user.is_authenticated:
         return None
-    qs = _with_profile(Organisation.objects.filter(pk=pk))
-    if not user.is_staff:
-        qs = qs.filter(pk=user.organisation_id)
-    return qs.first()
+    if not user.is_staff and user.organisation_id != pk:
+        return None
+    return _with_profile(Organisation.objects.filter(pk=pk)).first()
 
 
 def contact_list(*, user: AnyUser, organisation: Organisation) -> QuerySet[ContactPerson]:

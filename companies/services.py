@@ -394,13 +394,14 @@ def _apply_product_line(line: ProductLine, data: dict[str, Any]) -> ProductLine:
     errors: dict[str, list[str]] = {}
     if "hs_code" in data:
         try:
-            (line.hs_code,) = validation.clean_hs_codes([data["hs_code"]], field="hs_code") or [
-                None
-            ]
+            codes = validation.clean_hs_codes([data["hs_code"] or ""], field="hs_code")
         except ValidationError as exc:
             errors.update(exc.message_dict)
-        except ValueError:
-            errors["hs_code"] = ["Give the HS code of the product."]
+        else:
+            if codes:
+                line.hs_code = codes[0]
+            else:
+                errors["hs_code"] = ["Give the HS code of the product."]
     for field in ("monthly_capacity", "min_order_quantity"):
         if field in data:
             try:

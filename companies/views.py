@@ -1,6 +1,456 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of the organisations app.
+
+Each view reads through a selector (another organisation's private object is a
+404, never a 403), validates with a form, and writes through the same service as
+the API. A service's ValidationError is shown on the form, next to its field.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from pathlib import PurePath
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from companies import forms, selectors, services
+from companies.models import Organisation
+
+DIRECTORY_PAGE_SIZE = 20
+_LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+View = Callable[..., HttpResponse]
+
+
+def organisation_required(view: View) -> View:
+    """Log-in required, and the user must belong to an organisation."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.organisation_id is None:
+            messages.info(request, "Your account does not belong to an organisation.")
+            return redirect("dashboard")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _found(obj: Any) -> Any:
+    if obj is None:
+        raise Http404("Not found.")
+    return obj
+
+
+# PUBLIC PAGES
+# ------------------------------------------------------------------------------
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    suppliers = selectors.supplier_directory()
+    return render(
+        request,
+        "companies/home.html",
+        {
+            "kinds": Organisation.Kind,
+            "verified_supplier_count": suppliers.count(),
+            "recent_suppliers": suppliers.order_by("-verified_at")[:6],
+        },
+    )
+
+
+def supplier_directory(request: HttpRequest) -> HttpResponse:
+    form = forms.DirectoryFilterForm(request.GET or None)
+    filters: dict[str, str] = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    suppliers = selectors.supplier_directory(**filters) if not form.errors else None
+    page = None
+    if suppliers is not None:
+        page = Paginator(suppliers, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "companies/directory.html",
+        {"form": form, "page": page, "filtered": bool(filters), "query": query.urlencode()},
+    )
+
+
+def organisation_profile(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _found(selectors.organisation_public_get(slug=slug))
+    return render(
+        request,
+        "companies/profile.html",
+        {
+            "organisation": organisation,
+            # Expired and rejected certificates are not claims a buyer may rely on.
+            "certifications": [c for c in organisation.certifications.all() if c.counts],
+            "is_own": request.user.is_authenticated
+            and request.user.organisation_id == organisation.pk,
+        },
+    )
+
+
+# ACCOUNTS
+# ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    initial = {}
+    if request.GET.get("kind") in Organisation.Kind.values:
+        initial["kind"] = request.GET["kind"]
+    form = forms.SignupForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.organisation_register(**form.service_arguments())
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            login(request, user, backend=_LOGIN_BACKEND)
+            messages.success(
+                request,
+                f"Welcome! {user.organisation.legal_name} is registered. "
+                "Complete its profile so that partners can find it.",
+            )
+            return redirect("dashboard")
+    return render(request, "companies/signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = selectors.invitation_open_get(token=token)
+    if invitation is None:
+        return render(request, "companies/invitation_invalid.html", status=404)
+    form = forms.InvitationAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token,
+                password=form.cleaned_data["password"],
+                full_name=form.cleaned_data["full_name"],
+            )
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            login(request, user, backend=_LOGIN_BACKEND)
+            messages.success(request, f"Welcome to {invitation.organisation.legal_name}.")
+            return redirect("dashboard")
+    return render(
+        request, "companies/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
+
+
+# MY ORGANISATION
+# ------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    organisation = None
+    if user.organisation_id is not None:
+        organisation = selectors.organisation_private_get(user=user, pk=user.organisation_id)
+    context: dict[str, Any] = {"organisation": organisation}
+    if organisation is not None:
+        certifications = list(
+            selectors.certification_list(user=user).filter(organisation=organisation)
+        )
+        contacts = list(selectors.contact_list(user=user, organisation=organisation))
+        product_lines = list(
+            selectors.product_line_list(user=user).filter(organisation=organisation)
+        )
+        checklist = [
+            ("Describe the organisation", bool(organisation.description)),
+            ("Add a contact person", bool(contacts)),
+        ]
+        if organisation.is_supplier:
+            checklist += [
+                ("List your products (HS codes)", organisation.hs_codes.exists()),
+                ("Add a product line with its monthly capacity", bool(product_lines)),
+                ("Add a certification", bool(certifications)),
+            ]
+        if organisation.is_buyer:
+            checklist += [
+                ("Choose the countries you source from", bool(organisation.sourcing_regions)),
+                ("Choose your sectors of interest", organisation.sectors_of_interest.exists()),
+            ]
+        context.update(
+            certifications=certifications,
+            expired_count=sum(c.is_expired for c in certifications),
+            contacts=contacts,
+            product_lines=product_lines,
+            colleagues=list(selectors.colleague_list(user=user)),
+            checklist=checklist,
+            checklist_done=sum(done for _, done in checklist),
+        )
+    return render(request, "companies/dashboard.html", context)
+
+
+@organisation_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _found(selectors.organisation_private_get(user=request.user, pk=pk))
+    form = forms.ProfileForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                organisation=organisation,
+                actor=request.user,
+                data=form.service_data(),
+            )
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("organisation-profile", slug=organisation.slug)
+    return render(
+        request, "companies/profile_edit.html", {"form": form, "organisation": organisation}
+    )
+
+
+# CERTIFICATIONS
+# ------------------------------------------------------------------------------
+
+
+@organisation_required
+def certification_list(request: HttpRequest) -> HttpResponse:
+    certifications = selectors.certification_list(user=request.user).filter(
+        organisation_id=request.user.organisation_id
+    )
+    return render(request, "companies/certification_list.html", {"certifications": certifications})
+
+
+@organisation_required
+@require_http_methods(["GET", "POST"])
+def certification_add(request: HttpRequest) -> HttpResponse:
+    form = forms.CertificationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certification_add(
+                organisation=request.user.organisation, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Certification added. Staff will check it shortly.")
+            return redirect("certification-list")
+    return render(request, "companies/certification_form.html", {"form": form})
+
+
+@login_required
+def certification_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """The uploaded copy of a certificate, for its organisation's users and staff only."""
+    certification = _found(selectors.certification_get(user=request.user, pk=pk))
+    if not certification.evidence:
+        raise Http404("No evidence was uploaded.")
+    return FileResponse(
+        certification.evidence.open("rb"),
+        filename=PurePath(certification.evidence.name).name,
+    )
+
+
+@organisation_required
+@require_http_methods(["GET", "POST"])
+def certification_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    certification = _found(selectors.certification_get(user=request.user, pk=pk))
+    if request.method == "POST":
+        services.certification_delete(certification=certification, actor=request.user)
+        messages.success(request, f"{certification.scheme.name} certificate removed.")
+        return redirect("certification-list")
+    return render(
+        request,
+        "companies/confirm_delete.html",
+        {
+            "object_label": f"the {certification.scheme.name} certificate "
+            f"{certification.certificate_number}",
+            "cancel_url": "certification-list",
+        },
+    )
+
+
+# PRODUCT LINES
+# ------------------------------------------------------------------------------
+
+
+@organisation_required
+def product_line_list(request: HttpRequest) -> HttpResponse:
+    lines = selectors.product_line_list(user=request.user).filter(
+        organisation_id=request.user.organisation_id
+    )
+    return render(
+        request,
+        "companies/product_line_list.html",
+        {"product_lines": lines, "is_supplier": request.user.organisation.is_supplier},
+    )
+
+
+@organisation_required
+@require_http_methods(["GET", "POST"])
+def product_line_add(request: HttpRequest) -> HttpResponse:
+    form = forms.ProductLineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.product_line_create(
+                organisation=request.user.organisation,
+                actor=request.user,
+                data=form.service_data(),
+            )
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Product line added.")
+            return redirect("product-line-list")
+    return render(request, "companies/product_line_form.html", {"form": form, "line": None})
+
+
+@organisation_required
+@require_http_methods(["GET", "POST"])
+def product_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    line = _found(selectors.product_line_get(user=request.user, pk=pk))
+    initial = {
+        "hs_code": line.hs_code_id,
+        "description": line.description,
+        "monthly_capacity": line.monthly_capacity,
+        "unit": line.unit,
+        "min_order_quantity": line.min_order_quantity,
+    }
+    form = forms.ProductLineForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.product_line_update(line=line, actor=request.user, data=form.service_data())
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Product line saved.")
+            return redirect("product-line-list")
+    return render(request, "companies/product_line_form.html", {"form": form, "line": line})
+
+
+@organisation_required
+@require_http_methods(["GET", "POST"])
+def product_line_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    line = _found(selectors.product_line_get(user=request.user, pk=pk))
+    if request.method == "POST":
+        services.product_line_delete(line=line, actor=request.user)
+        messages.success(request, "Product line removed.")
+        return redirect("product-line-list")
+    return render(
+        request,
+        "companies/confirm_delete.html",
+        {
+            "object_label": f"the product line {line.hs_code_id} ({line.hs_code.description})",
+            "cancel_url": "product-line-list",
+        },
+    )
+
+
+# CONTACT PEOPLE
+# ------------------------------------------------------------------------------
+
+
+@organisation_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    contacts = selectors.contact_list(user=request.user, organisation=request.user.organisation)
+    return render(request, "companies/contact_list.html", {"contacts": contacts})
+
+
+@organisation_required
+@require_http_methods(["GET", "POST"])
+def contact_add(request: HttpRequest) -> HttpResponse:
+    form = forms.ContactPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_person_create(
+                organisation=request.user.organisation,
+                actor=request.user,
+                data=form.cleaned_data,
+            )
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Contact person added.")
+            return redirect("contact-list")
+    return render(request, "companies/contact_form.html", {"form": form, "contact": None})
+
+
+@organisation_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _found(selectors.contact_get(user=request.user, pk=pk))
+    initial = {f: getattr(contact, f) for f in ("name", "position", "email", "phone", "is_primary")}
+    form = forms.ContactPersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_person_update(
+                contact=contact, actor=request.user, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Contact person saved.")
+            return redirect("contact-list")
+    return render(request, "companies/contact_form.html", {"form": form, "contact": contact})
+
+
+@organisation_required
+@require_http_methods(["GET", "POST"])
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _found(selectors.contact_get(user=request.user, pk=pk))
+    if request.method == "POST":
+        services.contact_person_delete(contact=contact, actor=request.user)
+        messages.success(request, f"{contact.name} removed from the contact people.")
+        return redirect("contact-list")
+    return render(
+        request,
+        "companies/confirm_delete.html",
+        {"object_label": f"the contact person {contact.name}", "cancel_url": "contact-list"},
+    )
+
+
+# COLLEAGUES
+# ------------------------------------------------------------------------------
+
+
+@organisation_required
+def colleague_list(request: HttpRequest) -> HttpResponse:
+    invitations = [
+        i
+        for i in selectors.invitation_list(user=request.user).filter(
+            organisation_id=request.user.organisation_id
+        )
+        if i.is_open
+    ]
+    return render(
+        request,
+        "companies/colleague_list.html",
+        {"colleagues": selectors.colleague_list(user=request.user), "invitations": invitations},
+    )
+
+
+@organisation_required
+@require_http_methods(["GET", "POST"])
+def colleague_invite(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_owner:
+        raise PermissionDenied("Only an owner of the organisation may invite colleagues.")
+    form = forms.InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.colleague_invite(
+                organisation=request.user.organisation, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("colleague-list")
+    return render(request, "companies/invite_form.html", {"form": form})

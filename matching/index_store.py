@@ -178,7 +178,7 @@ def index_apply_changes(supplier_ids: Iterable[int]) -> EngineIndexVersion:
             present = supplier_records(supplier_ids)
             gone = set(supplier_ids) - {r.id for r in present}
             index.update(present, removed_ids=gone)
-            base = newest if newest.kind == EngineIndexVersion.Kind.FULL else newest.base
+            base = _base_of(newest)
             delta = {"records": list(index.delta_records_.values()), "removed": index.removed_ids_}
             name, size = _store(delta, "delta")
             version = EngineIndexVersion.objects.create(
@@ -206,10 +206,17 @@ class _Loaded:
 _current: _Loaded | None = None
 
 
+def _base_of(version: EngineIndexVersion) -> EngineIndexVersion:
+    if version.kind == EngineIndexVersion.Kind.FULL:
+        return version
+    if version.base is None:
+        raise ValueError(f"Delta version {version.pk} has no base")
+    return version.base
+
+
 def _remember(version: EngineIndexVersion, index: SupplierIndex) -> None:
     global _current
-    base = version if version.kind == EngineIndexVersion.Kind.FULL else version.base
-    _current = _Loaded(version.artifact, base.artifact, index)
+    _current = _Loaded(version.artifact, _base_of(version).artifact, index)
 
 
 def _load_version(version: EngineIndexVersion) -> SupplierIndex:
@@ -218,13 +225,23 @@ def _load_version(version: EngineIndexVersion) -> SupplierIndex:
     if current is not None and current.artifact == version.artifact:
         return _copy(current.index)
     if version.kind == EngineIndexVersion.Kind.FULL:
-        return _read(version.artifact)  # type: ignore[return-value]
-    if current is not None and current.base_artifact == version.base.artifact:
+        return _read_index(version.artifact)
+    base = _base_of(version)
+    if current is not None and current.base_artifact == base.artifact:
         index = _copy_base(current.index)
     else:
-        index = _read(version.base.artifact)
+        index = _read_index(base.artifact)
     delta = _read(version.artifact)
-    return index.update(delta["records"], removed_ids=delta["removed"])  # type: ignore[index]
+    if not isinstance(delta, dict):
+        raise TypeError(f"{version.artifact} is not a delta artifact")
+    return index.update(delta["records"], removed_ids=delta["removed"])
+
+
+def _read_index(name: str) -> SupplierIndex:
+    index = _read(name)
+    if not isinstance(index, SupplierIndex):
+        raise TypeError(f"{name} is not a supplier index artifact")
+    return index
 
 
 def _copy(index: SupplierIndex) -> SupplierIndex:
@@ -255,6 +272,8 @@ def current_index() -> SupplierIndex:
     if newest is None:
         index_build_full()
         newest = EngineIndexVersion.objects.select_related("base").order_by("-id").first()
+        if newest is None:
+            raise RuntimeError("The index build recorded no version")
     current = _current
     if current is not None and current.artifact == newest.artifact:
         return current.index

@@ -80,7 +80,7 @@ def rank_with_engine(
     *,
     weights: Mapping[str, float] | None = None,
     k: int = 10,
-) -> dict[str, list[str]]:
+) -> dict[Any, list[Any]]:
     """The engine's ranking: suppliers that meet the request, then the near-misses."""
     index = SupplierIndex(taxonomy=taxonomy).fit(bench.suppliers)
     by_id = {s.id: s for s in bench.suppliers}
@@ -88,7 +88,7 @@ def rank_with_engine(
     def load(ids):
         return {i: by_id[i] for i in ids if i in by_id}
 
-    rankings = {}
+    rankings: dict[Any, list[Any]] = {}
     for request in bench.requests:
         result = match_request(
             index, request, load, weights=weights, top_k=k, min_score=0.0, near_miss_min_score=0.0
@@ -100,14 +100,14 @@ def rank_with_engine(
     return rankings
 
 
-def rank_with_word_tfidf(bench: BenchmarkSet, *, k: int = 10) -> dict[str, list[str]]:
+def rank_with_word_tfidf(bench: BenchmarkSet, *, k: int = 10) -> dict[Any, list[Any]]:
     """The baseline: plain word TF-IDF of names and descriptions, cosine, no codes."""
     vectorizer = TfidfVectorizer(sublinear_tf=True)
     matrix = vectorizer.fit_transform([f"{s.name} {s.description}" for s in bench.suppliers])
     ids = np.asarray([s.id for s in bench.suppliers], dtype=object)
     queries = vectorizer.transform([r.text for r in bench.requests])
     scores = (queries @ matrix.T).toarray()
-    rankings = {}
+    rankings: dict[Any, list[Any]] = {}
     for row, request in enumerate(bench.requests):
         best = np.argsort(-scores[row], kind="stable")[:k]
         rankings[request.id] = [ids[i] for i in best if scores[row, i] > 0]

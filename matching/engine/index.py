@@ -137,7 +137,7 @@ class SupplierIndex(BaseEstimator):
         self.base_ = self._segment(records, matrix)
         self.delta_records_: dict[Any, SupplierRecord] = {}
         self.removed_ids_: set[Any] = set()
-        self.delta_ = None
+        self.delta_: Segment | None = None
         self.delta_rows_: dict[Any, int] = {}
         return self
 
