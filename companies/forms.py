@@ -1,0 +1,464 @@
+"""Forms of the organisation pages.
+
+Forms only parse what a browser sends (types, required fields, the shape of a
+comma-separated code list); every business rule is checked by the service the
+view calls, so field names here are the service's argument and data names.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from companies import geography, selectors
+from companies.models import HsCode, IsicCode, Organisation, Unit, User
+from companies.validation import normalise_code
+
+HS_SEARCH_URL = "/api/v1/taxonomies/hs/"
+ISIC_SEARCH_URL = "/api/v1/taxonomies/isic/"
+PROVINCES_URL = "/api/v1/taxonomies/countries/{code}/provinces/"
+
+BLANK_CHOICE = [("", "—")]
+
+
+def _max_length(field: str) -> int | None:
+    return Organisation._meta.get_field(field).max_length
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to a field when the form has it."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def split_codes(raw: str) -> list[str]:
+    """'610910, 6109 ;1410' -> ['610910', '6109', '1410'] (no checking: the service does)."""
+    parts = (raw or "").replace(";", ",").replace("\n", ",").split(",")
+    return [p.strip() for p in parts if p.strip()]
+
+
+def describe_codes(kind: str, raw_codes: list[str]) -> list[tuple[str, str]]:
+    """(code, description) for each code, so a form can show what a code means."""
+    model = HsCode if kind == "hs" else IsicCode
+    codes = [normalise_code(c) for c in raw_codes]
+    known = dict(model.objects.filter(code__in=codes).values_list("code", "description"))
+    return [(c, known.get(c, "")) for c in dict.fromkeys(codes)]
+
+
+class CodeListField(forms.CharField):
+    """Comma-separated HS or ISIC codes in a plain text box; the code picker fills it."""
+
+    def __init__(self, *, taxonomy: str, multiple: bool = True, **kwargs: Any) -> None:
+        self.taxonomy = taxonomy
+        self.multiple = multiple
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "data-code-picker": taxonomy,
+                    "data-search-url": HS_SEARCH_URL if taxonomy == "hs" else ISIC_SEARCH_URL,
+                    "data-multiple": "true" if multiple else "false",
+                    "autocomplete": "off",
+                    "spellcheck": "false",
+                }
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        codes = split_codes(super().to_python(value))
+        if self.multiple:
+            return codes
+        return codes[0] if codes else ""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ", ".join(str(getattr(v, "code", v)) for v in value)
+        return value
+
+
+class ServiceCheckedChoiceField(forms.ChoiceField):
+    """A select whose value the service checks, so the service's message is the one shown."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+class ServiceCheckedMultipleChoiceField(forms.MultipleChoiceField):
+    """A multi-select whose values the service checks (unknown codes name themselves)."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Log-in with the e-mail address (the user model's username field)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "E-mail address"
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "autofocus": True}
+        )
+
+
+class _PasswordPairMixin:
+    """A password typed twice; the strength rules stay with the service."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()  # type: ignore[misc]
+        if (
+            cleaned.get("password")
+            and cleaned.get("password_confirm") is not None
+            and cleaned["password"] != cleaned["password_confirm"]
+        ):
+            self.add_error("password_confirm", "The two passwords differ.")  # type: ignore[attr-defined]
+        return cleaned
+
+
+def _password_fields() -> tuple[forms.CharField, forms.CharField]:
+    return (
+        forms.CharField(
+            label="Password",
+            strip=False,
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+            help_text="At least 8 characters; not only digits, not a common password.",
+        ),
+        forms.CharField(
+            label="Password again",
+            strip=False,
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        ),
+    )
+
+
+class SignupForm(_PasswordPairMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label="I register",
+        choices=[
+            (Organisation.Kind.SUPPLIER, "an SME supplier: we make products"),
+            (Organisation.Kind.BUYER, "a buyer: we source products"),
+            (Organisation.Kind.CLUSTER_BODY, "a cluster body: we support a cluster of SMEs"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    legal_name = forms.CharField(
+        label="Organisation's legal name",
+        widget=forms.TextInput(attrs={"maxlength": _max_length("legal_name")}),
+    )
+    local_name = forms.CharField(
+        label="Name in local script",
+        required=False,
+        help_text="Optional, e.g. in Thai, Vietnamese or Chinese.",
+        widget=forms.TextInput(attrs={"maxlength": _max_length("local_name")}),
+    )
+    country = ServiceCheckedChoiceField(label="Country")
+    province = forms.CharField(
+        label="Province or region",
+        required=False,
+        widget=forms.Select(attrs={"data-province-for": "id_country"}),
+    )
+    city = forms.CharField(
+        label="City",
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": _max_length("city")}),
+    )
+    full_name = forms.CharField(label="Your name", required=False, max_length=150)
+    email = forms.EmailField(
+        label="Your e-mail address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="You log in with it.",
+    )
+    password, password_confirm = _password_fields()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = BLANK_CHOICE + geography.country_choices()
+        _set_province_choices(self, default_country="")
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("password_confirm", None)
+        return data
+
+
+def _set_province_choices(form: forms.Form, *, default_country: str) -> None:
+    """Offer the provinces of the country chosen (submitted, else the saved one)."""
+    country = (form.data.get("country") if form.is_bound else None) or form.initial.get(
+        "country", default_country
+    )
+    subdivisions = geography.subdivisions_of(country) if country else []
+    form.fields["province"].widget.choices = BLANK_CHOICE + [
+        (code, f"{name} ({kind})") for code, name, kind in subdivisions
+    ]
+    form.fields["province"].widget.attrs["data-provinces-url"] = PROVINCES_URL
+
+
+class ProfileForm(forms.Form):
+    """The profile fields of one organisation; supplier- and buyer-only fields by kind."""
+
+    legal_name = forms.CharField(
+        label="Legal name",
+        widget=forms.TextInput(attrs={"maxlength": _max_length("legal_name")}),
+    )
+    local_name = forms.CharField(
+        label="Name in local script",
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": _max_length("local_name")}),
+    )
+    country = ServiceCheckedChoiceField(label="Country")
+    province = forms.CharField(
+        label="Province or region",
+        required=False,
+        widget=forms.Select(attrs={"data-province-for": "id_country"}),
+    )
+    city = forms.CharField(
+        label="City",
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": _max_length("city")}),
+    )
+    nearest_port = forms.CharField(
+        label="Nearest port",
+        required=False,
+        help_text="Sea or air port you ship from, e.g. Cat Lai or Laem Chabang.",
+        widget=forms.TextInput(attrs={"maxlength": _max_length("nearest_port")}),
+    )
+    year_founded = forms.IntegerField(label="Year founded", required=False)
+    employees_band = forms.ChoiceField(
+        label="Employees",
+        required=False,
+        choices=BLANK_CHOICE + list(Organisation.EmployeesBand.choices),
+    )
+    website = forms.CharField(
+        label="Website",
+        required=False,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    description = forms.CharField(
+        label="About the organisation",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": _max_length("description")}),
+    )
+    # Suppliers
+    processes = forms.CharField(
+        label="Processes and capabilities",
+        required=False,
+        help_text="What you can do, in your words: knitting, dyeing, CNC machining, …",
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": _max_length("processes")}),
+    )
+    hs_codes = CodeListField(
+        taxonomy="hs",
+        label="Products (HS codes)",
+        help_text="Type a product or an HS code and pick from the list; "
+        "or enter codes separated by commas.",
+    )
+    isic_codes = CodeListField(
+        taxonomy="isic",
+        label="Activities (ISIC codes)",
+        help_text="Type an activity or an ISIC Rev. 4 code; or enter codes separated by commas.",
+    )
+    export_markets = ServiceCheckedMultipleChoiceField(
+        label="Export markets",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
+    )
+    languages = ServiceCheckedMultipleChoiceField(
+        label="Languages spoken",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
+    )
+    # Buyers
+    sourcing_regions = ServiceCheckedMultipleChoiceField(
+        label="Countries you source from",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
+    )
+    sectors_of_interest = CodeListField(
+        taxonomy="isic",
+        label="Sectors of interest (ISIC codes)",
+        help_text="Type an activity or an ISIC Rev. 4 code; or enter codes separated by commas.",
+    )
+
+    SUPPLIER_FIELDS = ("processes", "hs_codes", "isic_codes", "export_markets", "languages")
+    BUYER_FIELDS = ("sourcing_regions", "sectors_of_interest")
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", self.initial_for(organisation))
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        if not organisation.is_supplier:
+            for name in self.SUPPLIER_FIELDS:
+                del self.fields[name]
+        if not organisation.is_buyer:
+            for name in self.BUYER_FIELDS:
+                del self.fields[name]
+        countries = geography.country_choices()
+        self.fields["country"].choices = BLANK_CHOICE + countries
+        for name in ("export_markets", "sourcing_regions"):
+            if name in self.fields:
+                self.fields[name].choices = countries
+        if "languages" in self.fields:
+            self.fields["languages"].choices = geography.language_choices()
+        _set_province_choices(self, default_country=organisation.country)
+
+    @staticmethod
+    def initial_for(organisation: Organisation) -> dict[str, Any]:
+        initial = {
+            field: getattr(organisation, field)
+            for field in (
+                "legal_name",
+                "local_name",
+                "country",
+                "province",
+                "city",
+                "nearest_port",
+                "year_founded",
+                "employees_band",
+                "website",
+                "description",
+                "processes",
+                "export_markets",
+                "languages",
+                "sourcing_regions",
+            )
+        }
+        if organisation.pk:
+            for field in ("hs_codes", "isic_codes", "sectors_of_interest"):
+                initial[field] = [c.code for c in getattr(organisation, field).all()]
+        return initial
+
+    def code_fields(self) -> dict[str, list[tuple[str, str]]]:
+        """Codes currently in each code field, with their descriptions, for display."""
+        out = {}
+        for name in ("hs_codes", "isic_codes", "sectors_of_interest"):
+            if name not in self.fields:
+                continue
+            raw = self[name].value()
+            codes = split_codes(raw) if isinstance(raw, str) else list(raw or [])
+            out[name] = describe_codes(self.fields[name].taxonomy, codes)
+        return out
+
+    def service_data(self) -> dict[str, Any]:
+        """Every field of the form, keyed by the service's field names."""
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+class ContactPersonForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=120)
+    position = forms.CharField(label="Position", required=False, max_length=120)
+    email = forms.EmailField(label="E-mail address")
+    phone = forms.CharField(label="Phone", required=False, max_length=40)
+    is_primary = forms.BooleanField(
+        label="Primary contact", required=False, help_text="The first person buyers reach."
+    )
+
+
+class CertificationForm(forms.Form):
+    scheme = forms.ChoiceField(label="Certification")
+    issuer = forms.CharField(
+        label="Issued by", max_length=160, help_text="The certification body, e.g. SGS or TÜV."
+    )
+    certificate_number = forms.CharField(label="Certificate number", max_length=80)
+    valid_until = forms.DateField(
+        label="Valid until", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    evidence = forms.FileField(
+        label="Copy of the certificate",
+        required=False,
+        help_text="PDF, PNG, JPEG or WebP. Staff check it before the certificate is shown "
+        "as verified.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.png,.jpg,.jpeg,.webp,application/pdf,image/*"}
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].choices = BLANK_CHOICE + [
+            (s.code, f"{s.name} — {s.full_name}" if s.full_name != s.name else s.name)
+            for s in selectors.certification_scheme_list()
+        ]
+
+
+class ProductLineForm(forms.Form):
+    hs_code = CodeListField(
+        taxonomy="hs",
+        multiple=False,
+        required=True,
+        label="Product (HS code)",
+        help_text="Type the product or its HS code and pick it from the list.",
+    )
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        max_length=255,
+        help_text="e.g. 100% cotton jersey T-shirts, 140–180 g/m².",
+    )
+    monthly_capacity = forms.IntegerField(
+        label="Monthly capacity", widget=forms.NumberInput(attrs={"min": 0})
+    )
+    unit = forms.ChoiceField(label="Unit", choices=Unit.choices)
+    min_order_quantity = forms.IntegerField(
+        label="Minimum order quantity",
+        required=False,
+        initial=0,
+        widget=forms.NumberInput(attrs={"min": 0}),
+    )
+
+    def code_fields(self) -> dict[str, list[tuple[str, str]]]:
+        raw = self["hs_code"].value()
+        return {"hs_code": describe_codes("hs", split_codes(raw or ""))}
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        if data.get("min_order_quantity") is None:
+            data["min_order_quantity"] = 0
+        return data
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Colleague's e-mail address")
+    role = forms.ChoiceField(
+        label="Role",
+        choices=User.Role.choices,
+        initial=User.Role.MEMBER,
+        help_text="Owners can also invite colleagues.",
+    )
+
+
+class InvitationAcceptForm(_PasswordPairMixin, forms.Form):
+    full_name = forms.CharField(label="Your name", required=False, max_length=150)
+    password, password_confirm = _password_fields()
+
+
+class DirectoryFilterForm(forms.Form):
+    """Filters of the public supplier directory (a GET form)."""
+
+    text = forms.CharField(label="Search", required=False, max_length=100)
+    country = forms.ChoiceField(label="Country", required=False)
+    hs_code = forms.CharField(
+        label="HS code", required=False, max_length=6, help_text="Chapter, heading or subheading"
+    )
+    isic_code = forms.CharField(label="ISIC code", required=False, max_length=4)
+    certification = forms.ChoiceField(label="Certification", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "Any country")] + geography.country_choices()
+        self.fields["certification"].choices = [("", "Any certification")] + [
+            (s.code, s.name) for s in selectors.certification_scheme_list()
+        ]
+
+    def clean_hs_code(self) -> str:
+        return normalise_code(self.cleaned_data["hs_code"])
+
+    def clean_isic_code(self) -> str:
+        return normalise_code(self.cleaned_data["isic_code"])
