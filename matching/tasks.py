@@ -67,7 +67,8 @@ def run_full_match(self, run_id: int) -> None:
         services.match_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
         raise
     header = group(match_shard.s(run_id, shard, shards, request_ids) for shard in range(shards))
-    chord(header)(merge_match_shards.s(run_id))
+    merge = merge_match_shards.s(run_id).on_error(mark_match_run_failed.s(run_id=run_id))
+    chord(header)(merge)
 
 
 @shared_task(**RETRY)
@@ -93,6 +94,12 @@ def merge_match_shards(shard_results: list[dict], run_id: int) -> int:
         services.match_run_fail(run_id=run_id, error=f"merge: {type(exc).__name__}: {exc}")
         raise
     return run.proposals_created
+
+
+@shared_task
+def mark_match_run_failed(request, exc, traceback, run_id: int) -> None:
+    """A shard or the merge failed for good: the run ends FAILED with the error shown."""
+    services.match_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
 
 
 @shared_task

@@ -343,8 +343,10 @@ def candidate_pool(
             # Generous cut: ties at the boundary are settled by the exact order below.
             cut = np.partition(-key[rows], pool - 1)[pool - 1]
             rows = rows[-key[rows] <= cut]
+        # .tolist() gives plain Python ids: results cross process boundaries as JSON.
         found.extend(
-            Candidate(segment.ids[row], float(key[row]), float(text[row])) for row in rows.tolist()
+            Candidate(supplier_id, float(key[row]), float(text[row]))
+            for row, supplier_id in zip(rows.tolist(), segment.ids[rows].tolist(), strict=True)
         )
     found.sort(key=_pool_order)
     return found[:pool]

@@ -264,3 +264,24 @@ def test_learning_weights_keeps_them_only_when_they_rank_better(
     assert weights.decisions_used >= 240
     assert weights.adopted == (weights.holdout_ndcg > weights.previous_ndcg)
     assert ScoringWeights.objects.count() == 1
+
+
+def test_a_run_that_breaks_ends_failed_with_its_error(staff_user, monkeypatch):
+    run = MatchRun.objects.create(started_by=staff_user)
+
+    def broken(**kwargs):
+        raise ValueError("index storage is read-only")
+
+    monkeypatch.setattr(services, "match_run_prepare", broken)
+    with pytest.raises(ValueError, match="read-only"):
+        tasks.run_full_match(run.pk)
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.FAILED
+    assert "index storage is read-only" in run.error
+
+
+def test_a_failed_shard_marks_the_run_failed(staff_user):
+    run = MatchRun.objects.create(started_by=staff_user, status=MatchRun.Status.RUNNING)
+    tasks.mark_match_run_failed(None, RuntimeError("worker lost"), None, run_id=run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.error) == (MatchRun.Status.FAILED, "RuntimeError: worker lost")
