@@ -128,7 +128,9 @@ class SupplierIndex(BaseEstimator):
         self.vectorizer_ = WordVectorizer(min_df=self.min_df, n_jobs=self.n_jobs)
         documents = [supplier_document(r, taxonomy) for r in records]
         matrix = self.vectorizer_.fit_transform(documents)
-        self.char_idf_ = chars.fit_idf(documents)
+        self.char_idf_ = chars.fit_idf(
+            [chars.char_document(r) for r in records[: chars.IDF_SAMPLE * 4]]
+        )
         self.hs_vocab_: dict[str, int] = {}
         self.isic_vocab_: dict[str, int] = {}
         self.cert_vocab_: dict[str, int] = {}

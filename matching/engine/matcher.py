@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from matching.engine import chars
-from matching.engine.index import SupplierIndex, supplier_document
+from matching.engine.index import SupplierIndex
 from matching.engine.records import CodeTaxonomy, RequestRecord, SupplierRecord
 
 FACTORS: tuple[str, ...] = ("text", "chars", "hs", "isic", "bridge")
@@ -254,13 +254,18 @@ def score_candidates(
     *,
     word_scores: Mapping[Any, float],
     weights: Mapping[str, float] | None = None,
+    explain: bool = True,
 ) -> list[ScoredSupplier]:
-    """Every factor, the constraints and the explanation, for each candidate record."""
+    """Every factor and the constraints for each candidate record; with ``explain``, the
+    sentences too (``explain_scored`` adds them later to just the ones kept)."""
     weights = weights or DEFAULT_WEIGHTS
     taxonomy = index.taxonomy or CodeTaxonomy()
     ids = list(records)
-    documents = [supplier_document(records[i], taxonomy) for i in ids]
-    char_sims = chars.similarities(request.text, documents, index.char_idf_)
+    char_sims = chars.similarities(
+        request.text[: chars.TEXT_LIMIT],
+        [chars.char_document(records[i]) for i in ids],
+        index.char_idf_,
+    )
     wanted = wanted_activities(request, taxonomy)
     scored = []
     for position, supplier_id in enumerate(ids):
@@ -279,21 +284,57 @@ def score_candidates(
         }
         factors = {k: round(v, 4) for k, v in factors.items()}
         reasons = constraint_failures(request, record)
-        words = index.matched_words(request.text, supplier_id)
-        scored.append(
-            ScoredSupplier(
-                supplier_id=supplier_id,
-                score=round(weighted_score(factors, weights), 4),
-                factors=factors,
-                passes=not reasons,
-                near_miss_reasons=reasons,
-                explanation=_explain(
-                    request, record, factors, words, hs_pairs, isic_found, bridge_hits, taxonomy
-                ),
-                matched_words=words,
-            )
+        item = ScoredSupplier(
+            supplier_id=supplier_id,
+            score=round(weighted_score(factors, weights), 4),
+            factors=factors,
+            passes=not reasons,
+            near_miss_reasons=reasons,
         )
+        if explain:
+            item.matched_words = index.matched_words(request.text, supplier_id)
+            item.explanation = _explain(
+                request,
+                record,
+                factors,
+                item.matched_words,
+                hs_pairs,
+                isic_found,
+                bridge_hits,
+                taxonomy,
+            )
+        scored.append(item)
     return scored
+
+
+def explain_scored(
+    index: SupplierIndex,
+    request: RequestRecord,
+    scored: list[ScoredSupplier],
+    records: Mapping[Any, SupplierRecord],
+) -> None:
+    """Write the sentences a person reads onto already scored suppliers."""
+    taxonomy = index.taxonomy or CodeTaxonomy()
+    wanted = wanted_activities(request, taxonomy)
+    for item in scored:
+        record = records[item.supplier_id]
+        offered_hs = list(record.hs_codes) + [p.hs_code for p in record.product_lines]
+        _, hs_pairs = hs_factor(request.hs_codes, offered_hs)
+        _, isic_found = isic_factor(
+            request.isic_codes, list(dict.fromkeys(record.isic_codes)), taxonomy
+        )
+        _, bridge_hits = bridge_factor(wanted, record, taxonomy)
+        item.matched_words = index.matched_words(request.text, item.supplier_id)
+        item.explanation = _explain(
+            request,
+            record,
+            item.factors,
+            item.matched_words,
+            hs_pairs,
+            isic_found,
+            bridge_hits,
+            taxonomy,
+        )
 
 
 @dataclass(frozen=True)
@@ -375,6 +416,7 @@ def score_pool(
     load_records: Callable[[list[Any]], Mapping[Any, SupplierRecord]],
     *,
     weights: Mapping[str, float] | None = None,
+    explain: bool = True,
 ) -> list[ScoredSupplier]:
     ids = [c.supplier_id for c in candidates]
     records = load_records(ids)
@@ -384,6 +426,7 @@ def score_pool(
         {i: records[i] for i in ids if i in records},
         word_scores={c.supplier_id: c.word_score for c in candidates},
         weights=weights,
+        explain=explain,
     )
     keys = {c.supplier_id: c.key for c in candidates}
     for s in scored:
@@ -405,8 +448,13 @@ def match_request(
 ) -> MatchResult:
     """The top-k suppliers that meet the request, and near-misses that fail a constraint."""
     candidates = candidate_pool(index, request, pool=pool, shard=shard)
-    scored = score_pool(index, request, candidates, load_records, weights=weights)
-    return select(scored, top_k=top_k, min_score=min_score, near_miss_min_score=near_miss_min_score)
+    scored = score_pool(index, request, candidates, load_records, weights=weights, explain=False)
+    result = select(
+        scored, top_k=top_k, min_score=min_score, near_miss_min_score=near_miss_min_score
+    )
+    kept = result.proposals + result.near_misses
+    explain_scored(index, request, kept, load_records([s.supplier_id for s in kept]))
+    return result
 
 
 def shard_candidates(

@@ -43,7 +43,7 @@ def test_a_heading_earns_full_credit_from_its_subheadings_and_part_from_siblings
 def test_ranking_puts_the_supplier_of_the_requested_product_first(index, by_id):
     result = match_request(index, request(hs_codes=["6109"]), loader(by_id))
     ranked = [p.supplier_id for p in result.proposals]
-    assert ranked[:2] == ["knit", "small-knit"]
+    assert set(ranked[:2]) == {"knit", "small-knit"}
     assert ranked.index("jersey") > 1  # same chapter: partial credit, lower
     assert "surgical" not in ranked
 
