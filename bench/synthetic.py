@@ -38,6 +38,7 @@ def _words(text: str) -> list[str]:
 class Taxonomy:
     hs6: list[tuple[str, str]] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
+    by_chapter: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "Taxonomy":
@@ -49,6 +50,7 @@ class Taxonomy:
                     tax.titles[code] = row["description"]
                     if len(code) == 6:
                         tax.hs6.append((code, row["description"]))
+                        tax.by_chapter.setdefault(code[:2], []).append(code)
         return tax
 
 
@@ -68,7 +70,7 @@ class FakeSupplier:
 def make_supplier(rng: random.Random, tax: Taxonomy, n: int) -> FakeSupplier:
     # Suppliers cluster around one chapter, like real firms do.
     anchor, _ = rng.choice(tax.hs6)
-    siblings = [c for c, _ in tax.hs6 if c[:2] == anchor[:2]]
+    siblings = tax.by_chapter[anchor[:2]]
     codes = sorted(set(rng.sample(siblings, k=min(len(siblings), rng.randint(1, 3)))))
     pool = [w for c in codes for w in _words(tax.titles[c]) + _words(tax.titles.get(c[:4], ""))]
     length = rng.randint(30, 100)
