@@ -74,6 +74,15 @@ def _supplier_changed(organisation: Organisation) -> None:
     transaction.on_commit(lambda: supplier_profile_changed.delay(organisation_id))
 
 
+def _attach_cluster_invitations(organisation: Organisation, user: User) -> None:
+    """Clusters may have invited this address before it had an account: attach them now."""
+    if organisation.kind != Organisation.Kind.SUPPLIER:
+        return
+    from clusters.services import invitations_attach_on_signup
+
+    invitations_attach_on_signup(organisation=organisation, user=user)
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name, allow_unicode=True)[:70] or "organisation"
     slug, n = base, 2
@@ -156,6 +165,7 @@ def organisation_register(
     user.full_clean(exclude=["password"])
     user.save()
     _supplier_changed(organisation)
+    _attach_cluster_invitations(organisation, user)
     return user
 
 
@@ -531,6 +541,7 @@ def invitation_accept(*, token: str, password: str, full_name: str = "") -> User
     user.save()
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    _attach_cluster_invitations(invitation.organisation, user)
     return user
 
 

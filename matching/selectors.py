@@ -31,10 +31,13 @@ AnyUser = User | AnonymousUser
 def suppliers_of_managed_clusters(*, user: AnyUser) -> set[int]:
     """Ids of the suppliers in the clusters this user manages.
 
-    Cluster managers see the confidential requests proposed to their members. The
-    clusters app fills this in; until it exists nobody manages a cluster.
+    Cluster managers see the confidential requests proposed to their members, and
+    their members' proposals. Current members count, suspended ones included: a
+    suspension keeps the firm in the cluster, under its managers' eye.
     """
-    return set()
+    from clusters.selectors import member_supplier_ids_managed_by
+
+    return member_supplier_ids_managed_by(user=user)
 
 
 def _with_details(qs: QuerySet[SourcingRequest]) -> QuerySet[SourcingRequest]:

@@ -8,6 +8,7 @@ from sme_platform.health import healthz
 api_v1 = [
     path("", include("companies.api_urls")),
     path("", include("matching.api_urls")),
+    path("", include("clusters.api_urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("companies.urls")),
     path("", include("matching.urls")),
+    path("", include("clusters.urls")),
 ]
 
 if settings.DEBUG:

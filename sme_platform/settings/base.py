@@ -217,6 +217,8 @@ SPECTACULAR_SETTINGS = {
         "ProposalDecisionEnum": "matching.models.Proposal.Decision",
         "DeclineReasonEnum": "matching.models.Proposal.DeclineReason",
         "MatchRunStatusEnum": "matching.models.MatchRun.Status",
+        "ClusterStatusEnum": "clusters.models.Cluster.Status",
+        "MembershipStatusEnum": "clusters.models.ClusterMembership.Status",
     },
 }
 

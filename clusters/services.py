@@ -1,0 +1,885 @@
+"""Writes for clusters, their managers and memberships.
+
+Every function takes keyword arguments, validates, writes inside one transaction
+and tells the other side through ``companies.notifications.notify`` (whose
+e-mail leaves only after commit). Bad input raises ``ValidationError`` keyed by
+field and writes nothing; the wrong person raises ``PermissionDenied``.
+
+Every change of a membership writes a ``MembershipEvent`` with the actor, so the
+history of who invited, applied, approved, suspended or left is never lost.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from clusters.models import Cluster, ClusterMembership, MembershipEvent
+from companies import validation
+from companies.models import Organisation, User
+from companies.notifications import notify
+
+Status = ClusterMembership.Status
+
+# Text fields of a cluster with their length limits (the model's, repeated so the
+# message names the limit before the database would refuse the row).
+_CLUSTER_TEXT_LIMITS: dict[str, int] = {"name": 160, "description": 5000, "website": 200}
+CLUSTER_FIELDS = frozenset(
+    {"name", "country", "province", "sector", "main_products", "description", "website", "founded"}
+)
+MESSAGE_LIMIT = 2000
+NOTE_LIMIT = 500
+
+
+# PERMISSIONS
+# ------------------------------------------------------------------------------
+
+
+def is_manager(*, user: User, cluster: Cluster) -> bool:
+    return bool(user.is_authenticated) and cluster.managers.filter(pk=user.pk).exists()
+
+
+def _require_cluster_body_user(actor: User) -> Organisation:
+    organisation = actor.organisation if actor.is_authenticated else None
+    if organisation is None or organisation.kind != Organisation.Kind.CLUSTER_BODY:
+        raise PermissionDenied("Only users of a cluster body propose clusters.")
+    return organisation
+
+
+def _require_manager(actor: User, cluster: Cluster) -> None:
+    if not is_manager(user=actor, cluster=cluster):
+        raise PermissionDenied("Only a manager of this cluster may do this.")
+
+
+def _require_manager_or_body_owner(actor: User, cluster: Cluster) -> None:
+    body_owner = actor.organisation_id == cluster.body_id and actor.role == User.Role.OWNER
+    if not (body_owner or is_manager(user=actor, cluster=cluster)):
+        raise PermissionDenied("Only the cluster body's owner or a manager may change managers.")
+
+
+def _require_staff(actor: User) -> None:
+    if not actor.is_staff:
+        raise PermissionDenied("Only platform staff may do this.")
+
+
+def _require_supplier_user(actor: User) -> Organisation:
+    organisation = actor.organisation if actor.is_authenticated else None
+    if organisation is None or organisation.kind != Organisation.Kind.SUPPLIER:
+        raise PermissionDenied("Only users of an SME supplier join clusters.")
+    return organisation
+
+
+def _require_member_side(actor: User, membership: ClusterMembership) -> None:
+    """The SME's own users act on its membership, and a removed member not at all."""
+    if membership.supplier_id is None or actor.organisation_id != membership.supplier_id:
+        raise PermissionDenied("Only the SME's own users may do this.")
+    if membership.status == Status.REMOVED:
+        raise PermissionDenied("Your firm was removed from this cluster.")
+
+
+def _require_manager_side(actor: User, membership: ClusterMembership) -> None:
+    # Checked first: an SME never decides on its own membership, whatever else it is.
+    if membership.supplier_id is not None and actor.organisation_id == membership.supplier_id:
+        raise PermissionDenied("An SME cannot decide on its own membership.")
+    _require_manager(actor, membership.cluster)
+
+
+# VALIDATION
+# ------------------------------------------------------------------------------
+
+
+def _text(
+    value: Any, *, field: str, limit: int, errors: dict[str, list[str]], required: bool = False
+) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else str(value)
+    if required and not text:
+        errors[field] = ["This field is required."]
+    elif len(text) > limit:
+        errors[field] = [f"At most {limit} characters (you gave {len(text)})."]
+    return text
+
+
+def _year(value: Any, errors: dict[str, list[str]]) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        year = -1
+    if not 1800 <= year <= timezone.now().year:
+        errors["founded"] = [f"Give a year between 1800 and {timezone.now().year}."]
+        return None
+    return year
+
+
+def _collect(errors: dict[str, list[str]], fn, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        return None
+
+
+# Page addresses under /clusters/ that a cluster's slug must not take.
+_RESERVED_SLUGS = frozenset({"propose", "managed", "review", "invitations"})
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name, allow_unicode=True)[:70] or "cluster"
+    if base in _RESERVED_SLUGS:
+        base = f"{base}-cluster"
+    slug, n = base, 2
+    while Cluster.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _clean_cluster_data(data: dict[str, Any], *, cluster: Cluster) -> dict[str, Any]:
+    """Check the given fields and set them on ``cluster``; returns the M2M values to set."""
+    unknown = set(data) - CLUSTER_FIELDS
+    if unknown:
+        raise ValidationError({f: ["This field cannot be changed here."] for f in sorted(unknown)})
+    errors: dict[str, list[str]] = {}
+    relations: dict[str, Any] = {}
+    if "name" in data:
+        cluster.name = _text(data["name"], field="name", limit=160, errors=errors, required=True)
+    if "description" in data:
+        cluster.description = _text(
+            data["description"], field="description", limit=5000, errors=errors
+        )
+    if "website" in data:
+        website = _text(data["website"], field="website", limit=200, errors=errors)
+        if website and "website" not in errors:
+            try:
+                URLValidator(schemes=["http", "https"])(website)
+            except ValidationError:
+                errors["website"] = ["Give a web address starting with http:// or https://."]
+        cluster.website = website
+    country = cluster.country
+    if "country" in data:
+        country = _collect(errors, validation.clean_country, data["country"]) or ""
+        if country and country != cluster.country and "province" not in data:
+            # A province of the old country makes no sense in the new one.
+            cluster.province = ""
+        cluster.country = country
+    if "province" in data and country:
+        province = _collect(errors, validation.clean_province, data["province"] or "", country)
+        if province is not None:
+            cluster.province = province
+    if "sector" in data:
+        raw = data["sector"]
+        code = getattr(raw, "code", raw) or ""
+        if not str(code).strip():
+            errors["sector"] = ["Give the cluster's sector as an ISIC Rev. 4 code."]
+        else:
+            found = _collect(errors, validation.clean_isic_codes, [code], field="sector")
+            if found:
+                cluster.sector = found[0]
+    if "main_products" in data:
+        codes = [getattr(c, "code", c) for c in (data["main_products"] or [])]
+        found = _collect(errors, validation.clean_hs_codes, codes, field="main_products")
+        if found is not None:
+            relations["main_products"] = found
+    if "founded" in data:
+        cluster.founded = _year(data["founded"], errors)
+    if errors:
+        raise ValidationError(errors)
+    return relations
+
+
+# NOTIFICATIONS
+# ------------------------------------------------------------------------------
+
+
+def _manage_url(cluster: Cluster) -> str:
+    return reverse("cluster-manage", kwargs={"slug": cluster.slug})
+
+
+def _my_clusters_url() -> str:
+    return reverse("my-clusters")
+
+
+def _notify_users(users: Iterable[User], *, kind: str, title: str, body: str, url: str) -> None:
+    for user in users:
+        notify(user=user, kind=kind, title=title, body=body, url=url)
+
+
+def _notify_managers(cluster: Cluster, *, actor: User | None, kind: str, title: str, body: str):
+    managers = cluster.managers.filter(is_active=True)
+    if actor is not None:
+        managers = managers.exclude(pk=actor.pk)
+    _notify_users(managers, kind=kind, title=title, body=body, url=_manage_url(cluster))
+
+
+def _notify_supplier(
+    membership: ClusterMembership, *, actor: User | None, kind: str, title: str, body: str
+) -> None:
+    if membership.supplier_id is None:
+        return
+    users = User.objects.filter(organisation_id=membership.supplier_id, is_active=True)
+    if actor is not None:
+        users = users.exclude(pk=actor.pk)
+    _notify_users(users, kind=kind, title=title, body=body, url=_my_clusters_url())
+
+
+def _notify_staff(*, kind: str, title: str, body: str, url: str) -> None:
+    _notify_users(
+        User.objects.filter(is_staff=True, is_active=True),
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+    )
+
+
+# CLUSTERS
+# ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cluster_propose(
+    *,
+    actor: User,
+    name: str,
+    country: str,
+    sector: str,
+    province: str = "",
+    main_products: Iterable[str] = (),
+    description: str = "",
+    website: str = "",
+    founded: int | None = None,
+) -> Cluster:
+    """A cluster body's user proposes a cluster; they become its first manager."""
+    body = _require_cluster_body_user(actor)
+    cluster = Cluster(body=body, proposed_by=actor, status=Cluster.Status.PROPOSED)
+    relations = _clean_cluster_data(
+        {
+            "name": name,
+            "country": country,
+            "province": province,
+            "sector": sector,
+            "main_products": list(main_products or []),
+            "description": description,
+            "website": website,
+            "founded": founded,
+        },
+        cluster=cluster,
+    )
+    cluster.slug = _unique_slug(cluster.name)
+    cluster.full_clean()
+    cluster.save()
+    cluster.main_products.set(relations.get("main_products", []))
+    cluster.managers.add(actor)
+    _notify_staff(
+        kind="cluster_proposed",
+        title=f"Cluster to review: {cluster.name}",
+        body=f"{body.legal_name} proposes the cluster {cluster.name}.",
+        url=reverse("cluster-review-list"),
+    )
+    return cluster
+
+
+@transaction.atomic
+def cluster_update(*, cluster: Cluster, actor: User, data: dict[str, Any]) -> Cluster:
+    """A manager changes the fields given in ``data``; a rejected cluster goes back to review."""
+    _require_manager(actor, cluster)
+    relations = _clean_cluster_data(dict(data), cluster=cluster)
+    resubmitted = cluster.status == Cluster.Status.REJECTED
+    if resubmitted:
+        cluster.status = Cluster.Status.PROPOSED
+    cluster.full_clean(exclude=["slug"])
+    cluster.save()
+    for field, values in relations.items():
+        getattr(cluster, field).set(values)
+    if resubmitted:
+        _notify_staff(
+            kind="cluster_proposed",
+            title=f"Cluster to review again: {cluster.name}",
+            body=f"{cluster.body.legal_name} changed the rejected cluster {cluster.name}.",
+            url=reverse("cluster-review-list"),
+        )
+    return cluster
+
+
+@transaction.atomic
+def cluster_review(*, cluster: Cluster, actor: User, status: str, note: str = "") -> Cluster:
+    """Staff approve a proposed cluster (it becomes public) or reject it with a reason."""
+    _require_staff(actor)
+    errors: dict[str, list[str]] = {}
+    if status not in (Cluster.Status.APPROVED, Cluster.Status.REJECTED):
+        errors["status"] = ["Choose approved or rejected."]
+    note = _text(note, field="note", limit=NOTE_LIMIT, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    cluster.status = status
+    cluster.review_note = note
+    cluster.reviewed_by = actor
+    cluster.reviewed_at = timezone.now()
+    cluster.save(
+        update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "updated_at"]
+    )
+    verdict = "approved" if status == Cluster.Status.APPROVED else "rejected"
+    _notify_managers(
+        cluster,
+        actor=actor,
+        kind=f"cluster_{verdict}",
+        title=f"Cluster {verdict}: {cluster.name}",
+        body=note
+        or (f"{cluster.name} is public and can take members." if verdict == "approved" else ""),
+    )
+    return cluster
+
+
+@transaction.atomic
+def manager_add(*, cluster: Cluster, actor: User, user: User) -> Cluster:
+    """The body's owner or a manager makes another user of the same body a manager."""
+    _require_manager_or_body_owner(actor, cluster)
+    if user.organisation_id != cluster.body_id:
+        raise ValidationError(
+            {"user": [f"Only users of {cluster.body.legal_name} may manage this cluster."]}
+        )
+    if cluster.managers.filter(pk=user.pk).exists():
+        raise ValidationError({"user": [f"{user.email} already manages this cluster."]})
+    cluster.managers.add(user)
+    notify(
+        user=user,
+        kind="cluster_manager_added",
+        title=f"You now manage {cluster.name}",
+        body=f"{actor.full_name or actor.email} made you a manager of {cluster.name}.",
+        url=_manage_url(cluster),
+    )
+    return cluster
+
+
+@transaction.atomic
+def manager_remove(*, cluster: Cluster, actor: User, user: User) -> Cluster:
+    """The body's owner or a manager takes a manager off; a cluster keeps at least one."""
+    _require_manager_or_body_owner(actor, cluster)
+    managers = cluster.managers.select_for_update()
+    if not managers.filter(pk=user.pk).exists():
+        raise ValidationError({"user": [f"{user.email} does not manage this cluster."]})
+    if managers.count() == 1:
+        raise ValidationError(
+            {"user": ["A cluster keeps at least one manager; add another first."]}
+        )
+    cluster.managers.remove(user)
+    return cluster
+
+
+# MEMBERSHIPS
+# ------------------------------------------------------------------------------
+
+
+def _record(
+    membership: ClusterMembership, *, actor: User | None, from_status: str, note: str = ""
+) -> MembershipEvent:
+    return MembershipEvent.objects.create(
+        membership=membership,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        from_status=from_status,
+        to_status=membership.status,
+        note=note[:NOTE_LIMIT],
+    )
+
+
+def _clean_note(note: str) -> str:
+    errors: dict[str, list[str]] = {}
+    note = _text(note, field="note", limit=NOTE_LIMIT, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    return note
+
+
+def _locked(membership: ClusterMembership) -> ClusterMembership:
+    """The row again, locked, so two managers clicking at once cannot both move it."""
+    return (
+        ClusterMembership.objects.select_for_update()
+        .select_related("cluster", "supplier")
+        .get(pk=membership.pk)
+    )
+
+
+def _transition(
+    membership: ClusterMembership,
+    *,
+    actor: User,
+    allowed_from: Iterable[str],
+    to_status: str,
+    note: str,
+    verb: str,
+) -> ClusterMembership:
+    locked = _locked(membership)
+    if locked.status not in set(allowed_from):
+        raise ValidationError(
+            {
+                "status": [
+                    f"A membership that is {locked.get_status_display().lower()} cannot be {verb}."
+                ]
+            }
+        )
+    from_status = locked.status
+    locked.status = to_status
+    if to_status == Status.ACTIVE and locked.joined_at is None:
+        locked.joined_at = timezone.now()
+    locked.save(update_fields=["status", "joined_at", "updated_at"])
+    _record(locked, actor=actor, from_status=from_status, note=note)
+    # The caller's object shows the new state too.
+    membership.status, membership.joined_at = locked.status, locked.joined_at
+    return locked
+
+
+def _open_membership(cluster: Cluster, supplier: Organisation) -> ClusterMembership | None:
+    return (
+        ClusterMembership.objects.filter(
+            cluster=cluster, supplier=supplier, status__in=ClusterMembership.OPEN_STATUSES
+        )
+        .select_for_update()
+        .first()
+    )
+
+
+def _already(membership: ClusterMembership, *, for_manager: bool) -> str:
+    name = membership.display_name
+    if membership.status == Status.INVITED:
+        return (
+            f"{name} is already invited."
+            if for_manager
+            else "This cluster already invited your firm: accept the invitation in My clusters."
+        )
+    if membership.status == Status.APPLIED:
+        return (
+            f"{name} has already applied: approve or refuse its application."
+            if for_manager
+            else "Your firm's application is already waiting for the managers."
+        )
+    return f"{name} is already a member." if for_manager else "Your firm is already a member."
+
+
+def _save_new(membership: ClusterMembership, *, field: str) -> ClusterMembership:
+    membership.full_clean(exclude=["token"])
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as exc:
+        # Another request created the same open membership a moment earlier.
+        raise ValidationError({field: ["This membership already exists."]}) from exc
+    return membership
+
+
+@transaction.atomic
+def membership_apply(
+    *,
+    cluster: Cluster,
+    actor: User,
+    listed_publicly: bool = False,
+    share_contacts: bool = False,
+    message: str = "",
+) -> ClusterMembership:
+    """An SME's user applies for the SME to join an approved cluster."""
+    supplier = _require_supplier_user(actor)
+    latest = ClusterMembership.objects.filter(cluster=cluster, supplier=supplier).first()
+    if latest is not None and latest.status == Status.REMOVED:
+        raise PermissionDenied(
+            "Your firm was removed from this cluster; only its managers can invite it back."
+        )
+    errors: dict[str, list[str]] = {}
+    message = _text(message, field="message", limit=MESSAGE_LIMIT, errors=errors)
+    if not cluster.is_approved:
+        errors["cluster"] = ["This cluster does not take members until staff approve it."]
+    existing = _open_membership(cluster, supplier)
+    if existing is not None:
+        errors["cluster"] = [_already(existing, for_manager=False)]
+    if errors:
+        raise ValidationError(errors)
+    membership = _save_new(
+        ClusterMembership(
+            cluster=cluster,
+            supplier=supplier,
+            status=Status.APPLIED,
+            listed_publicly=bool(listed_publicly),
+            share_contacts=bool(share_contacts),
+            message=message,
+        ),
+        field="cluster",
+    )
+    _record(membership, actor=actor, from_status="", note=message)
+    _notify_managers(
+        cluster,
+        actor=actor,
+        kind="cluster_application",
+        title=f"{supplier.legal_name} applies to join {cluster.name}",
+        body=message,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_invite(
+    *,
+    cluster: Cluster,
+    actor: User,
+    supplier: Organisation | None = None,
+    email: str = "",
+    message: str = "",
+) -> ClusterMembership:
+    """A manager invites a registered SME, or an e-mail address of a firm not yet registered.
+
+    An address that already belongs to an SME's user invites that SME. An invitation
+    to an unknown address waits: when someone signs up an SME with that address the
+    invitation attaches to their firm (``invitations_attach_on_signup``).
+    """
+    _require_manager(actor, cluster)
+    errors: dict[str, list[str]] = {}
+    message = _text(message, field="message", limit=MESSAGE_LIMIT, errors=errors)
+    email = (email or "").strip().lower()
+    if not cluster.is_approved:
+        errors["cluster"] = ["This cluster does not take members until staff approve it."]
+    if supplier is None and not email:
+        errors["supplier"] = ["Choose an SME, or give the e-mail address of one to invite."]
+    elif supplier is not None and email:
+        errors["email"] = ["Invite either a registered SME or an e-mail address, not both."]
+    elif email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = ["Give a valid e-mail address."]
+        else:
+            holder = User.objects.select_related("organisation").filter(email__iexact=email).first()
+            if holder is not None:
+                if holder.organisation is None or not holder.organisation.is_supplier:
+                    errors["email"] = ["This address belongs to an account that is not an SME."]
+                else:
+                    supplier, email = holder.organisation, ""
+    if supplier is not None and not supplier.is_supplier:
+        errors["supplier"] = ["Only SME suppliers join clusters."]
+    if not errors:
+        if supplier is not None:
+            existing = _open_membership(cluster, supplier)
+            if existing is not None:
+                errors["supplier"] = [_already(existing, for_manager=True)]
+        elif ClusterMembership.objects.filter(
+            cluster=cluster, invited_email=email, supplier__isnull=True, status=Status.INVITED
+        ).exists():
+            errors["email"] = ["An invitation to this address is already open."]
+    if errors:
+        raise ValidationError(errors)
+
+    membership = _save_new(
+        ClusterMembership(
+            cluster=cluster,
+            supplier=supplier,
+            invited_email=email,
+            status=Status.INVITED,
+            message=message,
+        ),
+        field="supplier" if supplier is not None else "email",
+    )
+    _record(membership, actor=actor, from_status="", note=message)
+    if supplier is not None:
+        _notify_supplier(
+            membership,
+            actor=actor,
+            kind="cluster_invitation",
+            title=f"{cluster.name} invites {supplier.legal_name} to join",
+            body=message,
+        )
+    else:
+        from clusters.tasks import send_membership_invitation
+
+        membership_id = membership.pk
+        transaction.on_commit(lambda: send_membership_invitation.delay(membership_id))
+    return membership
+
+
+def membership_invitation_email_send(*, membership: ClusterMembership, accept_url: str) -> None:
+    """E-mail an invitation to a firm that is not registered yet."""
+    from django.core.mail import send_mail
+
+    cluster = membership.cluster
+    lines = [
+        f"{cluster.name} ({cluster.body.legal_name}) invites your firm to join the cluster "
+        "on the platform.",
+        "",
+    ]
+    if membership.message:
+        lines += [membership.message, ""]
+    lines += [
+        "Register your firm as an SME supplier with this e-mail address and the invitation",
+        f"will be waiting for you. See it here: {accept_url}",
+    ]
+    send_mail(
+        subject=f"{cluster.name} invites your firm to join",
+        message="\n".join(lines),
+        from_email=None,
+        recipient_list=[membership.invited_email],
+    )
+
+
+@transaction.atomic
+def invitations_attach_on_signup(
+    *, organisation: Organisation, user: User
+) -> list[ClusterMembership]:
+    """Attach the clusters' open e-mail invitations of ``user`` to their new SME.
+
+    Called by the registration and invitation services of ``companies`` once a user
+    of an SME exists. An invitation for a cluster the SME already belongs to (or has
+    applied to) is closed instead, so the SME never holds two open memberships.
+    """
+    if not organisation.is_supplier or not user.email:
+        return []
+    waiting = list(
+        ClusterMembership.objects.select_for_update()
+        .select_related("cluster")
+        .filter(supplier__isnull=True, status=Status.INVITED, invited_email__iexact=user.email)
+    )
+    attached = []
+    for membership in waiting:
+        if _open_membership(membership.cluster, organisation) is not None:
+            membership.status = Status.REMOVED
+            membership.save(update_fields=["status", "updated_at"])
+            _record(
+                membership,
+                actor=user,
+                from_status=Status.INVITED,
+                note=f"{organisation.legal_name} already has a membership of this cluster.",
+            )
+            continue
+        membership.supplier = organisation
+        membership.save(update_fields=["supplier", "updated_at"])
+        _record(
+            membership,
+            actor=user,
+            from_status=Status.INVITED,
+            note=f"Invitation of {membership.invited_email} attached to {organisation.legal_name}.",
+        )
+        notify(
+            user=user,
+            kind="cluster_invitation",
+            title=f"{membership.cluster.name} invites {organisation.legal_name} to join",
+            body=membership.message,
+            url=_my_clusters_url(),
+        )
+        attached.append(membership)
+    return attached
+
+
+@transaction.atomic
+def membership_accept_invitation(
+    *,
+    membership: ClusterMembership,
+    actor: User,
+    listed_publicly: bool = False,
+    share_contacts: bool = False,
+) -> ClusterMembership:
+    """The invited SME joins, saying whether it may be listed and its contacts shared."""
+    _require_member_side(actor, membership)
+    membership = _transition(
+        membership,
+        actor=actor,
+        allowed_from=[Status.INVITED],
+        to_status=Status.ACTIVE,
+        note="Invitation accepted.",
+        verb="accepted",
+    )
+    membership.listed_publicly = bool(listed_publicly)
+    membership.share_contacts = bool(share_contacts)
+    membership.save(update_fields=["listed_publicly", "share_contacts", "updated_at"])
+    _notify_managers(
+        membership.cluster,
+        actor=actor,
+        kind="cluster_joined",
+        title=f"{membership.display_name} joined {membership.cluster.name}",
+        body="It accepted your invitation.",
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_decline_invitation(
+    *, membership: ClusterMembership, actor: User, note: str = ""
+) -> ClusterMembership:
+    """The invited SME says no."""
+    _require_member_side(actor, membership)
+    membership = _transition(
+        membership,
+        actor=actor,
+        allowed_from=[Status.INVITED],
+        to_status=Status.REFUSED,
+        note=_clean_note(note) or "Invitation declined.",
+        verb="declined",
+    )
+    _notify_managers(
+        membership.cluster,
+        actor=actor,
+        kind="cluster_invitation_declined",
+        title=f"{membership.display_name} declined to join {membership.cluster.name}",
+        body=note,
+    )
+    return membership
+
+
+def _manager_decision(
+    membership: ClusterMembership,
+    *,
+    actor: User,
+    note: str,
+    allowed_from: Iterable[str],
+    to_status: str,
+    verb: str,
+    title: str,
+) -> ClusterMembership:
+    _require_manager_side(actor, membership)
+    membership = _transition(
+        membership,
+        actor=actor,
+        allowed_from=allowed_from,
+        to_status=to_status,
+        note=_clean_note(note),
+        verb=verb,
+    )
+    _notify_supplier(
+        membership,
+        actor=actor,
+        kind=f"cluster_membership_{to_status}",
+        title=title.format(cluster=membership.cluster.name),
+        body=note,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_approve(
+    *, membership: ClusterMembership, actor: User, note: str = ""
+) -> ClusterMembership:
+    return _manager_decision(
+        membership,
+        actor=actor,
+        note=note,
+        allowed_from=[Status.APPLIED],
+        to_status=Status.ACTIVE,
+        verb="approved",
+        title="Welcome to {cluster}: your application was approved",
+    )
+
+
+@transaction.atomic
+def membership_refuse(
+    *, membership: ClusterMembership, actor: User, note: str = ""
+) -> ClusterMembership:
+    return _manager_decision(
+        membership,
+        actor=actor,
+        note=note,
+        allowed_from=[Status.APPLIED],
+        to_status=Status.REFUSED,
+        verb="refused",
+        title="{cluster} refused your application",
+    )
+
+
+@transaction.atomic
+def membership_suspend(
+    *, membership: ClusterMembership, actor: User, note: str = ""
+) -> ClusterMembership:
+    """A suspended member stays in the cluster, marked: it is not put into consortia."""
+    return _manager_decision(
+        membership,
+        actor=actor,
+        note=note,
+        allowed_from=[Status.ACTIVE],
+        to_status=Status.SUSPENDED,
+        verb="suspended",
+        title="Your membership of {cluster} is suspended",
+    )
+
+
+@transaction.atomic
+def membership_reinstate(
+    *, membership: ClusterMembership, actor: User, note: str = ""
+) -> ClusterMembership:
+    return _manager_decision(
+        membership,
+        actor=actor,
+        note=note,
+        allowed_from=[Status.SUSPENDED],
+        to_status=Status.ACTIVE,
+        verb="reinstated",
+        title="Your membership of {cluster} is active again",
+    )
+
+
+@transaction.atomic
+def membership_remove(
+    *, membership: ClusterMembership, actor: User, note: str = ""
+) -> ClusterMembership:
+    """A manager ends a membership (or withdraws an invitation); the SME cannot act on it."""
+    return _manager_decision(
+        membership,
+        actor=actor,
+        note=note,
+        allowed_from=[Status.INVITED, Status.ACTIVE, Status.SUSPENDED],
+        to_status=Status.REMOVED,
+        verb="removed",
+        title="Your firm is no longer a member of {cluster}",
+    )
+
+
+@transaction.atomic
+def membership_leave(
+    *, membership: ClusterMembership, actor: User, note: str = ""
+) -> ClusterMembership:
+    """The SME leaves the cluster (or withdraws its application)."""
+    _require_member_side(actor, membership)
+    membership = _transition(
+        membership,
+        actor=actor,
+        allowed_from=[Status.APPLIED, Status.ACTIVE, Status.SUSPENDED],
+        to_status=Status.LEFT,
+        note=_clean_note(note),
+        verb="left",
+    )
+    _notify_managers(
+        membership.cluster,
+        actor=actor,
+        kind="cluster_left",
+        title=f"{membership.display_name} left {membership.cluster.name}",
+        body=note,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_set_consent(
+    *,
+    membership: ClusterMembership,
+    actor: User,
+    listed_publicly: bool,
+    share_contacts: bool,
+) -> ClusterMembership:
+    """The SME changes what it agreed to: public listing, contacts shown to managers."""
+    _require_member_side(actor, membership)
+    membership = _locked(membership)
+    if not membership.is_open:
+        raise ValidationError({"status": ["This membership has ended."]})
+    membership.listed_publicly = bool(listed_publicly)
+    membership.share_contacts = bool(share_contacts)
+    membership.save(update_fields=["listed_publicly", "share_contacts", "updated_at"])
+
+    def yes_no(value: bool) -> str:
+        return "yes" if value else "no"
+
+    _record(
+        membership,
+        actor=actor,
+        from_status=membership.status,
+        note=(
+            f"Listed publicly: {yes_no(membership.listed_publicly)}; "
+            f"contacts shared with managers: {yes_no(membership.share_contacts)}."
+        ),
+    )
+    return membership
