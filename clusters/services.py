@@ -378,6 +378,12 @@ def manager_remove(*, cluster: Cluster, actor: User, user: User) -> Cluster:
 def _record(
     membership: ClusterMembership, *, actor: User | None, from_status: str, note: str = ""
 ) -> MembershipEvent:
+    if membership.supplier_id and (Status.ACTIVE in (from_status, membership.status)):
+        # Joining or leaving changes what "cluster member" search filters find.
+        from matching.tasks import refresh_supplier_in_index
+
+        supplier_id = membership.supplier_id
+        transaction.on_commit(lambda: refresh_supplier_in_index.delay(supplier_id))
     return MembershipEvent.objects.create(
         membership=membership,
         actor=actor if actor is not None and actor.is_authenticated else None,

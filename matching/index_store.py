@@ -21,6 +21,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
+from clusters.models import ClusterMembership
 from companies.models import (
     Certification,
     HsCode,
@@ -96,6 +97,11 @@ def supplier_records(organisation_ids: Iterable[int] | None = None) -> list[Supp
         organisation_id__in=ids
     ).values_list("organisation_id", "hs_code_id", "monthly_capacity", "unit"):
         lines[org_id].append(ProductLineRecord(code, float(capacity), unit))
+    clusters = defaultdict(list)
+    for org_id, cluster_id in ClusterMembership.objects.filter(
+        supplier_id__in=ids, status=ClusterMembership.Status.ACTIVE
+    ).values_list("supplier_id", "cluster_id"):
+        clusters[org_id].append(str(cluster_id))
     records = []
     for row in orgs.values(
         "pk", "legal_name", "local_name", "description", "processes", "country", "verification"
@@ -114,6 +120,7 @@ def supplier_records(organisation_ids: Iterable[int] | None = None) -> list[Supp
                 certifications=certs[pk],
                 product_lines=lines[pk],
                 verified=row["verification"] == Organisation.Verification.VERIFIED,
+                clusters=clusters[pk],
             )
         )
     return records

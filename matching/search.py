@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from clusters.models import Cluster
 from companies import validation
 from companies.models import (
     CertificationScheme,
@@ -91,6 +92,14 @@ class SupplierSearchFilters:
         unit = (params.get("unit") or params.get("capacity_unit") or "").strip()
         if unit and unit not in Unit.values:
             errors["unit"] = [f"Choose one of: {', '.join(Unit.values)}."]
+        cluster = str(params.get("cluster") or "").strip()
+        if cluster in ("any", "*"):
+            cluster = "*"
+        elif cluster and not (
+            cluster.isdigit()
+            and Cluster.objects.filter(pk=int(cluster), status=Cluster.Status.APPROVED).exists()
+        ):
+            errors["cluster"] = ["Unknown cluster: choose one from the list, or any cluster."]
         verified = params.get("verified_only")
         verified_only = verified is True or str(verified).lower() in _TRUE
         if errors:
@@ -104,7 +113,7 @@ class SupplierSearchFilters:
             min_capacity=min_capacity,
             capacity_unit=unit,
             verified_only=verified_only,
-            cluster=str(params.get("cluster") or "").strip(),
+            cluster=cluster,
         )
 
     def as_dict(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 # Registers the notification e-mail job with every worker that loads this app's tasks.
 from companies.notifications import send_notification_email  # noqa: F401
 from matching import services
+from matching.index_store import index_apply_changes
 
 # REQUEST LIFECYCLE AND SAVED SEARCHES
 # ------------------------------------------------------------------------------
@@ -43,6 +44,12 @@ RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_kwargs": {"ma
 def match_request(request_id: int) -> dict:
     """A request was opened or changed: match it against every supplier."""
     return asdict(services.match_one_request(request_id=request_id))
+
+
+@shared_task(**RETRY)
+def refresh_supplier_in_index(supplier_id: int) -> int:
+    """A supplier's cluster memberships changed: refresh it in the search index."""
+    return index_apply_changes([supplier_id]).pk
 
 
 @shared_task(**RETRY)
