@@ -404,7 +404,7 @@ def _clean_note(note: str) -> str:
 def _locked(membership: ClusterMembership) -> ClusterMembership:
     """The row again, locked, so two managers clicking at once cannot both move it."""
     return (
-        ClusterMembership.objects.select_for_update()
+        ClusterMembership.objects.select_for_update(of=("self",))
         .select_related("cluster", "supplier")
         .get(pk=membership.pk)
     )
@@ -639,7 +639,7 @@ def invitations_attach_on_signup(
     if not organisation.is_supplier or not user.email:
         return []
     waiting = list(
-        ClusterMembership.objects.select_for_update()
+        ClusterMembership.objects.select_for_update(of=("self",))
         .select_related("cluster")
         .filter(supplier__isnull=True, status=Status.INVITED, invited_email__iexact=user.email)
     )

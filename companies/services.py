@@ -519,7 +519,7 @@ def invitation_send(*, invitation: Invitation, accept_url: str) -> Invitation:
 def invitation_accept(*, token: str, password: str, full_name: str = "") -> User:
     """The invited colleague creates an account inside the inviting organisation."""
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organisation")
         .filter(token=token)
         .first()

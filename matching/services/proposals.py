@@ -196,7 +196,7 @@ def proposal_decide(
 ) -> Proposal:
     """One side accepts or declines. Accepted by both, the proposal is a linkage."""
     proposal = (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("request__buyer", "supplier")
         .get(pk=proposal.pk)
     )
@@ -263,7 +263,11 @@ def proposal_invite(
     engine_version: str = "",
 ) -> Proposal:
     """A buyer invites a supplier found in search: a proposal the buyer has accepted."""
-    request = SourcingRequest.objects.select_for_update().select_related("buyer").get(pk=request.pk)
+    request = (
+        SourcingRequest.objects.select_for_update(of=("self",))
+        .select_related("buyer")
+        .get(pk=request.pk)
+    )
     if actor.organisation_id != request.buyer_id:
         raise PermissionDenied("Only the buyer's users invite suppliers to its requests.")
     errors: dict[str, list[str]] = {}

@@ -388,7 +388,7 @@ def proposal_award(*, proposal: Proposal, actor: User) -> Proposal:
     request = proposal.request
     _require_buyer_member(actor, request)
     proposal = (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("request", "supplier")
         .get(pk=proposal.pk)
     )
