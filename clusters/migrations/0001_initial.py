@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ('listed_publicly', models.BooleanField(default=False, help_text="The member agreed to be listed on the cluster's public page")),
                 ('share_contacts', models.BooleanField(default=False, help_text="The member agreed that the cluster's managers see its contact people")),
                 ('invited_email', models.EmailField(blank=True, help_text='Address invited when the SME was not registered yet', max_length=254)),
-                ('token', models.CharField(default=clusters.models._membership_token, help_text='Secret of the invitation link sent by e-mail', max_length=64, unique=True)),
+                ('token', models.CharField(default=clusters.models.memberships._membership_token, help_text='Secret of the invitation link sent by e-mail', max_length=64, unique=True)),
                 ('message', models.TextField(blank=True, help_text="The application's or invitation's own words", max_length=2000)),
                 ('joined_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),

@@ -1,0 +1,3 @@
+"""The clusters API, one module per concern."""
+
+from clusters.api.memberships import *  # noqa: F403

@@ -1,0 +1,3 @@
+"""Forms of the clusters app, one module per concern."""
+
+from clusters.forms.memberships import *  # noqa: F403

@@ -1,0 +1,4 @@
+"""Reads of the clusters app, one module per concern: clusters and memberships
+(``memberships``); member imports, broadcasts, consortia and analytics."""
+
+from clusters.selectors.memberships import *  # noqa: F403

@@ -1,0 +1,4 @@
+"""Writes of the clusters app: clusters and their managers, memberships, member
+imports, broadcasts and consortia."""
+
+from clusters.services.memberships import *  # noqa: F403

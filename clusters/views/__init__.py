@@ -1,0 +1,3 @@
+"""Pages of the clusters app, one module per concern."""
+
+from clusters.views.memberships import *  # noqa: F403
