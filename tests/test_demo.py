@@ -45,6 +45,18 @@ def test_seed_demo_creates_buyers_and_a_cluster_body(seeded):
     assert Organisation.objects.filter(kind=Organisation.Kind.CLUSTER_BODY).count() >= 1
 
 
+def test_seed_demo_creates_an_approved_cluster_with_active_members(seeded):
+    from clusters.models import Cluster, ClusterMembership
+
+    cluster = Cluster.objects.get(body__users__email="cluster@demo.example")
+    assert cluster.is_approved
+    assert cluster.managers.filter(email="cluster@demo.example").exists()
+    members = cluster.memberships.filter(status=ClusterMembership.Status.ACTIVE)
+    assert members.count() >= 3
+    # Each member joined through the lifecycle, so its history says who invited it.
+    assert all(m.events.count() == 2 for m in members)
+
+
 def test_seed_demo_suppliers_are_verified_with_valid_certificates_and_products(seeded):
     for supplier in Organisation.objects.filter(kind=Organisation.Kind.SUPPLIER):
         assert supplier.is_verified, supplier

@@ -1,4 +1,5 @@
-"""Demo data: SME suppliers across Asia, two buyers, a cluster body and a staff user.
+"""Demo data: SME suppliers across Asia, two buyers, a cluster body with an approved
+cluster and its members, a staff user, and open sourcing requests.
 
 Everything is written through the services, as a person using the site would write
 it, so the demo shows what the rules allow. Running the command again creates
@@ -371,6 +372,94 @@ DEMO_ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         ),
     ),
     DemoOrganisation(
+        kind=SUPPLIER,
+        email="supplier-bd2@demo.example",
+        full_name="Lê Hoàng Phúc",
+        legal_name="Binh Duong Garment JSC",
+        local_name="Công ty Cổ phần May Bình Dương",
+        country="VN",
+        province="VN-57",
+        city="Thu Dau Mot",
+        profile={
+            "nearest_port": "Cat Lai, Ho Chi Minh City",
+            "year_founded": 2012,
+            "employees_band": "50-249",
+            "description": (
+                "Knitted T-shirts and tank tops in cotton and cotton-elastane jersey for "
+                "sportswear and fashion brands."
+            ),
+            "processes": "Cutting, overlock and coverstitch sewing, heat transfer printing.",
+            "hs_codes": ["610910", "610990"],
+            "isic_codes": ["1410"],
+            "export_markets": ["AU", "DE", "KR"],
+            "languages": ["vi", "en"],
+        },
+        contacts=(
+            {
+                "name": "Lê Hoàng Phúc",
+                "position": "Director",
+                "email": "phuc.le@bdgarment.example",
+                "phone": "+84 274 382 1190",
+                "is_primary": True,
+            },
+        ),
+        certificates=(
+            DemoCertificate("oeko-tex", "TESTEX", "23.VN.71520"),
+            DemoCertificate("iso-9001", "TÜV SÜD", "VN-Q-77812"),
+        ),
+        product_lines=(
+            {
+                "hs_code": "610910",
+                "description": "Cotton jersey T-shirts",
+                "monthly_capacity": 60_000,
+                "unit": "pieces",
+                "min_order_quantity": 2_000,
+            },
+        ),
+    ),
+    DemoOrganisation(
+        kind=SUPPLIER,
+        email="supplier-dn@demo.example",
+        full_name="Võ Thị Hạnh",
+        legal_name="Dong Nai Knit Co., Ltd.",
+        local_name="Công ty TNHH Dệt Kim Đồng Nai",
+        country="VN",
+        province="VN-39",
+        city="Bien Hoa",
+        profile={
+            "year_founded": 2016,
+            "employees_band": "10-49",
+            "description": "Small-batch organic cotton T-shirts and baby bodysuits.",
+            "processes": "Single jersey knitting, garment dyeing, sewing, folding and packing.",
+            "hs_codes": ["610910", "611120"],
+            "isic_codes": ["1410", "1430"],
+            "export_markets": ["JP", "NL"],
+            "languages": ["vi"],
+        },
+        contacts=(
+            {
+                "name": "Võ Thị Hạnh",
+                "position": "Owner",
+                "email": "hanh.vo@dongnaiknit.example",
+                "phone": "+84 251 384 6620",
+                "is_primary": True,
+            },
+        ),
+        certificates=(
+            DemoCertificate("oeko-tex", "Hohenstein Institute", "21.HVN.88341"),
+            DemoCertificate("gots", "Control Union", "CU-GOTS-845512"),
+        ),
+        product_lines=(
+            {
+                "hs_code": "610910",
+                "description": "Organic cotton T-shirts",
+                "monthly_capacity": 25_000,
+                "unit": "pieces",
+                "min_order_quantity": 500,
+            },
+        ),
+    ),
+    DemoOrganisation(
         kind=BUYER,
         email="buyer@demo.example",
         full_name="Sofia Lindqvist",
@@ -509,6 +598,23 @@ DEMO_REQUESTS: tuple[DemoRequest, ...] = (
             "visibility": "confidential",
         },
     ),
+    DemoRequest(
+        buyer_email="buyer@demo.example",
+        title="Year-round basic T-shirt programme, 150,000 a month",
+        description=(
+            "Crew-neck basic T-shirts in cotton jersey, 150 gsm, five colours, for a "
+            "year-round programme. More than one factory may share the volume; "
+            "OEKO-TEX tested fabric required."
+        ),
+        fields={
+            "hs_codes": ["610910"],
+            "required_certifications": ["oeko-tex"],
+            "countries": ["VN"],
+            "volume_per_month": 150000,
+            "unit": "pieces",
+            "allow_consortium": True,
+        },
+    ),
 )
 
 
@@ -538,6 +644,55 @@ def _demo_requests() -> int:
             matching_services.request_open(request=request, actor=buyer_user)
         created += 1
     return created
+
+
+DEMO_CLUSTER_MANAGER = "cluster@demo.example"
+# Members join through the real lifecycle: the manager invites, each SME accepts.
+DEMO_CLUSTER_MEMBERS = (
+    "supplier@demo.example",
+    "supplier-bd2@demo.example",
+    "supplier-dn@demo.example",
+)
+
+
+def _demo_cluster(staff: User) -> bool:
+    """An approved knitwear cluster whose Vietnamese SMEs are members; False if present."""
+    from clusters import services as cluster_services
+    from clusters.models import Cluster
+
+    manager = User.objects.filter(email=DEMO_CLUSTER_MANAGER).first()
+    if manager is None or Cluster.objects.filter(body=manager.organisation).exists():
+        return False
+    with transaction.atomic():
+        cluster = cluster_services.cluster_propose(
+            actor=manager,
+            name="Ho Chi Minh City Knitwear Cluster",
+            country="VN",
+            province="VN-SG",
+            sector="1430",
+            main_products=["6109", "6110", "6105"],
+            description=(
+                "Knitwear and cut-make-trim SMEs of Ho Chi Minh City, Binh Duong and Dong "
+                "Nai. Together our members knit, dye, sew and print more than 200,000 "
+                "garments a month."
+            ),
+            founded=2015,
+        )
+        cluster_services.cluster_review(cluster=cluster, actor=staff, status="approved")
+        for email in DEMO_CLUSTER_MEMBERS:
+            member_user = User.objects.filter(email=email).first()
+            if member_user is None:
+                continue
+            membership = cluster_services.membership_invite(
+                cluster=cluster, actor=manager, supplier=member_user.organisation
+            )
+            cluster_services.membership_accept_invitation(
+                membership=membership,
+                actor=member_user,
+                listed_publicly=True,
+                share_contacts=True,
+            )
+    return True
 
 
 def _demo_staff() -> tuple[User, bool]:
@@ -605,6 +760,8 @@ class Command(BaseCommand):
                 created += 1
             bar.advance()
         bar.finish()
+        if _demo_cluster(staff):
+            self.stdout.write("Created the demo cluster and its members.")
         requests = _demo_requests()
         if requests:
             self.stdout.write(
