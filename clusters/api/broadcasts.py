@@ -52,6 +52,9 @@ class ManagerBroadcastSerializer(BroadcastSerializer):
     sender = serializers.EmailField(source="sender.email", read_only=True, default=None)
     recipient_count = serializers.IntegerField(read_only=True, help_text="Member firms sent to")
     read_count = serializers.IntegerField(read_only=True, help_text="Member firms that read it")
+    # Plain text rather than a choice field: its enum would collide with the other "status"
+    # enums of the schema.
+    status = serializers.CharField(read_only=True, help_text="queued, then sent")
 
     class Meta(BroadcastSerializer.Meta):
         fields = [

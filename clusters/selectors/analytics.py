@@ -25,10 +25,10 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -36,6 +36,9 @@ from clusters.models import Cluster, ClusterMembership
 from companies.geography import country_name
 from companies.models import CertificationScheme, IsicCode, Organisation, User
 from companies.selectors import valid_certifications
+
+if TYPE_CHECKING:
+    from matching.models import SourcingRequest
 
 __all__ = [
     "ANALYTICS_TABLES",
@@ -194,7 +197,7 @@ def _countries(members: list[Organisation]) -> list[CountRow]:
     return rows
 
 
-def _requests_considered(user: AnyUser, now: dt.datetime):
+def _requests_considered(user: AnyUser, now: dt.datetime) -> "QuerySet[SourcingRequest]":
     from matching.models import SourcingRequest
     from matching.selectors import request_list_visible_to
 

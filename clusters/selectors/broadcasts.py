@@ -4,7 +4,7 @@ A manager sees the broadcasts of the clusters they manage; a member firm's users
 see the broadcasts their firm received. Anything else is absent (a 404).
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from clusters.models import Broadcast, BroadcastRecipient, Cluster, ClusterMembership
 from companies.models import User
+
+if TYPE_CHECKING:
+    from matching.models import SourcingRequest
 
 __all__ = [
     "BROADCASTABLE_REQUEST_LIMIT",
@@ -61,7 +64,12 @@ def broadcast_get_for_manager(*, user: AnyUser, cluster: Cluster, pk: Any) -> Br
     pk = _as_int(pk)
     if pk is None:
         return None
-    return broadcasts_for_manager(user=user, cluster=cluster).filter(pk=pk).first()
+    return (
+        broadcasts_for_manager(user=user, cluster=cluster)
+        .filter(pk=pk)
+        .prefetch_related("recipients__supplier", "recipients__read_by")
+        .first()
+    )
 
 
 def broadcast_recipients(*, broadcast: Broadcast) -> QuerySet[BroadcastRecipient]:
@@ -81,7 +89,9 @@ def broadcast_active_members(*, cluster: Cluster) -> QuerySet[ClusterMembership]
     )
 
 
-def broadcastable_requests(*, user: AnyUser, limit: int = BROADCASTABLE_REQUEST_LIMIT):
+def broadcastable_requests(
+    *, user: AnyUser, limit: int = BROADCASTABLE_REQUEST_LIMIT
+) -> "QuerySet[SourcingRequest]":
     """Public open requests the manager may point a broadcast at, newest first."""
     from matching.models import SourcingRequest
     from matching.selectors import request_list_visible_to

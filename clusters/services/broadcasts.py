@@ -12,7 +12,7 @@ is answered like an unknown one, so its existence does not leak.
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,8 +25,12 @@ from clusters.services.memberships import is_manager
 from companies.models import User
 from companies.notifications import notify
 
+if TYPE_CHECKING:
+    from matching.models import SourcingRequest
+
 __all__ = [
     "DELIVERY_BATCH",
+    "RECIPIENT_LIMIT",
     "broadcast_deliver",
     "broadcast_mark_read",
     "broadcast_send",
@@ -36,6 +40,8 @@ __all__ = [
 # queues its e-mails; a few hundred rows keep a batch well under a second.
 DELIVERY_BATCH = 200
 NOTIFICATION_KIND = "cluster_broadcast"
+# Chosen members one broadcast may name; more is "all members".
+RECIPIENT_LIMIT = 5000
 
 
 def _as_int(value: Any) -> int | None:
@@ -54,7 +60,9 @@ def _clean_text(value: Any, *, field: str, limit: int, errors: dict[str, list[st
     return text
 
 
-def _clean_request(actor: User, request_id: Any, errors: dict[str, list[str]]):
+def _clean_request(
+    actor: User, request_id: Any, errors: dict[str, list[str]]
+) -> "SourcingRequest | None":
     """The request the broadcast points at: one the manager sees, public and open."""
     from matching.models import SourcingRequest
     from matching.selectors import request_get_visible
@@ -83,7 +91,7 @@ def _clean_recipients(
 ) -> list[ClusterMembership]:
     active = ClusterMembership.objects.filter(
         cluster=cluster, status=ClusterMembership.Status.ACTIVE, supplier__isnull=False
-    )
+    ).select_related("supplier")
     if audience not in Broadcast.Audience.values:
         errors["audience"] = ["Send to all active members or to chosen ones."]
         return []
@@ -96,8 +104,14 @@ def _clean_recipients(
     if not raw:
         errors["recipient_ids"] = ["Choose at least one member."]
         return []
-    ids = [_as_int(value) for value in raw]
-    if any(pk is None for pk in ids):
+    if len(raw) > RECIPIENT_LIMIT:
+        errors["recipient_ids"] = [
+            f"At most {RECIPIENT_LIMIT} chosen members at once; send to all members instead."
+        ]
+        return []
+    parsed = [_as_int(value) for value in raw]
+    ids = [pk for pk in parsed if pk is not None]
+    if len(ids) != len(parsed):
         errors["recipient_ids"] = ["Give members by the id of their membership."]
         return []
     memberships = list(active.filter(pk__in=ids))
@@ -160,8 +174,9 @@ def broadcast_send(
     broadcast.save()
     BroadcastRecipient.objects.bulk_create(
         [
-            BroadcastRecipient(broadcast=broadcast, supplier_id=m.supplier_id, membership=m)
+            BroadcastRecipient(broadcast=broadcast, supplier=m.supplier, membership=m)
             for m in {m.supplier_id: m for m in memberships}.values()
+            if m.supplier is not None
         ]
     )
     from clusters.tasks import deliver_broadcast
@@ -175,8 +190,8 @@ def _notice_body(broadcast: Broadcast) -> str:
     parts = []
     if broadcast.body:
         parts.append(broadcast.body)
-    if broadcast.request_id is not None:
-        request = broadcast.request
+    request = broadcast.request
+    if request is not None:
         parts.append(f"Opportunity: {request.title} ({request.buyer.legal_name}).")
     return "\n\n".join(parts)
 
@@ -221,7 +236,8 @@ def broadcast_deliver(*, broadcast_id: int) -> int:
             )
             by_org: dict[int, list[User]] = {}
             for user in users:
-                by_org.setdefault(user.organisation_id, []).append(user)
+                if user.organisation_id is not None:
+                    by_org.setdefault(user.organisation_id, []).append(user)
             now = timezone.now()
             for recipient in kept:
                 url = reverse("my-broadcast-detail", kwargs={"pk": broadcast.pk})

@@ -306,6 +306,26 @@ def test_chosen_members_must_be_given(cluster, manager, members):
     assert "audience" in refused(cluster, manager, subject="Hi", body="There", audience="some")
 
 
+def test_an_oversized_list_of_chosen_members_is_refused(cluster, manager, members):
+    too_many = [members["a"][0].pk] * (services.RECIPIENT_LIMIT + 1)
+
+    errors = refused(
+        cluster, manager, subject="Hi", body="There", audience="selected", recipient_ids=too_many
+    )
+
+    assert "send to all members instead" in errors["recipient_ids"][0]
+
+
+def test_a_cluster_in_review_sends_no_broadcast(manager, staff_user):
+    from tests.clusters.conftest import make_cluster
+
+    pending = make_cluster(manager, staff_user, name="Jepara Furniture", approve=False)
+
+    errors = refused(pending, manager, subject="Hi", body="There")
+
+    assert "approve" in errors["cluster"][0]
+
+
 def test_a_cluster_without_active_members_has_no_one_to_send_to(cluster, manager):
     errors = refused(cluster, manager, subject="Hi", body="There")
 
