@@ -312,9 +312,10 @@ def _near_misses(member_ids: list[int]) -> tuple[list[NearMissCount], Counter[in
     per_scheme: Counter[str] = Counter()
     members_of: dict[str, set[int]] = defaultdict(set)
     per_member: Counter[int] = Counter()
-    for supplier_id, missing in NearMiss.objects.filter(supplier_id__in=member_ids).values_list(
+    near_misses = NearMiss.objects.filter(supplier_id__in=member_ids).values_list(
         "supplier_id", "missing_certifications"
-    ):
+    )
+    for supplier_id, missing in near_misses.iterator():
         per_member[supplier_id] += 1
         for scheme in set(missing or []):
             per_scheme[scheme] += 1

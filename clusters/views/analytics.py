@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from clusters import charts, selectors
+from clusters import charts, selectors, services
 from sme_platform.csv_export import csv_response
 
 __all__ = ["cluster_analytics", "cluster_analytics_csv"]
@@ -68,6 +68,7 @@ def cluster_analytics(request: HttpRequest, slug: str) -> HttpResponse:
             "charts": _charts(analytics),
             "months_shown": selectors.MONTHS_SHOWN,
             "recent_days": selectors.RECENT_REQUEST_DAYS,
+            "is_manager": services.is_manager(user=request.user, cluster=cluster),
         },
     )
 

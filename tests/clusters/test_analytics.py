@@ -373,6 +373,16 @@ def test_staff_see_any_clusters_analytics(client, api_as, world, cluster, staff_
     assert api_as(staff_user).get(f"/api/v1/clusters/{cluster.pk}/analytics/").status_code == 200
 
 
+def test_the_public_page_links_analytics_for_staff_and_managers_only(
+    client, cluster, manager, staff_user, sme_user
+):
+    url = reverse("cluster-analytics", kwargs={"slug": cluster.slug})
+    public_page = reverse("cluster-page", kwargs={"slug": cluster.slug})
+    for user, shown in ((staff_user, True), (manager, True), (sme_user, False)):
+        client.force_login(user)
+        assert (url in client.get(public_page).content.decode()) is shown
+
+
 def test_anonymous_visitors_are_sent_to_log_in(client, api_client, cluster):
     response = client.get(analytics_urls(cluster)[0])
 
