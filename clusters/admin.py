@@ -7,7 +7,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from clusters import services
-from clusters.models import Cluster, ClusterMembership, MembershipEvent
+from clusters.models import (
+    Broadcast,
+    BroadcastRecipient,
+    Cluster,
+    ClusterMembership,
+    MembershipEvent,
+)
 
 
 def _review(request: HttpRequest, queryset: QuerySet[Cluster], status: str) -> None:
@@ -59,6 +65,33 @@ class ClusterMembershipAdmin(admin.ModelAdmin):
     search_fields = ["cluster__name", "supplier__legal_name", "invited_email"]
     inlines = [MembershipEventInline]
     exclude = ["token"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class BroadcastRecipientInline(admin.TabularInline):
+    model = BroadcastRecipient
+    extra = 0
+    can_delete = False
+    fields = ["supplier", "notified_at", "read_at", "read_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Broadcast)
+class BroadcastAdmin(admin.ModelAdmin):
+    """Read-only: broadcasts are sent by the managers through the service."""
+
+    list_display = ["subject", "cluster", "sender", "audience", "status", "created_at"]
+    list_filter = ["status", "audience"]
+    search_fields = ["subject", "cluster__name"]
+    inlines = [BroadcastRecipientInline]
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -55,6 +55,34 @@ urlpatterns = [
         api.MembershipRemoveApi.as_view(),
         name="membership-remove",
     ),
+    # Broadcasts
+    path(
+        "clusters/<int:cluster_id>/broadcasts/",
+        api.ClusterBroadcastListApi.as_view(),
+        name="cluster-broadcast-list",
+    ),
+    path(
+        "clusters/<int:cluster_id>/broadcasts/<int:broadcast_id>/",
+        api.ClusterBroadcastDetailApi.as_view(),
+        name="cluster-broadcast-detail",
+    ),
+    path("broadcasts/", api.MyBroadcastListApi.as_view(), name="broadcast-list"),
+    path(
+        "broadcasts/<int:broadcast_id>/",
+        api.MyBroadcastDetailApi.as_view(),
+        name="broadcast-detail",
+    ),
+    path(
+        "broadcasts/<int:broadcast_id>/read/",
+        api.MyBroadcastReadApi.as_view(),
+        name="broadcast-read",
+    ),
+    # Analytics
+    path(
+        "clusters/<int:cluster_id>/analytics/",
+        api.ClusterAnalyticsApi.as_view(),
+        name="cluster-analytics",
+    ),
     # Memberships, SMEs' side
     path("clusters/<int:cluster_id>/apply/", api.ClusterApplyApi.as_view(), name="cluster-apply"),
     path("memberships/", api.MyMembershipListApi.as_view(), name="membership-list"),

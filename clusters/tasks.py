@@ -25,3 +25,13 @@ def send_membership_invitation(membership_id: int) -> None:
         return
     accept_url = absolute_url(reverse("cluster-invitation", kwargs={"token": membership.token}))
     services.membership_invitation_email_send(membership=membership, accept_url=accept_url)
+
+
+@shared_task(
+    autoretry_for=(ConnectionError, TimeoutError, OSError),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+)
+def deliver_broadcast(broadcast_id: int) -> int:
+    """Tell a broadcast's recipient firms; safe to run twice (told firms are skipped)."""
+    return services.broadcast_deliver(broadcast_id=broadcast_id)

@@ -1,3 +1,5 @@
 """The clusters API, one module per concern."""
 
+from clusters.api.analytics import *  # noqa: F403
+from clusters.api.broadcasts import *  # noqa: F403
 from clusters.api.memberships import *  # noqa: F403

@@ -1,6 +1,7 @@
 """Models of the clusters app, one module per concern: clusters, their managers and
 memberships (``memberships``); member imports, broadcasts and consortia."""
 
+from clusters.models.broadcasts import Broadcast, BroadcastRecipient
 from clusters.models.memberships import Cluster, ClusterMembership, MembershipEvent
 
-__all__ = ["Cluster", "ClusterMembership", "MembershipEvent"]
+__all__ = ["Broadcast", "BroadcastRecipient", "Cluster", "ClusterMembership", "MembershipEvent"]
