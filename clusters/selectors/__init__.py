@@ -1,4 +1,5 @@
 """Reads of the clusters app, one module per concern: clusters and memberships
 (``memberships``); member imports, broadcasts, consortia and analytics."""
 
+from clusters.selectors.imports import *  # noqa: F403
 from clusters.selectors.memberships import *  # noqa: F403
