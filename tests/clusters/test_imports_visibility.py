@@ -146,7 +146,8 @@ def test_claiming_makes_the_firm_its_own_visible_and_a_member(
     # then it owns a claimed profile, and is an active member of the cluster with its history
     imported.refresh_from_db()
     assert imported.claimed
-    assert user.organisation == imported and user.role == User.Role.OWNER
+    assert user.organisation == imported
+    assert user.role == User.Role.OWNER
     assert ImportedFirm.objects.get(organisation=imported).claimed_at is not None
     membership = ClusterMembership.objects.get(cluster=cluster, supplier=imported)
     assert membership.status == ClusterMembership.Status.ACTIVE
