@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from clusters import services
-from clusters.models import Cluster, ClusterMembership, MembershipEvent
+from clusters.models import Cluster, ClusterMembership, ImportedFirm, MemberImport, MembershipEvent
 
 
 def _review(request: HttpRequest, queryset: QuerySet[Cluster], status: str) -> None:
@@ -64,4 +64,33 @@ class ClusterMembershipAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(MemberImport)
+class MemberImportAdmin(admin.ModelAdmin):
+    """Imports are read-only here: managers upload and apply them on the cluster's pages."""
+
+    list_display = ["file_name", "cluster", "status", "rows_total", "created_count", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["file_name", "cluster__name"]
+    exclude = ["rows"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ImportedFirm)
+class ImportedFirmAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "cluster", "claimed_at", "created_at"]
+    search_fields = ["email", "organisation__legal_name"]
+    list_filter = ["cluster"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

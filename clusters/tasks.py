@@ -5,7 +5,7 @@ from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 
 from clusters import services
-from clusters.models import ClusterMembership, MemberImport
+from clusters.models import ClusterMembership
 from companies.models import Invitation
 from companies.notifications import absolute_url
 
@@ -39,20 +39,7 @@ TRANSIENT = (ConnectionError, TimeoutError, OperationalError, InterfaceError)
 def run_member_import(member_import_id: int) -> None:
     """Check an uploaded member list (the dry run); apply it too if it was uploaded so."""
     try:
-        member_import = services.member_import_check(member_import_id=member_import_id)
-        if (
-            member_import is not None
-            and member_import.apply_when_checked
-            and member_import.status == MemberImport.Status.CHECKED
-        ):
-            if member_import.created_count + member_import.updated_count == 0:
-                return
-            MemberImport.objects.filter(pk=member_import_id).update(
-                status=MemberImport.Status.APPLYING,
-                applied_by=member_import.uploaded_by,
-                rows_done=0,
-            )
-            services.member_import_run_apply(member_import_id=member_import_id)
+        services.member_import_process(member_import_id=member_import_id)
     except TRANSIENT:
         raise
     except Exception as exc:

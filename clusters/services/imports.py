@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
@@ -42,6 +43,7 @@ __all__ = [
     "member_import_apply",
     "member_import_check",
     "member_import_fail",
+    "member_import_process",
     "member_import_run_apply",
     "member_import_upload",
 ]
@@ -339,13 +341,19 @@ def _plan_row(
 
 @transaction.atomic
 def member_import_upload(
-    *, cluster: Cluster, actor: User, upload: UploadedFile | None, dry_run: bool = True
+    *,
+    cluster: Cluster,
+    actor: User,
+    upload: UploadedFile | File | None,
+    dry_run: bool = True,
+    queue: bool = True,
 ) -> MemberImport:
     """Read a member list and queue its check; without a dry run it is applied right after.
 
     A file that cannot be read (not CSV, too large, too many rows, another encoding,
     a header that does not match the template) is refused with a message and nothing
-    is kept.
+    is kept. ``queue=False`` leaves the checking to the caller (the management command
+    runs it in its own process, to show its progress).
     """
     _require_manager(actor, cluster)
     if not cluster.is_approved:
@@ -380,10 +388,11 @@ def member_import_upload(
         ],
         rows_total=len(parsed.rows),
     )
-    from clusters.tasks import run_member_import
+    if queue:
+        from clusters.tasks import run_member_import
 
-    import_id = member_import.pk
-    transaction.on_commit(lambda: run_member_import.delay(import_id))
+        import_id = member_import.pk
+        transaction.on_commit(lambda: run_member_import.delay(import_id))
     return member_import
 
 
@@ -419,7 +428,7 @@ def _count(member_import: MemberImport, plans: list[RowPlan]) -> None:
 
 
 def member_import_check(
-    *, member_import_id: int, on_progress: Callable[[int, int], None] | None = None
+    *, member_import_id: int, on_progress: Callable[[str, int, int], None] | None = None
 ) -> MemberImport | None:
     """The dry run: what each row would do, written to the import's report. No profile changes.
 
@@ -435,7 +444,7 @@ def member_import_check(
     def progress(done: int) -> None:
         MemberImport.objects.filter(pk=member_import_id).update(rows_done=done)
         if on_progress is not None:
-            on_progress(done, total)
+            on_progress("checking", done, total)
 
     plans = _plans(member_import, progress)
     _count(member_import, plans)
@@ -444,6 +453,24 @@ def member_import_check(
     member_import.rows_done = total
     member_import.save()
     return member_import
+
+
+def member_import_process(
+    *, member_import_id: int, on_progress: Callable[[str, int, int], None] | None = None
+) -> MemberImport | None:
+    """Check an uploaded import; apply it right after when it was uploaded without a dry run."""
+    member_import = member_import_check(member_import_id=member_import_id, on_progress=on_progress)
+    if (
+        member_import is None
+        or not member_import.apply_when_checked
+        or member_import.status != Status.CHECKED
+        or member_import.created_count + member_import.updated_count == 0
+    ):
+        return member_import
+    MemberImport.objects.filter(pk=member_import_id, status=Status.CHECKED).update(
+        status=Status.APPLYING, applied_by=member_import.uploaded_by, rows_done=0
+    )
+    return member_import_run_apply(member_import_id=member_import_id, on_progress=on_progress)
 
 
 @transaction.atomic
@@ -565,7 +592,7 @@ def _apply_plan(
 
 
 def member_import_run_apply(
-    *, member_import_id: int, on_progress: Callable[[int, int], None] | None = None
+    *, member_import_id: int, on_progress: Callable[[str, int, int], None] | None = None
 ) -> MemberImport | None:
     """Write every valid row in one transaction; the report then says what each row did.
 
@@ -597,7 +624,7 @@ def member_import_run_apply(
         def progress(done: int) -> None:
             cache.set(key, done, timeout=3600)
             if on_progress is not None:
-                on_progress(done, total)
+                on_progress("applying", done, total)
 
         plans = _plans(member_import)
         invitations: list[int] = []

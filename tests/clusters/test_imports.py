@@ -393,3 +393,164 @@ def test_only_a_manager_imports_into_an_approved_cluster(
         services.member_import_upload(
             cluster=pending, actor=manager, upload=upload(csv_bytes([good_row(1)]))
         )
+
+
+# MORE ROWS AND RE-IMPORTS
+# ------------------------------------------------------------------------------
+
+
+def test_blank_lines_and_multiline_cells_keep_spreadsheet_row_numbers(
+    cluster, manager, django_capture_on_commit_callbacks
+):
+    text = (
+        "email,legal_name,country,description\r\n"
+        'a@one.example,One,IN,"Two lines\r\nof text"\r\n'
+        "\r\n"
+        "b@two.example,Two,XX,\r\n"
+        "c@three.example,Three,IN,,surplus\r\n"
+    )
+    member_import = run_import(
+        cluster, manager, text.encode(), capture=django_capture_on_commit_callbacks
+    )
+    report = by_row(member_import)
+    assert report[2]["action"] == "create"
+    assert member_import.rows[0]["values"]["description"] == "Two lines\r\nof text"
+    assert "Unknown country code: XX" in report[4]["reasons"][0]
+    assert "1 cell more than the header" in report[5]["reasons"][0]
+
+
+def test_column_left_out_keeps_the_profile_value(
+    cluster, manager, django_capture_on_commit_callbacks
+):
+    first = run_import(
+        cluster, manager, csv_bytes([good_row(1)]), capture=django_capture_on_commit_callbacks
+    )
+    apply(first, manager, django_capture_on_commit_callbacks)
+    narrow = "email,legal_name,country,city\r\nsales1@knit1.example,Knit Works 1,IN,Erode\r\n"
+    again = run_import(
+        cluster, manager, narrow.encode(), capture=django_capture_on_commit_callbacks
+    )
+    assert again.report[0]["changes"] == ["city"]
+    apply(again, manager, django_capture_on_commit_callbacks)
+    firm = Organisation.objects.get(legal_name="Knit Works 1")
+    assert firm.city == "Erode"
+    assert firm.website == "https://knit1.example"
+    assert firm.hs_codes.count() == 2
+
+
+def test_reimport_renews_an_expired_invitation_and_a_withdrawn_membership(
+    cluster, manager, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    data = csv_bytes([good_row(1)])
+    apply(
+        run_import(cluster, manager, data, capture=django_capture_on_commit_callbacks),
+        manager,
+        django_capture_on_commit_callbacks,
+    )
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(days=1))
+    membership = ClusterMembership.objects.get(cluster=cluster)
+    services.membership_remove(membership=membership, actor=manager, note="By mistake")
+
+    again = run_import(cluster, manager, data, capture=django_capture_on_commit_callbacks)
+    assert again.report[0]["action"] == "update"
+    assert set(again.report[0]["changes"]) == {
+        "membership (invited again)",
+        "invitation (sent again)",
+    }
+    apply(again, manager, django_capture_on_commit_callbacks)
+    assert Invitation.objects.count() == 2
+    assert len(mail.outbox) == 2
+    assert (
+        ClusterMembership.objects.filter(
+            cluster=cluster, status=ClusterMembership.Status.INVITED
+        ).count()
+        == 1
+    )
+
+
+def test_apply_rechecks_rows_claimed_since_the_dry_run(
+    cluster, manager, django_capture_on_commit_callbacks
+):
+    apply(
+        run_import(
+            cluster, manager, csv_bytes([good_row(1)]), capture=django_capture_on_commit_callbacks
+        ),
+        manager,
+        django_capture_on_commit_callbacks,
+    )
+    dry = run_import(
+        cluster,
+        manager,
+        csv_bytes([good_row(1, city="Salem"), good_row(2)]),
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert [e["action"] for e in dry.report] == ["update", "create"]
+    claim("sales1@knit1.example", django_capture_on_commit_callbacks)
+
+    applied = apply(dry, manager, django_capture_on_commit_callbacks)
+
+    assert [e["action"] for e in applied.report] == ["reject", "create"]
+    assert Organisation.objects.get(legal_name="Knit Works 1").city == "Tiruppur"
+
+
+def test_an_apply_that_fails_writes_nothing_and_says_why(
+    cluster, manager, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    dry = run_import(
+        cluster,
+        manager,
+        csv_bytes([good_row(1), good_row(2)]),
+        capture=django_capture_on_commit_callbacks,
+    )
+    with (
+        mock.patch(
+            "clusters.services.imports._invite_membership", side_effect=RuntimeError("boom")
+        ),
+        pytest.raises(RuntimeError),
+    ):
+        apply(dry, manager, django_capture_on_commit_callbacks)
+    dry.refresh_from_db()
+    assert dry.status == MemberImport.Status.FAILED
+    assert "boom" in dry.error
+    assert not Organisation.objects.filter(legal_name__startswith="Knit Works").exists()
+    assert not Invitation.objects.exists()
+
+
+def test_command_imports_a_file_with_a_progress_bar(cluster, manager, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "members.csv"
+    path.write_bytes(csv_bytes([good_row(n) for n in range(1, 121)] + [good_row(999, country="")]))
+    out = StringIO()
+    call_command("import_cluster_members", cluster.slug, str(path), "--dry-run", stdout=out)
+    text = out.getvalue()
+    assert "checking" in text
+    assert "121/121" in text
+    assert "row 122: country: Unknown country code: (empty)." in text
+    assert "120 would be created" in text
+    assert not Organisation.objects.filter(legal_name__startswith="Knit Works").exists()
+
+    out = StringIO()
+    call_command("import_cluster_members", cluster.slug, str(path), stdout=out)
+    assert "applying" in out.getvalue()
+    assert "120 were created" in out.getvalue()
+    assert Organisation.objects.filter(legal_name__startswith="Knit Works").count() == 120
+    assert MemberImport.objects.filter(cluster=cluster).count() == 2
+
+
+def test_command_refuses_a_bad_file(cluster, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "members.xlsx"
+    path.write_bytes(b"PK\x03\x04rest")
+    with pytest.raises(CommandError, match="Excel workbook"):
+        call_command("import_cluster_members", cluster.slug, str(path))
+    assert not MemberImport.objects.exists()
