@@ -15,7 +15,7 @@ AnyUser = User | AnonymousUser
 
 
 def _manages(user: AnyUser, cluster: Cluster) -> bool:
-    return bool(user.is_authenticated) and cluster.managers.filter(pk=user.pk).exists()
+    return isinstance(user, User) and cluster.managers.filter(pk=user.pk).exists()
 
 
 def member_imports_for_manager(*, user: AnyUser, cluster: Cluster) -> QuerySet[MemberImport]:

@@ -35,7 +35,15 @@ from clusters.services.memberships import (
     membership_invite,
 )
 from companies import validation
-from companies.models import Invitation, Organisation, ProductLine, Unit, User
+from companies.models import (
+    HsCode,
+    Invitation,
+    IsicCode,
+    Organisation,
+    ProductLine,
+    Unit,
+    User,
+)
 
 __all__ = [
     "imported_profile_claimed",
@@ -524,9 +532,9 @@ def _write_profile(organisation: Organisation, data: FirmData) -> None:
     organisation.full_clean(validate_unique=False)
     organisation.save()
     if data.hs_codes is not None:
-        organisation.hs_codes.set(data.hs_codes)
+        organisation.hs_codes.set(HsCode.objects.filter(code__in=data.hs_codes))
     if data.isic_codes is not None:
-        organisation.isic_codes.set(data.isic_codes)
+        organisation.isic_codes.set(IsicCode.objects.filter(code__in=data.isic_codes))
     if data.product_line is not None or data.clear_product_lines:
         # The import owns an unclaimed profile's product lines: the file's line replaces them.
         organisation.product_lines.all().delete()
