@@ -203,3 +203,15 @@ def test_claim_queues_the_firms_matching_once_on_commit(
         for callback in callbacks:
             callback()
     profile_job.assert_called_once_with(imported.pk)
+
+
+def test_a_buyer_cannot_invite_an_unclaimed_firm_to_a_request(
+    api_as, imported, buyer_user, django_capture_on_commit_callbacks
+):
+    request = open_request(buyer_user, django_capture_on_commit_callbacks)
+    response = api_as(buyer_user).post(
+        f"/api/v1/requests/{request.pk}/invitations/", {"supplier_id": imported.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert "supplier_id" in response.json()["errors"]
+    assert not Proposal.objects.filter(supplier=imported).exists()
