@@ -319,3 +319,32 @@ def test_claimed_rows_after_apply_show_in_a_new_dry_run(
     client.force_login(manager)
     page = client.get(reverse("cluster-import-detail", args=[cluster.slug, again.pk]))
     assert "nothing to apply" in page.content.decode()
+
+
+def test_oversized_upload_is_refused_in_page_and_api(client, api_as, cluster, manager):
+    big = csv_bytes([good_row(1)]) + b"x" * (5 * 1024 * 1024)
+    client.force_login(manager)
+    page = client.post(reverse("cluster-imports", args=[cluster.slug]), {"file": csv_file(big)})
+    assert page.status_code == 400
+    assert "at most 5 MB" in page.content.decode()
+    api = api_as(manager).post(
+        f"/api/v1/clusters/{cluster.pk}/imports/", {"file": csv_file(big)}, format="multipart"
+    )
+    assert api.status_code == 400
+    assert "at most 5 MB" in api.json()["errors"]["file"][0]
+    assert not MemberImport.objects.exists()
+
+
+def test_a_cluster_in_review_takes_no_import(client, manager, staff_user):
+    from tests.clusters.conftest import make_cluster
+
+    pending = make_cluster(manager, staff_user, name="Awaiting Review", approve=False)
+    client.force_login(manager)
+    page = client.get(reverse("cluster-imports", args=[pending.slug]))
+    assert "Imports open once staff approve the cluster." in page.content.decode()
+    response = client.post(
+        reverse("cluster-imports", args=[pending.slug]),
+        {"file": csv_file(csv_bytes([good_row(1)]))},
+    )
+    assert response.status_code == 400
+    assert not MemberImport.objects.exists()
