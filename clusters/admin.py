@@ -12,6 +12,8 @@ from clusters.models import (
     BroadcastRecipient,
     Cluster,
     ClusterMembership,
+    ImportedFirm,
+    MemberImport,
     MembershipEvent,
 )
 
@@ -97,4 +99,33 @@ class BroadcastAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(MemberImport)
+class MemberImportAdmin(admin.ModelAdmin):
+    """Imports are read-only here: managers upload and apply them on the cluster's pages."""
+
+    list_display = ["file_name", "cluster", "status", "rows_total", "created_count", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["file_name", "cluster__name"]
+    exclude = ["rows"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ImportedFirm)
+class ImportedFirmAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "cluster", "claimed_at", "created_at"]
+    search_fields = ["email", "organisation__legal_name"]
+    list_filter = ["cluster"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -83,6 +83,22 @@ urlpatterns = [
         api.ClusterAnalyticsApi.as_view(),
         name="cluster-analytics",
     ),
+    # Member imports
+    path(
+        "clusters/<int:cluster_id>/imports/",
+        api.ClusterImportListApi.as_view(),
+        name="cluster-import-list",
+    ),
+    path(
+        "clusters/<int:cluster_id>/imports/<int:import_id>/",
+        api.ClusterImportDetailApi.as_view(),
+        name="cluster-import-detail",
+    ),
+    path(
+        "clusters/<int:cluster_id>/imports/<int:import_id>/apply/",
+        api.ClusterImportApplyApi.as_view(),
+        name="cluster-import-apply",
+    ),
     # Memberships, SMEs' side
     path("clusters/<int:cluster_id>/apply/", api.ClusterApplyApi.as_view(), name="cluster-apply"),
     path("memberships/", api.MyMembershipListApi.as_view(), name="membership-list"),

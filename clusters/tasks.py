@@ -1,10 +1,12 @@
 """Thin jobs: load by id, call a service."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 
 from clusters import services
 from clusters.models import ClusterMembership
+from companies.models import Invitation
 from companies.notifications import absolute_url
 
 
@@ -27,6 +29,40 @@ def send_membership_invitation(membership_id: int) -> None:
     services.membership_invitation_email_send(membership=membership, accept_url=accept_url)
 
 
+# MEMBER IMPORTS
+# ------------------------------------------------------------------------------
+
+TRANSIENT = (ConnectionError, TimeoutError, OperationalError, InterfaceError)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, retry_kwargs={"max_retries": 5})
+def run_member_import(member_import_id: int) -> None:
+    """Check an uploaded member list (the dry run); apply it too if it was uploaded so."""
+    try:
+        services.member_import_process(member_import_id=member_import_id)
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        services.member_import_fail(
+            member_import_id=member_import_id, error=f"{type(exc).__name__}: {exc}"
+        )
+        raise
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, retry_kwargs={"max_retries": 5})
+def apply_member_import(member_import_id: int) -> None:
+    """Write a checked member list: every valid row in one transaction."""
+    try:
+        services.member_import_run_apply(member_import_id=member_import_id)
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        services.member_import_fail(
+            member_import_id=member_import_id, error=f"{type(exc).__name__}: {exc}"
+        )
+        raise
+
+
 @shared_task(
     autoretry_for=(ConnectionError, TimeoutError, OSError),
     retry_backoff=True,
@@ -35,3 +71,20 @@ def send_membership_invitation(membership_id: int) -> None:
 def deliver_broadcast(broadcast_id: int) -> int:
     """Tell a broadcast's recipient firms; safe to run twice (told firms are skipped)."""
     return services.broadcast_deliver(broadcast_id=broadcast_id)
+
+
+@shared_task(
+    autoretry_for=(ConnectionError, TimeoutError, OSError),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+)
+def send_claim_invitations(invitation_ids: list[int]) -> int:
+    """E-mail a whole import's invitations to claim the profiles; each is sent once."""
+    sent = 0
+    for invitation in Invitation.objects.select_related("organisation").filter(
+        pk__in=invitation_ids, accepted_at__isnull=True, sent_at__isnull=True
+    ):
+        accept_url = absolute_url(reverse("invitation-accept", kwargs={"token": invitation.token}))
+        services.imported_profile_invitation_send(invitation=invitation, accept_url=accept_url)
+        sent += 1
+    return sent

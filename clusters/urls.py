@@ -19,6 +19,27 @@ urlpatterns = [
     path("clusters/<str:slug>/edit/", views.cluster_edit, name="cluster-edit"),
     path("clusters/<str:slug>/manage/", views.cluster_manage, name="cluster-manage"),
     path("clusters/<str:slug>/manage/invite/", views.cluster_invite, name="cluster-invite"),
+    path("clusters/<str:slug>/manage/imports/", views.member_imports, name="cluster-imports"),
+    path(
+        "clusters/<str:slug>/manage/imports/template.csv",
+        views.member_import_template,
+        name="cluster-import-template",
+    ),
+    path(
+        "clusters/<str:slug>/manage/imports/<int:pk>/",
+        views.member_import_detail,
+        name="cluster-import-detail",
+    ),
+    path(
+        "clusters/<str:slug>/manage/imports/<int:pk>/apply/",
+        views.member_import_apply,
+        name="cluster-import-apply",
+    ),
+    path(
+        "clusters/<str:slug>/manage/imports/<int:pk>/report.csv",
+        views.member_import_report_csv,
+        name="cluster-import-report",
+    ),
     path(
         "clusters/<str:slug>/manage/managers/<str:action>/",
         views.cluster_manager_change,

@@ -106,6 +106,14 @@ class CertificationScheme(models.Model):
 # ------------------------------------------------------------------------------
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def claimed(self) -> "OrganisationQuerySet":
+        """Profiles that belong to their firm: every registered one, and an imported one
+        once a user of the firm has claimed it. Only these are listed publicly,
+        found in search, matched and proposed; load suppliers for any of those here."""
+        return self.filter(claimed=True)
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         SUPPLIER = "supplier", "SME supplier"
@@ -167,8 +175,17 @@ class Organisation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    claimed = models.BooleanField(
+        default=True,
+        help_text=(
+            "False for an SME profile a cluster imported that no user of the firm has "
+            "claimed yet: not public, not searched, never proposed"
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["legal_name"]

@@ -40,8 +40,8 @@ def _with_profile(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
 
 
 def organisation_public_list() -> QuerySet[Organisation]:
-    """Every organisation with a public profile page."""
-    return _with_profile(Organisation.objects.all())
+    """Every organisation with a public profile page (an unclaimed import has none)."""
+    return _with_profile(Organisation.objects.claimed())
 
 
 def organisation_public_get(*, slug: str) -> Organisation | None:
@@ -65,7 +65,7 @@ def supplier_directory(
     An HS or ISIC code matches suppliers that list it or any code below it, so a
     heading finds suppliers of its subheadings.
     """
-    qs = Organisation.objects.filter(
+    qs = Organisation.objects.claimed().filter(
         kind=Organisation.Kind.SUPPLIER, verification=Organisation.Verification.VERIFIED
     )
     if text:

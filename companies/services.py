@@ -83,6 +83,23 @@ def _attach_cluster_invitations(organisation: Organisation, user: User) -> None:
     invitations_attach_on_signup(organisation=organisation, user=user)
 
 
+def _claim_imported_profile(organisation: Organisation, user: User) -> None:
+    """A cluster imported this profile; its first user makes it the firm's own.
+
+    From now on it is public, searched and matched (the job enqueued on commit puts
+    it in the index and matches it), and its membership of the importing cluster
+    becomes active.
+    """
+    if organisation.claimed:
+        return
+    organisation.claimed = True
+    organisation.save(update_fields=["claimed", "updated_at"])
+    from clusters.services import imported_profile_claimed
+
+    imported_profile_claimed(organisation=organisation, user=user)
+    _supplier_changed(organisation)
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name, allow_unicode=True)[:70] or "organisation"
     slug, n = base, 2
@@ -541,6 +558,7 @@ def invitation_accept(*, token: str, password: str, full_name: str = "") -> User
     user.save()
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    _claim_imported_profile(invitation.organisation, user)
     _attach_cluster_invitations(invitation.organisation, user)
     return user
 

@@ -70,8 +70,12 @@ def _cached_taxonomy() -> CodeTaxonomy:
 
 
 def supplier_records(organisation_ids: Iterable[int] | None = None) -> list[SupplierRecord]:
-    """Plain records of SME suppliers, in a handful of queries whatever their number."""
-    orgs = Organisation.objects.filter(kind=Organisation.Kind.SUPPLIER)
+    """Plain records of SME suppliers, in a handful of queries whatever their number.
+
+    Only claimed profiles: search, matching, near-misses and saved-search alerts all
+    read the index, so an imported profile no firm has claimed stays out of all four.
+    """
+    orgs = Organisation.objects.claimed().filter(kind=Organisation.Kind.SUPPLIER)
     if organisation_ids is not None:
         orgs = orgs.filter(pk__in=list(organisation_ids))
     ids = orgs.values("pk")

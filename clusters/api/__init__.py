@@ -2,4 +2,5 @@
 
 from clusters.api.analytics import *  # noqa: F403
 from clusters.api.broadcasts import *  # noqa: F403
+from clusters.api.imports import *  # noqa: F403
 from clusters.api.memberships import *  # noqa: F403

@@ -2,6 +2,15 @@
 memberships (``memberships``); member imports, broadcasts and consortia."""
 
 from clusters.models.broadcasts import Broadcast, BroadcastRecipient
+from clusters.models.imports import ImportedFirm, MemberImport
 from clusters.models.memberships import Cluster, ClusterMembership, MembershipEvent
 
-__all__ = ["Broadcast", "BroadcastRecipient", "Cluster", "ClusterMembership", "MembershipEvent"]
+__all__ = [
+    "Broadcast",
+    "BroadcastRecipient",
+    "Cluster",
+    "ClusterMembership",
+    "ImportedFirm",
+    "MemberImport",
+    "MembershipEvent",
+]

@@ -3,4 +3,5 @@
 
 from clusters.selectors.analytics import *  # noqa: F403
 from clusters.selectors.broadcasts import *  # noqa: F403
+from clusters.selectors.imports import *  # noqa: F403
 from clusters.selectors.memberships import *  # noqa: F403

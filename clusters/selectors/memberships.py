@@ -134,9 +134,10 @@ def body_users(*, cluster: Cluster) -> QuerySet[User]:
 
 
 def public_members(*, cluster: Cluster) -> QuerySet[Organisation]:
-    """Active members that agreed to be listed on the cluster's public page."""
+    """Active members that agreed to be listed on the cluster's public page (claimed ones)."""
     return (
-        Organisation.objects.filter(
+        Organisation.objects.claimed()
+        .filter(
             cluster_memberships__cluster=cluster,
             cluster_memberships__status=Status.ACTIVE,
             cluster_memberships__listed_publicly=True,
@@ -398,7 +399,7 @@ def supplier_find(*, text: str) -> Organisation | None:
         text = text.rstrip("/").rsplit("/", 1)[-1]
     if not text:
         return None
-    suppliers = Organisation.objects.filter(kind=Organisation.Kind.SUPPLIER)
+    suppliers = Organisation.objects.claimed().filter(kind=Organisation.Kind.SUPPLIER)
     return suppliers.filter(slug=text).first() or suppliers.filter(legal_name__iexact=text).first()
 
 

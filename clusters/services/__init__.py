@@ -2,4 +2,5 @@
 imports, broadcasts and consortia."""
 
 from clusters.services.broadcasts import *  # noqa: F403
+from clusters.services.imports import *  # noqa: F403
 from clusters.services.memberships import *  # noqa: F403

@@ -482,7 +482,11 @@ def saved_searches_notify_for_supplier(*, supplier_id: int) -> int:
     from matching.search import supplier_matches
     from matching.selectors import saved_search_filters
 
-    supplier = Organisation.objects.filter(pk=supplier_id, kind=Organisation.Kind.SUPPLIER).first()
+    supplier = (
+        Organisation.objects.claimed()
+        .filter(pk=supplier_id, kind=Organisation.Kind.SUPPLIER)
+        .first()
+    )
     if supplier is None:
         return 0
     candidates = (

@@ -219,6 +219,7 @@ SPECTACULAR_SETTINGS = {
         "MatchRunStatusEnum": "matching.models.MatchRun.Status",
         "ClusterStatusEnum": "clusters.models.Cluster.Status",
         "MembershipStatusEnum": "clusters.models.ClusterMembership.Status",
+        "MemberImportStatusEnum": "clusters.models.MemberImport.Status",
     },
 }
 
