@@ -1,4 +1,5 @@
 """Writes of the clusters app: clusters and their managers, memberships, member
 imports, broadcasts and consortia."""
 
+from clusters.services.consortia import *  # noqa: F403
 from clusters.services.memberships import *  # noqa: F403
