@@ -1,3 +1,4 @@
 """The clusters API, one module per concern."""
 
+from clusters.api.consortia import *  # noqa: F403
 from clusters.api.memberships import *  # noqa: F403
