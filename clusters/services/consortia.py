@@ -46,6 +46,7 @@ __all__ = [
     "COMPETITION_NOTICE",
     "consortia_close_for_requests",
     "consortia_propose_for_request",
+    "consortia_return_for_membership",
     "consortium_decide",
     "consortium_propose",
     "consortium_side_of",
@@ -396,6 +397,42 @@ def consortia_close_for_requests(*, request_ids: Iterable[int]) -> int:
         request_id__in=list(request_ids),
         status__in=[Status.DRAFT, Status.PROPOSED, Status.RETURNED],
     ).update(status=Status.CLOSED, status_reason=CLOSED_REASON, updated_at=timezone.now())
+
+
+def consortia_return_for_membership(*, membership: ClusterMembership, actor: User | None) -> int:
+    """A member was suspended, removed or left: its proposed consortia go back to the managers.
+
+    Runs inside the membership change's transaction. Drafts keep the member, marked as
+    no longer active on the managers' page, until they edit it or the matcher re-runs.
+    """
+    consortia = list(
+        Consortium.objects.select_for_update(of=("self",))
+        .select_related("request__buyer", "cluster")
+        .filter(members__membership=membership, status=Status.PROPOSED)
+    )
+    name = membership.display_name
+    for consortium in consortia:
+        consortium.status = Status.RETURNED
+        consortium.status_reason = (
+            f"{name} is no longer an active member of the cluster. Replace it or withdraw."
+        )
+        consortium.save(update_fields=["status", "status_reason", "updated_at"])
+        _tell_managers(
+            consortium,
+            actor=None,
+            kind="consortium_returned",
+            title=f"{name} left the consortium for {consortium.request.title}",
+            body=consortium.status_reason,
+        )
+        _tell_parties(
+            consortium,
+            actor=actor,
+            kind="consortium_returned",
+            title=f"The consortium for {consortium.request.title} is being revised",
+            body="A member is no longer in the cluster; the managers will propose it again "
+            "or withdraw it.",
+        )
+    return len(consortia)
 
 
 # MANAGERS

@@ -347,13 +347,29 @@ def test_a_removed_member_cannot_answer(world):
         services.consortium_decide(
             consortium=consortium, actor=world.users["Beta Knit"], accept=True
         )
-    # and the manager cannot propose it again with Beta in it
-    services.consortium_decide(
-        consortium=consortium, actor=world.users["Alpha Knit"], accept=False, reason="partners"
-    )
+    # the consortium went back to the managers, who cannot propose it again with Beta in it
+    consortium.refresh_from_db()
+    assert consortium.status == Consortium.Status.RETURNED
+    assert "Beta Knit is no longer an active member" in consortium.status_reason
+    assert Notification.objects.filter(user=world.buyer_user, kind="consortium_returned").exists()
     with pytest.raises(ValidationError) as caught:
         services.consortium_propose(consortium=consortium, actor=world.manager)
     assert "No longer active members" in caught.value.message_dict["members"][0]
+
+
+@pytest.mark.parametrize("change", ["suspend", "leave"])
+def test_a_suspended_or_departed_member_returns_a_proposed_consortium(world, change):
+    consortium = proposed(world)
+    membership = world.memberships["Alpha Knit"]
+
+    if change == "suspend":
+        services.membership_suspend(membership=membership, actor=world.manager)
+    else:
+        services.membership_leave(membership=membership, actor=world.users["Alpha Knit"])
+
+    consortium.refresh_from_db()
+    assert consortium.status == Consortium.Status.RETURNED
+    assert Notification.objects.filter(user=world.manager, kind="consortium_returned").exists()
 
 
 def test_outsiders_and_non_members_cannot_answer(world):
