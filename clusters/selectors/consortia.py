@@ -136,7 +136,7 @@ def consortia_for_buyer(*, user: AnyUser) -> QuerySet[Consortium]:
     ).order_by("-proposed_at")
 
 
-def consortium_request_ids_visible_to(*, user: AnyUser) -> QuerySet[Consortium]:
+def consortium_request_ids_visible_to(*, user: AnyUser) -> QuerySet[Consortium, Any]:
     """Ids of the requests a user may read because of a consortium (a subquery).
 
     The managers of the consortium's cluster and the members it was proposed to.

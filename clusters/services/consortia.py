@@ -335,8 +335,11 @@ def consortia_propose_for_request(*, request: SourcingRequest) -> list[Consortiu
         makers = ProductLine.objects.filter(_makers_filter(need)).values("organisation_id")
         rows = list(eligible_memberships().filter(supplier_id__in=makers))
         for membership in rows:
-            memberships[membership.cluster_id][membership.supplier_id] = membership
-            names[membership.supplier_id] = membership.supplier.legal_name
+            supplier = membership.supplier
+            if supplier is None:  # never: eligible memberships all have a firm
+                continue
+            memberships[membership.cluster_id][supplier.pk] = membership
+            names[supplier.pk] = supplier.legal_name
         candidates, reasons, version = _candidates(request, names)
         for cluster_id, members in memberships.items():
             pool = [
@@ -504,8 +507,8 @@ def consortium_update(
             f"A consortium has {MIN_MEMBERS} to {MAX_MEMBERS} members (you chose "
             f"{len(supplier_ids)})."
         ]
-    eligible = {
-        m.supplier_id: m
+    eligible: dict[int, ClusterMembership] = {
+        m.supplier_id: m  # type: ignore[misc]  # eligible memberships all have a firm
         for m in eligible_memberships(cluster=consortium.cluster).filter(
             supplier_id__in=supplier_ids
         )
@@ -719,7 +722,7 @@ def consortium_decide(
     elif not accept:
         consortium.status = Status.RETURNED
         consortium.status_reason = (
-            f"{name} declined ({place.get_reason_display().lower()}). Edit or withdraw it."
+            f"{name} declined ({DeclineReason(reason).label.lower()}). Edit or withdraw it."
         )
     elif (
         consortium.buyer_decision == Decision.ACCEPTED
