@@ -7,7 +7,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from clusters import services
-from clusters.models import Cluster, ClusterMembership, MembershipEvent
+from clusters.models import (
+    Cluster,
+    ClusterMembership,
+    Consortium,
+    ConsortiumMember,
+    MembershipEvent,
+)
 
 
 def _review(request: HttpRequest, queryset: QuerySet[Cluster], status: str) -> None:
@@ -59,6 +65,33 @@ class ClusterMembershipAdmin(admin.ModelAdmin):
     search_fields = ["cluster__name", "supplier__legal_name", "invited_email"]
     inlines = [MembershipEventInline]
     exclude = ["token"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class ConsortiumMemberInline(admin.TabularInline):
+    model = ConsortiumMember
+    extra = 0
+    can_delete = False
+    fields = ["supplier", "is_lead", "hs_codes", "capacity_pledged", "score", "decision", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Consortium)
+class ConsortiumAdmin(admin.ModelAdmin):
+    """Read-only: managers edit and propose consortia, the buyer and members answer."""
+
+    list_display = ["request", "cluster", "status", "score", "proposed_at", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["request__title", "cluster__name"]
+    inlines = [ConsortiumMemberInline]
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -414,3 +414,17 @@ def test_api_decline_needs_a_known_reason(api_as, world):
 
     assert response.status_code == 400
     assert "reason" in response.json()["errors"]
+
+
+def test_staff_read_consortia_in_the_admin(client, world, staff_user):
+    consortium = proposed(world)
+    staff_user.is_superuser = True
+    staff_user.save()
+    client.force_login(staff_user)
+
+    listing = client.get(reverse("admin:clusters_consortium_changelist"))
+    detail = client.get(reverse("admin:clusters_consortium_change", args=[consortium.pk]))
+
+    assert listing.status_code == 200
+    assert detail.status_code == 200
+    assert "Alpha Knit" in detail.content.decode()
