@@ -14,12 +14,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from clusters.models import Cluster, ClusterMembership, Consortium, ConsortiumMember
-from companies.models import ContactPerson, Organisation, User
+from companies.models import ContactPerson, Organisation, ProductLine, User
+from matching.engine.consortia import ConsortiumNeed
+from matching.models import SourcingRequest
 
 __all__ = [
+    "MemberChoice",
+    "eligible_memberships",
+    "makers_filter",
+    "request_need",
     "Party",
     "active_members_for_choice",
     "consortia_for_buyer",
@@ -152,11 +158,81 @@ def consortium_request_ids_visible_to(*, user: AnyUser) -> QuerySet[Consortium, 
     return Consortium.objects.filter(visible).values("request_id")
 
 
-def active_members_for_choice(*, cluster: Cluster) -> QuerySet[ClusterMembership]:
-    """The members a manager may put into a consortium: active and claimed."""
-    from clusters.services.consortia import eligible_memberships
+@dataclass
+class MemberChoice:
+    """An active member a manager may put into a consortium, with what it can pledge."""
 
-    return eligible_memberships(cluster=cluster).order_by("supplier__legal_name")
+    supplier_id: int
+    name: str
+    capacity: float  # monthly, for the requested products, in the request's unit
+
+
+def active_members_for_choice(*, cluster: Cluster, request: Any) -> list[MemberChoice]:
+    """Active, claimed members that make the requested products in the request's unit.
+
+    A big cluster's other members could pledge nothing, so they are not offered; the
+    service still accepts any active member given by id.
+    """
+    need = request_need(request)
+    eligible = eligible_memberships(cluster=cluster)
+    totals: dict[int, float] = {}
+    for org_id, capacity in (
+        ProductLine.objects.filter(makers_filter(need))
+        .filter(organisation_id__in=eligible.values("supplier_id"))
+        .values_list("organisation_id", "monthly_capacity")
+    ):
+        totals[org_id] = totals.get(org_id, 0.0) + capacity
+    memberships = eligible.filter(supplier_id__in=list(totals))
+    return sorted(
+        (
+            MemberChoice(m.supplier_id, m.supplier.legal_name, totals[m.supplier_id])
+            for m in memberships
+            if m.supplier is not None and m.supplier_id is not None
+        ),
+        key=lambda choice: (-choice.capacity, choice.name.lower()),
+    )
+
+
+# WHO MAY TAKE PART
+# ------------------------------------------------------------------------------
+
+
+def eligible_memberships(*, cluster: Cluster | None = None) -> QuerySet[ClusterMembership]:
+    """Memberships that may take part in a consortium.
+
+    Active only (a suspended member stays in the cluster but is not proposed), of an
+    approved cluster, of a firm that a user has claimed (an imported profile nobody
+    claimed yet is never proposed).
+    """
+    claimed = User.objects.filter(organisation_id=OuterRef("supplier_id"), is_active=True)
+    qs = ClusterMembership.objects.filter(
+        status=ClusterMembership.Status.ACTIVE,
+        cluster__status=Cluster.Status.APPROVED,
+        supplier__isnull=False,
+    ).filter(Exists(claimed))
+    if cluster is not None:
+        qs = qs.filter(cluster=cluster)
+    return qs.select_related("supplier", "cluster")
+
+
+def request_need(request: SourcingRequest) -> ConsortiumNeed:
+    return ConsortiumNeed(
+        volume=float(request.volume_per_month or 0),
+        unit=request.unit or "",
+        hs_codes=sorted(request.hs_codes.values_list("code", flat=True)),
+        required_certifications=sorted(
+            request.required_certifications.values_list("code", flat=True)
+        ),
+    )
+
+
+def makers_filter(need: ConsortiumNeed) -> Q:
+    """Product lines in the request's unit under (or above) one of its HS codes."""
+    relevant = Q()
+    for code in need.hs_codes:
+        relevant |= Q(hs_code__code__startswith=code)
+        relevant |= Q(hs_code_id__in=[code[:n] for n in (2, 4) if n < len(code)])
+    return Q(unit=need.unit, monthly_capacity__gt=0) & relevant
 
 
 # CONTACTS: ONLY WHEN THE BUYER AND EVERY MEMBER HAVE ACCEPTED

@@ -22,18 +22,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import Cluster, ClusterMembership, Consortium, ConsortiumMember
 from clusters.models.consortia import Decision, DeclineReason
+from clusters.selectors.consortia import eligible_memberships, makers_filter, request_need
 from companies.models import ProductLine, User
 from companies.notifications import notify
 from matching.engine.consortia import (
     MAX_MEMBERS,
     MIN_MEMBERS,
-    ConsortiumNeed,
     ConsortiumOption,
     MemberCandidate,
     evaluate,
@@ -90,46 +90,8 @@ def consortium_side_of(actor: User, consortium: Consortium) -> str | None:
     return None
 
 
-def eligible_memberships(*, cluster: Cluster | None = None) -> QuerySet[ClusterMembership]:
-    """Memberships that may take part in a consortium.
-
-    Active only (a suspended member stays in the cluster but is not proposed), of an
-    approved cluster, of a firm that a user has claimed (an imported profile nobody
-    claimed yet is never proposed).
-    """
-    claimed = User.objects.filter(organisation_id=OuterRef("supplier_id"), is_active=True)
-    qs = ClusterMembership.objects.filter(
-        status=ClusterMembership.Status.ACTIVE,
-        cluster__status=Cluster.Status.APPROVED,
-        supplier__isnull=False,
-    ).filter(Exists(claimed))
-    if cluster is not None:
-        qs = qs.filter(cluster=cluster)
-    return qs.select_related("supplier", "cluster")
-
-
 # FROM THE REQUEST AND THE ENGINE
 # ------------------------------------------------------------------------------
-
-
-def request_need(request: SourcingRequest) -> ConsortiumNeed:
-    return ConsortiumNeed(
-        volume=float(request.volume_per_month or 0),
-        unit=request.unit or "",
-        hs_codes=sorted(request.hs_codes.values_list("code", flat=True)),
-        required_certifications=sorted(
-            request.required_certifications.values_list("code", flat=True)
-        ),
-    )
-
-
-def _makers_filter(need: ConsortiumNeed) -> Q:
-    """Product lines in the request's unit under (or above) one of its HS codes."""
-    relevant = Q()
-    for code in need.hs_codes:
-        relevant |= Q(hs_code__code__startswith=code)
-        relevant |= Q(hs_code_id__in=[code[:n] for n in (2, 4) if n < len(code)])
-    return Q(unit=need.unit, monthly_capacity__gt=0) & relevant
 
 
 def _candidates(
@@ -332,7 +294,7 @@ def consortia_propose_for_request(*, request: SourcingRequest) -> list[Consortiu
     version = ""
     if _wants_consortia(request):
         need = request_need(request)
-        makers = ProductLine.objects.filter(_makers_filter(need)).values("organisation_id")
+        makers = ProductLine.objects.filter(makers_filter(need)).values("organisation_id")
         rows = list(eligible_memberships().filter(supplier_id__in=makers))
         for membership in rows:
             supplier = membership.supplier

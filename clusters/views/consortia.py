@@ -174,14 +174,15 @@ def manager_consortium_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _member_choices(cluster: Any, consortium: Consortium) -> list[tuple[int, str]]:
+    unit = consortium.request.get_unit_display()
     choices = {
-        m.supplier_id: m.supplier.legal_name
-        for m in selectors.active_members_for_choice(cluster=cluster)
+        c.supplier_id: f"{c.name} — {c.capacity:,.0f} {unit} a month"
+        for c in selectors.active_members_for_choice(cluster=cluster, request=consortium.request)
     }
     # Members no longer active stay listed so the manager sees them and can untick them.
     for member in consortium.members.all():
         choices.setdefault(member.supplier_id, f"{member.supplier.legal_name} (no longer active)")
-    return sorted(choices.items(), key=lambda item: item[1].lower())
+    return list(choices.items())
 
 
 def _render_manager_detail(

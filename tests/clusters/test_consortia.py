@@ -381,3 +381,69 @@ def test_outsiders_and_non_members_cannot_answer(world):
         )
     with pytest.raises(PermissionDenied):
         services.consortium_decide(consortium=consortium, actor=world.manager, accept=True)
+
+
+# WHO TAKES PART
+# ------------------------------------------------------------------------------
+
+
+def test_opening_a_request_runs_the_match_job_that_drafts_the_consortium(
+    manager, cluster, rebuild_search_index, django_capture_on_commit_callbacks
+):
+    from tests.clusters.consortium_world import World, open_request
+    from tests.factories import BuyerFactory, UserFactory
+
+    world = World(cluster, manager, None, None, None)  # type: ignore[arg-type]
+    for name, capacity in {"Alpha Knit": 30_000, "Beta Knit": 20_000}.items():
+        add_member(world, name, capacity)
+    rebuild_search_index()
+    buyer_user = UserFactory(organisation=BuyerFactory())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request = open_request(buyer_user)
+
+    consortium = Consortium.objects.get(request=request)
+    assert names(consortium) == ["Alpha Knit", "Beta Knit"]
+
+
+def test_a_firm_nobody_claimed_is_never_proposed(world):
+    world.users["Alpha Knit"].delete()  # an imported profile: no user of the firm yet
+
+    consortium = draft(world)
+
+    assert "Alpha Knit" not in names(consortium)
+
+
+def test_capacity_in_another_unit_never_counts(manager, cluster, rebuild_search_index):
+    world = build_world(manager, cluster, rebuild_search_index, capacities={"Alpha Knit": 30_000})
+    add_member(world, "Kilo Knit", 900_000, unit="kg")
+
+    assert services.consortia_propose_for_request(request=world.request) == []
+
+
+def test_members_of_two_clusters_are_never_pooled(
+    world, other_cluster, other_manager, rebuild_search_index
+):
+    from tests.clusters.consortium_world import World
+
+    elsewhere = World(other_cluster, other_manager, None, None, None)  # type: ignore[arg-type]
+    add_member(elsewhere, "Sialkot Knit", 40_000)
+    for name in ("Beta Knit", "Gamma Knit", "Delta Knit"):
+        services.membership_suspend(membership=world.memberships[name], actor=world.manager)
+
+    # Alpha (30,000) + Sialkot (40,000) would do, but they are in different clusters
+    assert services.consortia_propose_for_request(request=world.request) == []
+
+
+def test_the_edit_offers_active_members_that_make_the_product_with_their_capacity(world):
+    from clusters.selectors import active_members_for_choice
+
+    services.membership_suspend(membership=world.memberships["Delta Knit"], actor=world.manager)
+
+    choices = active_members_for_choice(cluster=world.cluster, request=world.request)
+
+    assert [(c.name, c.capacity) for c in choices] == [
+        ("Alpha Knit", 30_000),
+        ("Beta Knit", 20_000),
+        ("Gamma Knit", 15_000),
+    ]
