@@ -131,8 +131,11 @@ def consortium_row(user: Any, consortium: Consortium) -> ConsortiumRow:
             (code, descriptions.get(code, ""), capacity)
             for code, capacity in breakdown.get("capacity_by_product", {}).items()
         ],
-        missing=missing_in_words(
-            breakdown, dict(CertificationScheme.objects.values_list("code", "name"))
+        missing=(
+            missing_in_words(
+                breakdown, dict(CertificationScheme.objects.values_list("code", "name"))
+            )
+            + ([] if any(m.is_lead for m in members) else ["No lead yet: name one member."])
         )
         if consortium.is_editable
         else [],
