@@ -447,3 +447,12 @@ def test_the_edit_offers_active_members_that_make_the_product_with_their_capacit
         ("Beta Knit", 20_000),
         ("Gamma Knit", 15_000),
     ]
+
+
+def test_every_field_of_a_consortium_says_what_it_holds():
+    from clusters.models import ConsortiumMember
+
+    for model in (Consortium, ConsortiumMember):
+        for field in model._meta.get_fields():
+            if field.concrete and not field.auto_created:
+                assert field.help_text, f"{model.__name__}.{field.name} has no help_text"
