@@ -219,6 +219,8 @@ SPECTACULAR_SETTINGS = {
         "MatchRunStatusEnum": "matching.models.MatchRun.Status",
         "ClusterStatusEnum": "clusters.models.Cluster.Status",
         "MembershipStatusEnum": "clusters.models.ClusterMembership.Status",
+        "ConsortiumStatusEnum": "clusters.models.Consortium.Status",
+        "ConsortiumDeclineReasonEnum": "clusters.models.consortia.DeclineReason",
     },
 }
 
