@@ -25,7 +25,7 @@ from clusters.forms.consortia import (
     ConsortiumEditForm,
     ConsortiumWithdrawForm,
 )
-from clusters.models import Consortium
+from clusters.models import ClusterMembership, Consortium
 from clusters.models.consortia import Decision
 from clusters.selectors.consortia import Party
 from companies.forms import apply_service_errors
@@ -135,6 +135,11 @@ def consortium_row(user: Any, consortium: Consortium) -> ConsortiumRow:
             missing_in_words(
                 breakdown, dict(CertificationScheme.objects.values_list("code", "name"))
             )
+            + [
+                f"{m.supplier.legal_name} is no longer an active member: replace it."
+                for m in members
+                if m.membership.status != ClusterMembership.Status.ACTIVE
+            ]
             + ([] if any(m.is_lead for m in members) else ["No lead yet: name one member."])
         )
         if consortium.is_editable
@@ -182,9 +187,14 @@ def _member_choices(cluster: Any, consortium: Consortium) -> list[tuple[int, str
         c.supplier_id: f"{c.name} — {c.capacity:,.0f} {unit} a month"
         for c in selectors.active_members_for_choice(cluster=cluster, request=consortium.request)
     }
-    # Members no longer active stay listed so the manager sees them and can untick them.
+    # Members that cannot pledge stay listed so the manager sees them and can untick them.
     for member in consortium.members.all():
-        choices.setdefault(member.supplier_id, f"{member.supplier.legal_name} (no longer active)")
+        why = (
+            "no longer active"
+            if member.membership.status != ClusterMembership.Status.ACTIVE
+            else f"no capacity for the requested products in {unit}"
+        )
+        choices.setdefault(member.supplier_id, f"{member.supplier.legal_name} ({why})")
     return list(choices.items())
 
 
@@ -207,7 +217,6 @@ def _render_manager_detail(
             },
             choices=choices,
         )
-    inactive = {m.supplier_id for m in members if m.membership.status != "active"}
     return render(
         request,
         "clusters/consortium_manage.html",
@@ -218,7 +227,6 @@ def _render_manager_detail(
             "form": form,
             "withdraw_form": ConsortiumWithdrawForm(),
             "propose_errors": propose_errors or [],
-            "inactive": inactive,
             "notice": services.COMPETITION_NOTICE,
         },
         status=status,

@@ -428,3 +428,17 @@ def test_staff_read_consortia_in_the_admin(client, world, staff_user):
     assert listing.status_code == 200
     assert detail.status_code == 200
     assert "Alpha Knit" in detail.content.decode()
+
+
+def test_a_member_that_left_shows_on_the_returned_consortium_for_the_manager(client, world):
+    consortium = proposed(world)
+    services.membership_leave(
+        membership=world.memberships["Beta Knit"], actor=world.users["Beta Knit"]
+    )
+    client.force_login(world.manager)
+
+    html = client.get(manage_url(world, consortium)).content.decode()
+
+    assert "Returned to the managers" in html
+    assert "Beta Knit is no longer an active member: replace it." in html
+    assert "Beta Knit (no longer active)" in html
