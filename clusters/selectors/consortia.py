@@ -167,12 +167,17 @@ class MemberChoice:
     capacity: float  # monthly, for the requested products, in the request's unit
 
 
-def active_members_for_choice(*, cluster: Cluster, request: Any) -> list[MemberChoice]:
-    """Active, claimed members that make the requested products in the request's unit.
+def active_members_for_choice(
+    *, user: AnyUser, cluster: Cluster, request: Any
+) -> list[MemberChoice]:
+    """Active, claimed members that make the requested products in the request's unit,
+    for a manager of the cluster (anyone else: none).
 
     A big cluster's other members could pledge nothing, so they are not offered; the
     service still accepts any active member given by id.
     """
+    if not user.is_authenticated or not cluster.managers.filter(pk=user.pk).exists():
+        return []
     need = request_need(request)
     eligible = eligible_memberships(cluster=cluster)
     totals: dict[int, float] = {}

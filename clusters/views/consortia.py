@@ -181,11 +181,13 @@ def manager_consortium_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _member_choices(cluster: Any, consortium: Consortium) -> list[tuple[int, str]]:
+def _member_choices(user: Any, cluster: Any, consortium: Consortium) -> list[tuple[int, str]]:
     unit = consortium.request.get_unit_display()
     choices = {
         c.supplier_id: f"{c.name} — {c.capacity:,.0f} {unit} a month"
-        for c in selectors.active_members_for_choice(cluster=cluster, request=consortium.request)
+        for c in selectors.active_members_for_choice(
+            user=user, cluster=cluster, request=consortium.request
+        )
     }
     # Members that cannot pledge stay listed so the manager sees them and can untick them.
     for member in consortium.members.all():
@@ -207,7 +209,7 @@ def _render_manager_detail(
     propose_errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    choices = _member_choices(cluster, consortium)
+    choices = _member_choices(request.user, cluster, consortium)
     members = list(consortium.members.all())
     if form is None:
         form = ConsortiumEditForm(
@@ -240,7 +242,9 @@ def manager_consortium_detail(request: HttpRequest, slug: str, pk: int) -> HttpR
     cluster, consortium = _managed(request, slug, pk)
     if request.method == "GET":
         return _render_manager_detail(request, cluster, consortium)
-    form = ConsortiumEditForm(request.POST, choices=_member_choices(cluster, consortium))
+    form = ConsortiumEditForm(
+        request.POST, choices=_member_choices(request.user, cluster, consortium)
+    )
     if form.is_valid():
         try:
             services.consortium_update(

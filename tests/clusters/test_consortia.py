@@ -440,7 +440,15 @@ def test_the_edit_offers_active_members_that_make_the_product_with_their_capacit
 
     services.membership_suspend(membership=world.memberships["Delta Knit"], actor=world.manager)
 
-    choices = active_members_for_choice(cluster=world.cluster, request=world.request)
+    choices = active_members_for_choice(
+        user=world.manager, cluster=world.cluster, request=world.request
+    )
+    assert (
+        active_members_for_choice(
+            user=world.users["Alpha Knit"], cluster=world.cluster, request=world.request
+        )
+        == []
+    )
 
     assert [(c.name, c.capacity) for c in choices] == [
         ("Alpha Knit", 30_000),
@@ -456,3 +464,15 @@ def test_every_field_of_a_consortium_says_what_it_holds():
         for field in model._meta.get_fields():
             if field.concrete and not field.auto_created:
                 assert field.help_text, f"{model.__name__}.{field.name} has no help_text"
+
+
+def test_the_nightly_full_run_drafts_consortia_too(
+    world, staff_user, django_capture_on_commit_callbacks
+):
+    from matching import services as matching_services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        matching_services.match_run_start(actor=staff_user, trigger="staff")
+
+    consortium = Consortium.objects.get(request=world.request)
+    assert names(consortium) == ["Alpha Knit", "Beta Knit"]
