@@ -12,6 +12,8 @@ from clusters.models import (
     BroadcastRecipient,
     Cluster,
     ClusterMembership,
+    Consortium,
+    ConsortiumMember,
     ImportedFirm,
     MemberImport,
     MembershipEvent,
@@ -128,4 +130,31 @@ class ImportedFirmAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class ConsortiumMemberInline(admin.TabularInline):
+    model = ConsortiumMember
+    extra = 0
+    can_delete = False
+    fields = ["supplier", "is_lead", "hs_codes", "capacity_pledged", "score", "decision", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Consortium)
+class ConsortiumAdmin(admin.ModelAdmin):
+    """Read-only: managers edit and propose consortia, the buyer and members answer."""
+
+    list_display = ["request", "cluster", "status", "score", "proposed_at", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["request__title", "cluster__name"]
+    inlines = [ConsortiumMemberInline]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -99,6 +99,40 @@ urlpatterns = [
         api.ClusterImportApplyApi.as_view(),
         name="cluster-import-apply",
     ),
+    # Consortia: managers, then the buyer and the members
+    path(
+        "clusters/<int:cluster_id>/consortia/",
+        api.ClusterConsortiumListApi.as_view(),
+        name="cluster-consortium-list",
+    ),
+    path(
+        "clusters/<int:cluster_id>/consortia/<int:pk>/",
+        api.ClusterConsortiumDetailApi.as_view(),
+        name="cluster-consortium-detail",
+    ),
+    path(
+        "clusters/<int:cluster_id>/consortia/<int:pk>/propose/",
+        api.ClusterConsortiumProposeApi.as_view(),
+        name="cluster-consortium-propose",
+    ),
+    path(
+        "clusters/<int:cluster_id>/consortia/<int:pk>/withdraw/",
+        api.ClusterConsortiumWithdrawApi.as_view(),
+        name="cluster-consortium-withdraw",
+    ),
+    path("consortia/", api.ConsortiumListApi.as_view(), name="consortium-list"),
+    path("consortia/<int:pk>/", api.ConsortiumDetailApi.as_view(), name="consortium-detail"),
+    path("consortia/<int:pk>/accept/", api.ConsortiumAcceptApi.as_view(), name="consortium-accept"),
+    path(
+        "consortia/<int:pk>/decline/",
+        api.ConsortiumDeclineApi.as_view(),
+        name="consortium-decline",
+    ),
+    path(
+        "requests/<int:pk>/consortia/",
+        api.RequestConsortiumListApi.as_view(),
+        name="request-consortium-list",
+    ),
     # Memberships, SMEs' side
     path("clusters/<int:cluster_id>/apply/", api.ClusterApplyApi.as_view(), name="cluster-apply"),
     path("memberships/", api.MyMembershipListApi.as_view(), name="membership-list"),

@@ -75,6 +75,29 @@ urlpatterns = [
         views.cluster_analytics_csv,
         name="cluster-analytics-csv",
     ),
+    path(
+        "clusters/<str:slug>/manage/consortia/",
+        views.manager_consortium_list,
+        name="cluster-consortium-list",
+    ),
+    path(
+        "clusters/<str:slug>/manage/consortia/<int:pk>/",
+        views.manager_consortium_detail,
+        name="cluster-consortium-detail",
+    ),
+    path(
+        "clusters/<str:slug>/manage/consortia/<int:pk>/propose/",
+        views.manager_consortium_propose,
+        name="cluster-consortium-propose",
+    ),
+    path(
+        "clusters/<str:slug>/manage/consortia/<int:pk>/withdraw/",
+        views.manager_consortium_withdraw,
+        name="cluster-consortium-withdraw",
+    ),
+    path("consortia/<int:pk>/", views.consortium_detail, name="consortium-detail"),
+    path("consortia/<int:pk>/accept/", views.consortium_accept, name="consortium-accept"),
+    path("consortia/<int:pk>/decline/", views.consortium_decline, name="consortium-decline"),
     path("my-clusters/", views.my_clusters, name="my-clusters"),
     path("my-clusters/broadcasts/", views.my_broadcast_list, name="my-broadcasts"),
     path(

@@ -105,6 +105,25 @@ def request_proposals_context(request: HttpRequest, sourcing_request: SourcingRe
         ),
         "my_proposal": my_proposal,
         "decline_form": DeclineForm(),
+        **_consortia_context(user, sourcing_request=sourcing_request),
+    }
+
+
+def _consortia_context(user: Any, *, sourcing_request: SourcingRequest | None = None) -> dict:
+    """The consortia of a request for its buyer, or the user's firm's consortia."""
+    from clusters import selectors as cluster_selectors
+    from clusters.forms import ConsortiumDeclineForm
+    from clusters.services import COMPETITION_NOTICE
+    from clusters.views import consortium_row
+
+    if sourcing_request is not None:
+        consortia = cluster_selectors.consortia_for_request(user=user, request=sourcing_request)
+    else:
+        consortia = cluster_selectors.consortia_for_member(user=user)
+    return {
+        "consortium_rows": [consortium_row(user, c) for c in consortia],
+        "consortium_decline_form": ConsortiumDeclineForm(),
+        "consortium_notice": COMPETITION_NOTICE,
     }
 
 
@@ -148,6 +167,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             "is_supplier": is_supplier,
             "status": status,
             "statuses": Proposal.Status.choices,
+            **(_consortia_context(request.user) if is_supplier else {}),
         },
     )
 

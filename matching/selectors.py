@@ -68,6 +68,12 @@ def _visibility_filter(user: AnyUser) -> Q | None:
         visible |= ~Q(status=SourcingRequest.Status.DRAFT) & Q(
             Exists(Proposal.objects.filter(request=OuterRef("pk"), supplier_id__in=proposed_to))
         )
+    # A consortium lets its own members and its cluster's managers read the request.
+    from clusters.selectors import consortium_request_ids_visible_to
+
+    visible |= ~Q(status=SourcingRequest.Status.DRAFT) & Q(
+        pk__in=consortium_request_ids_visible_to(user=user)
+    )
     return visible
 
 

@@ -2,6 +2,7 @@
 memberships (``memberships``); member imports, broadcasts and consortia."""
 
 from clusters.models.broadcasts import Broadcast, BroadcastRecipient
+from clusters.models.consortia import Consortium, ConsortiumMember
 from clusters.models.imports import ImportedFirm, MemberImport
 from clusters.models.memberships import Cluster, ClusterMembership, MembershipEvent
 
@@ -10,6 +11,8 @@ __all__ = [
     "BroadcastRecipient",
     "Cluster",
     "ClusterMembership",
+    "Consortium",
+    "ConsortiumMember",
     "ImportedFirm",
     "MemberImport",
     "MembershipEvent",

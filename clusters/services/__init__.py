@@ -2,5 +2,6 @@
 imports, broadcasts and consortia."""
 
 from clusters.services.broadcasts import *  # noqa: F403
+from clusters.services.consortia import *  # noqa: F403
 from clusters.services.imports import *  # noqa: F403
 from clusters.services.memberships import *  # noqa: F403

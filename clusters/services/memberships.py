@@ -434,6 +434,11 @@ def _transition(
         locked.joined_at = timezone.now()
     locked.save(update_fields=["status", "joined_at", "updated_at"])
     _record(locked, actor=actor, from_status=from_status, note=note)
+    if from_status == Status.ACTIVE:
+        # A member that is no longer active cannot stay in a consortium under way.
+        from clusters.services.consortia import consortia_return_for_membership
+
+        consortia_return_for_membership(membership=locked, actor=actor)
     # The caller's object shows the new state too.
     membership.status, membership.joined_at = locked.status, locked.joined_at
     return locked

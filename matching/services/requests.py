@@ -342,9 +342,13 @@ def request_open(*, request: SourcingRequest, actor: User) -> SourcingRequest:
 
 
 def _close_pending_proposals(request_ids: Iterable[int]) -> None:
+    from clusters.services.consortia import consortia_close_for_requests
+
+    request_ids = list(request_ids)
     Proposal.objects.filter(request_id__in=request_ids, status=Proposal.Status.PENDING).update(
         status=Proposal.Status.CLOSED, updated_at=timezone.now()
     )
+    consortia_close_for_requests(request_ids=request_ids)
 
 
 @transaction.atomic

@@ -105,10 +105,20 @@ def match_one_request(*, request_id: int) -> ApplyCounts:
         return ApplyCounts()
     if not request.is_open:
         proposals_close_for_request(request=request)
+        _propose_consortia(request)
         return ApplyCounts()
     index = current_index()
     result = match_request(index, request_record(request), _load_records, weights=current_weights())
-    return proposals_apply_match(request=request, result=result, engine_version=engine_version())
+    counts = proposals_apply_match(request=request, result=result, engine_version=engine_version())
+    _propose_consortia(request)
+    return counts
+
+
+def _propose_consortia(request: SourcingRequest) -> None:
+    """Clusters whose members could answer together get a draft consortium (or its close)."""
+    from clusters.services.consortia import consortia_propose_for_request
+
+    consortia_propose_for_request(request=request)
 
 
 def match_one_supplier(*, supplier_id: int) -> int:
@@ -222,6 +232,7 @@ def match_run_finish(*, run_id: int, shard_results: Iterable[dict]) -> MatchRun:
     for request in SourcingRequest.objects.filter(pk__in=[int(r) for r in by_request]):
         merged = merge_shards(by_request[str(request.pk)])
         counts = proposals_apply_match(request=request, result=merged, engine_version=version)
+        _propose_consortia(request)
         totals.created += counts.created
         totals.updated += counts.updated
         totals.withdrawn += counts.withdrawn

@@ -220,6 +220,8 @@ SPECTACULAR_SETTINGS = {
         "ClusterStatusEnum": "clusters.models.Cluster.Status",
         "MembershipStatusEnum": "clusters.models.ClusterMembership.Status",
         "MemberImportStatusEnum": "clusters.models.MemberImport.Status",
+        "ConsortiumStatusEnum": "clusters.models.Consortium.Status",
+        "ConsortiumDeclineReasonEnum": "clusters.models.consortia.DeclineReason",
     },
 }
 
