@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('file_name', models.CharField(help_text='Name of the uploaded file', max_length=255)),
                 ('encoding', models.CharField(blank=True, help_text='As detected', max_length=20)),
-                ('delimiter', models.CharField(blank=True, help_text='As detected', max_length=5)),
+                ('delimiter', models.CharField(blank=True, help_text='As detected', max_length=12)),
                 ('status', models.CharField(choices=[('checking', 'Checking'), ('checked', 'Checked: ready to apply'), ('applying', 'Applying'), ('applied', 'Applied'), ('failed', 'Failed')], default='checking', max_length=10)),
                 ('apply_when_checked', models.BooleanField(default=False, help_text='Uploaded without a dry run: apply as soon as it is checked')),
                 ('rows', models.JSONField(blank=True, default=list, help_text="The parsed rows: [{'row': spreadsheet row number, 'values': {column: text}}]")),

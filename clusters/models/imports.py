@@ -35,7 +35,7 @@ class MemberImport(models.Model):
     )
     file_name = models.CharField(max_length=255, help_text="Name of the uploaded file")
     encoding = models.CharField(max_length=20, blank=True, help_text="As detected")
-    delimiter = models.CharField(max_length=5, blank=True, help_text="As detected")
+    delimiter = models.CharField(max_length=12, blank=True, help_text="As detected")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)
     apply_when_checked = models.BooleanField(
         default=False, help_text="Uploaded without a dry run: apply as soon as it is checked"
