@@ -42,6 +42,59 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _descendants(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in map(int, children):
+            found.append(child)
+            found.extend(_descendants(child))
+    return found
+
+
+def tree_pss_mb(pid: int | None = None) -> float:
+    """Memory of a process and every process it started, shared pages split between
+    them (proportional set size): what the whole build really holds at this moment."""
+    total_kb = 0
+    for each in [pid or os.getpid(), *_descendants(pid or os.getpid())]:
+        try:
+            for line in Path(f"/proc/{each}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+        except OSError:
+            continue  # the worker ended between the listing and the read
+    return total_kb / 1024
+
+
+class PeakSampler:
+    """Samples ``tree_pss_mb`` every few milliseconds in a thread and keeps the peak."""
+
+    def __init__(self, every_s: float = 0.02) -> None:
+        import threading
+
+        self.every_s = every_s
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mb = max(self.peak_mb, tree_pss_mb())
+            self._stop.wait(self.every_s)
+
+    def __enter__(self) -> "PeakSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak_mb = max(self.peak_mb, tree_pss_mb())
+
+
 def supplier_texts(n: int, seed: int) -> list[str]:
     tax = Taxonomy.load()
     texts = []
@@ -59,16 +112,19 @@ def request_texts(n: int, seed: int) -> list[str]:
 
 
 def phase_build(args) -> dict:
+    import numpy as np
+
     from matching.engine import SupplierIndex, SupplierRecord
 
     texts = supplier_texts(args.suppliers, args.seed)
     records = [SupplierRecord(id=i, name="", description=t) for i, t in enumerate(texts)]
     gc.collect()
-    before = peak_rss_mb()
-    t0 = time.perf_counter()
-    index = SupplierIndex().fit(records)
-    fit_s = time.perf_counter() - t0
-    build_peak = peak_rss_mb()
+    before = tree_pss_mb()
+    with PeakSampler() as sampler:
+        t0 = time.perf_counter()
+        index = SupplierIndex().fit(records)
+        fit_s = time.perf_counter() - t0
+    build_peak = sampler.peak_mb
     WORK.mkdir(parents=True, exist_ok=True)
     with (WORK / "index.pkl").open("wb") as handle:
         index.dump(handle)
@@ -76,18 +132,24 @@ def phase_build(args) -> dict:
     index_bytes = postings.data.nbytes + postings.indices.nbytes + postings.indptr.nbytes
     for name in ("ids", "sorter", "sorted_ids", "alive", "listed", "verified", "country", "prior"):
         index_bytes += getattr(index.base_, name).nbytes
+    for name in ("hs", "isic", "certs", "clusters"):
+        matrix = getattr(index.base_, name)
+        index_bytes += matrix.data.nbytes + matrix.indices.nbytes + matrix.indptr.nbytes
+    index_bytes += sum(column.nbytes for column in index.base_.capacity.values())
     index_bytes += index.char_idf_.nbytes
     del index, records
     gc.collect()
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    t0 = time.perf_counter()
-    TfidfVectorizer(sublinear_tf=True, dtype="float32").fit(texts)
-    sklearn_s = time.perf_counter() - t0
+    with PeakSampler() as sklearn_sampler:
+        t0 = time.perf_counter()
+        TfidfVectorizer(sublinear_tf=True, dtype=np.float32).fit(texts)
+        sklearn_s = time.perf_counter() - t0
     return {
         "fit_s": fit_s,
         "sklearn_fit_s": sklearn_s,
         "build_peak_mb": build_peak,
+        "sklearn_peak_mb": sklearn_sampler.peak_mb,
         "texts_mb": before,
         "index_mb": index_bytes / 1e6,
         "artifact_mb": (WORK / "index.pkl").stat().st_size / 1e6,
@@ -102,12 +164,14 @@ def phase_query(args) -> dict:
 
     from matching.engine import SupplierIndex
     from matching.engine.matcher import explain_scored, score_candidates, score_pair, select
+    from matching.engine.postings import dequantized, scale_of
     from matching.engine.records import RequestRecord, SupplierRecord
     from matching.engine.topk import scipy_topk, topk_batch, topk_one
 
     with (WORK / "index.pkl").open("rb") as handle:
         index = SupplierIndex.load(handle)
-    postings = index.base_.postings  # terms × suppliers
+    postings = index.base_.postings  # terms × suppliers, 16-bit weight levels
+    scale = scale_of(postings)
     requests = request_texts(args.requests, args.seed)
     queries = index.vectorizer_.transform(requests).astype(np.float32).tocsr()
     queries.sort_indices()
@@ -118,18 +182,18 @@ def phase_query(args) -> dict:
     # The engine first, alone in the process, so its peak memory is its own.
     for q in range(5):
         row = queries.getrow(q)
-        topk_one(postings, row.indices, row.data, k)
-    topk_batch(postings, queries[:4], k)
+        topk_one(postings, row.indices, row.data, k, scale=scale)
+    topk_batch(postings, queries[:4], k, scale=scale)
     numba.set_num_threads(1)
     engine_ms, engine_results = [], []
     for q in range(singles):
         row = queries.getrow(q)
         t0 = time.perf_counter()
-        engine_results.append(topk_one(postings, row.indices, row.data, k))
+        engine_results.append(topk_one(postings, row.indices, row.data, k, scale=scale))
         engine_ms.append((time.perf_counter() - t0) * 1000)
     numba.set_num_threads(threads)
     t0 = time.perf_counter()
-    batch_rows, _ = topk_batch(postings, queries, k)
+    batch_rows, _ = topk_batch(postings, queries, k, scale=scale)
     batch_s = time.perf_counter() - t0
 
     # Stage two of a request: 300 candidates re-ranked with every factor (character
@@ -138,7 +202,7 @@ def phase_query(args) -> dict:
     tax = Taxonomy.load()
     for q in range(min(30, len(requests))):
         row = queries.getrow(q)
-        rows, first_scores = topk_one(postings, row.indices, row.data, 300)
+        rows, first_scores = topk_one(postings, row.indices, row.data, 300, scale=scale)
         records = {}
         for r in rows.tolist():
             fake = make_supplier(random.Random(args.seed * 1_000_003 + r), tax, r)
@@ -155,8 +219,9 @@ def phase_query(args) -> dict:
         pair_ms.append((time.perf_counter() - t0) * 1000)
     engine_peak = peak_rss_mb()
 
-    # Then the baselines, on the same matrix.
-    suppliers = postings.T.tocsr()  # the baseline's supplier matrix
+    # Then the baselines, on the float32 weights the engine's levels stand for.
+    weights = dequantized(postings)  # terms × suppliers
+    suppliers = weights.T.tocsr()  # the baseline's supplier matrix
     for q in range(5):
         scipy_topk(suppliers, queries.getrow(q), k)
     scipy_ms, mismatches = [], 0
@@ -169,7 +234,7 @@ def phase_query(args) -> dict:
         if not (np.array_equal(rows, base_rows) and np.allclose(scores, base_scores, rtol=1e-6)):
             mismatches += 1
     t0 = time.perf_counter()
-    baseline = sp_matmul_topn(queries, postings, top_n=k, n_threads=threads, sort=True)
+    baseline = sp_matmul_topn(queries, weights, top_n=k, n_threads=threads, sort=True)
     topn_s = time.perf_counter() - t0
     batch_mismatch = 0
     for q in range(queries.shape[0]):
@@ -231,8 +296,9 @@ def main() -> None:
     print(
         f"fit: engine {build['fit_s']:.1f} s, scikit-learn TfidfVectorizer.fit "
         f"{build['sklearn_fit_s']:.1f} s (ratio {fit_ratio:.2f}); "
-        f"build peak {build['build_peak_mb']:.0f} MB "
-        f"(of which the generated texts {build['texts_mb']:.0f} MB)"
+        f"build peak {build['build_peak_mb']:.0f} MB with its counting workers "
+        f"(of which the generated texts {build['texts_mb']:.0f} MB; "
+        f"TfidfVectorizer.fit {build['sklearn_peak_mb']:.0f} MB)"
     )
     print(
         f"index: {build['index_mb']:.0f} MB in memory, artifact {build['artifact_mb']:.0f} MB, "

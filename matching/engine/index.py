@@ -9,6 +9,7 @@ and IDF, so a changed profile is searchable at once without refitting everything
 """
 
 import pickle
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -19,6 +20,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from matching.engine import chars
+from matching.engine.postings import scale_of, term_major_levels
 from matching.engine.records import CodeTaxonomy, Query, SupplierRecord
 from matching.engine.text import analyse
 from matching.engine.topk import accumulate_scores
@@ -42,19 +44,36 @@ def supplier_document(record: SupplierRecord, taxonomy: CodeTaxonomy) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _column_index(rows_codes: Sequence[Iterable[str]], vocab: dict[str, int]) -> sparse.csc_matrix:
-    """A binary rows × codes matrix in column-major form, growing ``vocab`` as it goes."""
-    indptr, indices = [0], []
-    for codes in rows_codes:
-        for code in dict.fromkeys(codes):
-            indices.append(vocab.setdefault(code, len(vocab)))
-        indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float32)
-    matrix = sparse.csr_matrix(
-        (data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(rows_codes), max(len(vocab), 1)),
-    )
-    return matrix.tocsc()
+class _CodeColumns:
+    """A binary rows × codes matrix built row by row, growing ``vocab`` as it goes."""
+
+    def __init__(self, vocab: dict[str, int]) -> None:
+        self.vocab = vocab
+        self.indptr = array("q", [0])
+        self.indices = array("i")
+
+    def add_row(self, codes: Iterable[str], *, distinct: bool = True) -> None:
+        vocab, add = self.vocab, self.indices.append
+        for code in dict.fromkeys(codes) if distinct else codes:
+            index = vocab.get(code)
+            if index is None:
+                index = vocab[code] = len(vocab)
+            add(index)
+        self.indptr.append(len(self.indices))
+
+    def end_row(self) -> None:
+        self.indptr.append(len(self.indices))
+
+    def matrix(self, n_rows: int) -> sparse.csr_matrix:
+        indices = np.frombuffer(self.indices, dtype=np.int32).copy()
+        return sparse.csr_matrix(
+            (
+                np.ones(len(indices), dtype=np.float32),
+                indices,
+                np.frombuffer(self.indptr, dtype=np.int64).copy(),
+            ),
+            shape=(n_rows, max(len(self.vocab), 1)),
+        )
 
 
 def _id_array(ids: list[Any]) -> np.ndarray:
@@ -146,53 +165,85 @@ class SupplierIndex(BaseEstimator):
     def _segment(self, records: list[SupplierRecord], matrix: sparse.csr_matrix) -> Segment:
         taxonomy = self.taxonomy or CodeTaxonomy()
         n = len(records)
-        hs_rows, isic_rows, cert_rows, cert_days, cluster_rows = [], [], [], [], []
+        hs = _CodeColumns(self.hs_vocab_)
+        isic = _CodeColumns(self.isic_vocab_)
+        certs = _CodeColumns(self.cert_vocab_)
+        clusters = _CodeColumns(self.cluster_vocab_)
+        cert_days = array("f")
         capacity: dict[str, np.ndarray] = {}
-        for row, record in enumerate(records):
-            hs_all = list(record.hs_codes) + [line.hs_code for line in record.product_lines]
-            hs_rows.append([lvl for code in hs_all for lvl in taxonomy.hs_levels(code)])
-            isic_codes = list(record.isic_codes) + [
-                cls for code in hs_all for cls in taxonomy.isic_of_hs(code)
-            ]
-            isic_rows.append([lvl for code in isic_codes for lvl in taxonomy.isic_levels(code)])
-            cert_rows.append([c.scheme for c in record.certifications])
-            cert_days.append([c.valid_until for c in record.certifications])
-            cluster_rows.append(list(record.clusters))
-            lines = [(line.unit, line.capacity) for line in record.product_lines]
-            if not lines and record.capacity is not None:
-                lines = [(record.capacity_unit or "pieces", record.capacity)]
-            for unit, amount in lines:
-                column = capacity.setdefault(unit, np.zeros(n, dtype=np.float32))
-                column[row] = max(column[row], amount)
-        certs = _column_index(cert_rows, self.cert_vocab_).tocsr()
-        # Keep each certificate's expiry day as its value, so validity is checked at query time.
-        certs.data = np.asarray([d for days in cert_days for d in days], dtype=np.float32)
-        certs = certs.tocsc()
-        completeness = np.asarray(
-            [
-                bool(r.description) + bool(r.hs_codes or r.product_lines) + bool(r.certifications)
-                for r in records
-            ],
-            dtype=np.float32,
+        ids: list[Any] = [None] * n
+        listed = np.ones(n, dtype=bool)
+        verified = np.zeros(n, dtype=bool)
+        country = np.zeros(n, dtype=np.int16)
+        completeness = np.zeros(n, dtype=np.float32)
+        countries = self.country_vocab_
+        hs_levels, isic_levels, isic_of_hs = (
+            taxonomy.hs_levels,
+            taxonomy.isic_levels,
+            taxonomy.isic_of_hs,
         )
-        verified = np.asarray([r.verified for r in records], dtype=bool)
+        # One pass over the records, each attribute appended as it is met: at a million
+        # suppliers every extra pass or per-row list costs seconds of the rebuild.
+        for row, record in enumerate(records):
+            ids[row] = record.id
+            lines = record.product_lines
+            hs_all = (
+                [*record.hs_codes, *(line.hs_code for line in lines)] if lines else record.hs_codes
+            )
+            if hs_all:
+                hs.add_row([level for code in hs_all for level in hs_levels(code)])
+                isic_codes = [*record.isic_codes, *(c for code in hs_all for c in isic_of_hs(code))]
+            else:
+                hs.end_row()
+                isic_codes = record.isic_codes
+            if isic_codes:
+                isic.add_row([level for code in isic_codes for level in isic_levels(code)])
+            else:
+                isic.end_row()
+            held = record.certifications
+            if held:
+                certs.add_row([c.scheme for c in held], distinct=False)
+                cert_days.extend([c.valid_until for c in held])
+            else:
+                certs.end_row()
+            if record.clusters:
+                clusters.add_row(record.clusters)
+            else:
+                clusters.end_row()
+            if lines:
+                amounts = [(line.unit, line.capacity) for line in lines]
+            elif record.capacity is not None:
+                amounts = [(record.capacity_unit or "pieces", record.capacity)]
+            else:
+                amounts = []
+            for unit, amount in amounts:
+                column = capacity.get(unit)
+                if column is None:
+                    column = capacity[unit] = np.zeros(n, dtype=np.float32)
+                column[row] = max(column[row], amount)
+            if not record.listed:
+                listed[row] = False
+            if record.verified:
+                verified[row] = True
+            code = countries.get(record.country)
+            if code is None:
+                code = countries[record.country] = len(countries)
+            country[row] = code
+            completeness[row] = bool(record.description) + bool(hs_all) + bool(held)
+        # Each certificate's expiry day is its value, so validity is checked at query time.
+        certificate_matrix = certs.matrix(n)
+        certificate_matrix.data = np.frombuffer(cert_days, dtype=np.float32).copy()
         return Segment(
-            ids=_id_array([r.id for r in records]),
-            postings=matrix.T.tocsr().astype(np.float32),
+            ids=_id_array(ids),
+            postings=term_major_levels(matrix),
             alive=np.ones(n, dtype=bool),
-            listed=np.asarray([r.listed for r in records], dtype=bool),
+            listed=listed,
             verified=verified,
-            country=np.asarray(
-                [
-                    self.country_vocab_.setdefault(r.country, len(self.country_vocab_))
-                    for r in records
-                ],
-                dtype=np.int16,
-            ),
-            hs=_column_index(hs_rows, self.hs_vocab_),
-            isic=_column_index(isic_rows, self.isic_vocab_),
-            certs=certs,
-            clusters=_column_index(cluster_rows, self.cluster_vocab_),
+            country=country,
+            hs=hs.matrix(n).tocsc(),
+            isic=isic.matrix(n).tocsc(),
+            certs=certificate_matrix.tocsc(),
+            clusters=clusters.matrix(n).tocsc(),
             capacity=capacity,
             prior=verified.astype(np.float32) * 4 + completeness,
         )
@@ -316,7 +367,12 @@ class SupplierIndex(BaseEstimator):
         known = qvec.indices < segment.postings.shape[0]  # terms added after this segment
         if not known.any():
             return np.zeros(segment.size, dtype=np.float32)
-        return accumulate_scores(segment.postings, qvec.indices[known], qvec.data[known])
+        return accumulate_scores(
+            segment.postings,
+            qvec.indices[known],
+            qvec.data[known],
+            scale=scale_of(segment.postings),
+        )
 
     def search(
         self, query: Query, *, offset: int = 0, limit: int = 20
@@ -372,6 +428,7 @@ class SupplierIndex(BaseEstimator):
             return 0.0
         segment, row = found
         postings = segment.postings
+        scale = float(scale_of(postings))
         total = 0.0
         for col, weight in zip(qvec.indices, qvec.data, strict=True):
             if col >= postings.shape[0]:
@@ -379,7 +436,7 @@ class SupplierIndex(BaseEstimator):
             start, end = postings.indptr[col], postings.indptr[col + 1]
             at = start + np.searchsorted(postings.indices[start:end], row)
             if at < end and postings.indices[at] == row:
-                total += float(weight) * float(postings.data[at])
+                total += float(weight) * float(postings.data[at]) * scale
         return total
 
     def matched_words(self, query_text: str, supplier_id: Any) -> list[str]:

@@ -60,15 +60,25 @@ def _terms_of(token: str) -> tuple[str, ...]:
     return (_stem(token),)
 
 
-def analyse(text: str) -> list[str]:
-    """The index terms of a text, in order, with repeats (term frequency counts)."""
+def tokens(text: str) -> list[str]:
+    """The words of a text, normalised, before stop words and stemming."""
     text = normalise(text)
     if "-" in text:
         # 'T-shirt' and 'tshirt' should meet: join single letters hyphenated to a word.
         text = _HYPHENATED.sub(r"\1\2", text)
+    return _WORD.findall(text)
+
+
+def terms_of(token: str) -> tuple[str, ...]:
+    """The index terms one token stands for: none, its stem, or character pairs."""
+    return _terms_of(token)
+
+
+def analyse(text: str) -> list[str]:
+    """The index terms of a text, in order, with repeats (term frequency counts)."""
     terms: list[str] = []
     cache = _TERMS_OF
-    for token in _WORD.findall(text):
+    for token in tokens(text):
         found = cache.get(token)
         if found is None:
             if len(cache) >= _TERMS_OF_LIMIT:

@@ -33,12 +33,13 @@ def _topk_from_scores(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarra
 if HAVE_NUMBA:
 
     @numba.njit(cache=True, nogil=True)
-    def _accumulate(indptr, indices, data, terms, weights, scores):  # pragma: no cover
+    def _accumulate(indptr, indices, data, terms, weights, scale, scores):  # pragma: no cover
         for t in range(terms.shape[0]):
             term = terms[t]
             w = weights[t]
             for p in range(indptr[term], indptr[term + 1]):
-                scores[indices[p]] += w * data[p]
+                # The stored level times its scale is exactly the baselines' float32 weight.
+                scores[indices[p]] += w * (np.float32(data[p]) * scale)
 
     @numba.njit(cache=True, nogil=True)
     def _topk_scan(scores, k, out_rows, out_scores):  # pragma: no cover
@@ -83,7 +84,7 @@ if HAVE_NUMBA:
 
     @numba.njit(parallel=True)
     def _batch(
-        indptr, indices, data, q_indptr, q_terms, q_weights, n_rows, k, out_rows, out_scores
+        indptr, indices, data, scale, q_indptr, q_terms, q_weights, n_rows, k, out_rows, out_scores
     ):  # pragma: no cover  # noqa: E501
         """Each thread takes every n-th query with its own dense score buffer."""
         n_queries = q_indptr.shape[0] - 1
@@ -92,13 +93,13 @@ if HAVE_NUMBA:
             scores = np.zeros(n_rows, dtype=np.float32)
             for q in range(t, n_queries, n_threads):
                 a, b = q_indptr[q], q_indptr[q + 1]
-                _accumulate(indptr, indices, data, q_terms[a:b], q_weights[a:b], scores)
+                _accumulate(indptr, indices, data, q_terms[a:b], q_weights[a:b], scale, scores)
                 _topk_scan(scores, k, out_rows[q], out_scores[q])
 
     @numba.njit(cache=True, nogil=True)
-    def _single(indptr, indices, data, terms, weights, n_rows, k):  # pragma: no cover
+    def _single(indptr, indices, data, scale, terms, weights, n_rows, k):  # pragma: no cover
         scores = np.zeros(n_rows, dtype=np.float32)
-        _accumulate(indptr, indices, data, terms, weights, scores)
+        _accumulate(indptr, indices, data, terms, weights, scale, scores)
         out_rows = np.full(k, -1, dtype=np.int64)
         out_scores = np.zeros(k, dtype=np.float32)
         found = _topk_scan(scores, k, out_rows, out_scores)
@@ -106,17 +107,23 @@ if HAVE_NUMBA:
 
 
 def accumulate_scores(
-    postings: sparse.csr_matrix, terms: np.ndarray, weights: np.ndarray
+    postings: sparse.csr_matrix, terms: np.ndarray, weights: np.ndarray, *, scale: float = 1.0
 ) -> np.ndarray:
-    """Dense scores of every row for one query given as (term ids, weights)."""
+    """Dense scores of every row for one query given as (term ids, weights).
+
+    ``scale`` is what one stored unit of ``postings`` is worth (see ``postings.py``).
+    """
     n_rows = postings.shape[1]
     keep = terms < postings.shape[0]
     terms = terms[keep].astype(np.int64)
     weights = weights[keep].astype(np.float32)
     if not HAVE_NUMBA:
-        return np.asarray(postings[terms].T @ weights, dtype=np.float32).ravel()
+        stored = postings[terms].T.astype(np.float32) * np.float32(scale)
+        return np.asarray(stored @ weights, dtype=np.float32).ravel()
     scores = np.zeros(n_rows, dtype=np.float32)
-    _accumulate(postings.indptr, postings.indices, postings.data, terms, weights, scores)
+    _accumulate(
+        postings.indptr, postings.indices, postings.data, terms, weights, np.float32(scale), scores
+    )
     return scores
 
 
@@ -125,15 +132,23 @@ def _best_first(rows: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.nd
     return rows[order], scores[order]
 
 
-def topk_one(postings: sparse.csr_matrix, terms: np.ndarray, weights: np.ndarray, k: int):
+def topk_one(
+    postings: sparse.csr_matrix,
+    terms: np.ndarray,
+    weights: np.ndarray,
+    k: int,
+    *,
+    scale: float = 1.0,
+):
     """Rows and scores of the k best rows for one query, best first."""
     if not HAVE_NUMBA:
-        return _topk_from_scores(accumulate_scores(postings, terms, weights), k)
+        return _topk_from_scores(accumulate_scores(postings, terms, weights, scale=scale), k)
     keep = terms < postings.shape[0]
     rows, scores = _single(
         postings.indptr,
         postings.indices,
         postings.data,
+        np.float32(scale),
         terms[keep].astype(np.int64),
         weights[keep].astype(np.float32),
         postings.shape[1],
@@ -143,7 +158,7 @@ def topk_one(postings: sparse.csr_matrix, terms: np.ndarray, weights: np.ndarray
 
 
 def topk_batch(
-    postings: sparse.csr_matrix, queries: sparse.csr_matrix, k: int
+    postings: sparse.csr_matrix, queries: sparse.csr_matrix, k: int, *, scale: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray]:
     """The k best rows for each query row of ``queries`` (queries × terms), best first.
 
@@ -159,6 +174,7 @@ def topk_batch(
             postings.indptr,
             postings.indices,
             postings.data,
+            np.float32(scale),
             queries.indptr.astype(np.int64),
             queries.indices.astype(np.int64),
             queries.data.astype(np.float32),
@@ -179,7 +195,7 @@ def topk_batch(
         return out_rows, out_scores
     for q in range(n_queries):
         row = queries.getrow(q)
-        rows, scores = topk_one(postings, row.indices, row.data, k)
+        rows, scores = topk_one(postings, row.indices, row.data, k, scale=scale)
         out_rows[q, : len(rows)] = rows
         out_scores[q, : len(rows)] = scores
     return out_rows, out_scores

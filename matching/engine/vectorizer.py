@@ -11,13 +11,15 @@ import os
 from array import array
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from matching.engine.text import analyse
+from matching.engine.postings import weigh_rows
+from matching.engine.text import analyse, terms_of, tokens
 
 # Below this many documents one process is faster than starting others.
 PARALLEL_MIN_DOCUMENTS = 20_000
@@ -26,18 +28,32 @@ _documents: Sequence[str] = ()  # the documents a forked counting process reads
 
 
 def _count(documents: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """Term counts of each document with a vocabulary of its own."""
+    """Term counts of each document with a vocabulary of its own.
+
+    The same terms as :func:`analyse`, counted per distinct token rather than per
+    token: each token's term ids are worked out once, and a document's tokens are
+    counted by ``Counter`` in C. Two tokens of one document that share a term
+    ('shirt', 'shirts') give two entries, which the caller sums.
+    """
     vocabulary: dict[str, int] = {}
+    term_ids: dict[str, Any] = {}  # token → its term id, or a tuple of them
     indptr = array("q", [0])
     indices = array("i")
     counts = array("i")
+    add_index, add_count, find_ids = indices.append, counts.append, term_ids.get
     for document in documents:
-        for term, count in Counter(analyse(document)).items():
-            index = vocabulary.get(term)
-            if index is None:
-                index = vocabulary[term] = len(vocabulary)
-            indices.append(index)
-            counts.append(count)
+        for token, count in Counter(tokens(document)).items():
+            ids = find_ids(token)
+            if ids is None:
+                found = tuple(vocabulary.setdefault(t, len(vocabulary)) for t in terms_of(token))
+                ids = term_ids[token] = found[0] if len(found) == 1 else found
+            if ids.__class__ is int:
+                add_index(ids)
+                add_count(count)
+            else:
+                for term in ids:
+                    add_index(term)
+                    add_count(count)
         indptr.append(len(indices))
     return (
         list(vocabulary),
@@ -49,16 +65,6 @@ def _count(documents: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray,
 
 def _count_slice(bounds: tuple[int, int]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     return _count(_documents[bounds[0] : bounds[1]])
-
-
-def _normalise_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-    lengths = np.diff(matrix.indptr)
-    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
-    squares = matrix.data.astype(np.float64) ** 2
-    norms = np.sqrt(np.bincount(rows, weights=squares, minlength=matrix.shape[0]))
-    norms[norms == 0] = 1
-    matrix.data /= norms[rows].astype(matrix.data.dtype)
-    return matrix
 
 
 class WordVectorizer(TransformerMixin, BaseEstimator):
@@ -96,21 +102,25 @@ class WordVectorizer(TransformerMixin, BaseEstimator):
         parts = self._count_all(documents)
         terms = sorted(set().union(*(p[0] for p in parts)))
         position = {term: i for i, term in enumerate(terms)}
-        blocks = []
-        for local_terms, indptr, indices, counts in parts:
+        n_documents = sum(len(p[1]) - 1 for p in parts)
+        nnz = sum(len(p[2]) for p in parts)
+        # One matrix filled part by part, each part let go once copied: no vstack copy.
+        indptr = np.zeros(n_documents + 1, dtype=np.int64)
+        indices = np.empty(nnz, dtype=np.int32)
+        data = np.empty(nnz, dtype=np.float32)
+        row = at = 0
+        while parts:
+            local_terms, part_indptr, part_indices, part_counts = parts.pop(0)
             mapping = np.asarray([position[t] for t in local_terms], dtype=np.int32)
-            blocks.append(
-                sparse.csr_matrix(
-                    (
-                        counts.astype(np.float32),
-                        mapping[indices] if len(indices) else indices,
-                        indptr,
-                    ),
-                    shape=(len(indptr) - 1, len(terms)),
-                )
-            )
-        counts = sparse.vstack(blocks, format="csr") if blocks else sparse.csr_matrix((0, 0))
-        n_documents = counts.shape[0]
+            size, rows = len(part_indices), len(part_indptr) - 1
+            if size:
+                indices[at : at + size] = mapping[part_indices]
+                data[at : at + size] = part_counts
+            indptr[row + 1 : row + rows + 1] = part_indptr[1:] + at
+            row, at = row + rows, at + size
+            del local_terms, part_indptr, part_indices, part_counts, mapping
+        counts = sparse.csr_matrix((data, indices, indptr), shape=(n_documents, len(terms)))
+        counts.sum_duplicates()  # also sorts each row's terms
         df = np.bincount(counts.indices, minlength=len(terms))
         keep = np.flatnonzero(df >= self.min_df)
         if len(keep) < len(terms):
@@ -119,16 +129,15 @@ class WordVectorizer(TransformerMixin, BaseEstimator):
             df = df[keep]
         self.vocabulary_ = {term: i for i, term in enumerate(terms)}
         self.idf_ = (np.log((1 + n_documents) / (1 + df)) + 1).astype(np.float32)
-        return self._weigh(counts.tocsr())
+        return weigh_rows(counts.tocsr(), self.idf_)
 
     def fit(self, documents: Sequence[str], y=None) -> "WordVectorizer":
         self.fit_transform(documents)
         return self
 
     def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        counts.sort_indices()
-        counts.data = ((1 + np.log(counts.data)) * self.idf_[counts.indices]).astype(np.float32)
-        return _normalise_rows(counts)
+        counts.sum_duplicates()
+        return weigh_rows(counts, self.idf_)
 
     def transform(self, documents: Sequence[str]) -> sparse.csr_matrix:
         check_is_fitted(self, "vocabulary_")

@@ -136,3 +136,29 @@ def test_estimator_conventions(taxonomy, records):
     with pytest.raises(NotFittedError):
         index.matched_words("cotton", "knit")
     assert index.fit(records) is index
+
+
+def test_each_certificate_keeps_its_own_expiry_whatever_order_it_was_given_in():
+    # given: the second supplier lists its certificates in the other order, one expired
+    from matching.engine import SupplierIndex, SupplierRecord
+    from matching.engine.records import CertificationRecord, Query
+
+    today = 20_000
+    iso = CertificationRecord("iso-9001", "ISO 9001", today + 100)
+    wrap = CertificationRecord("wrap", "WRAP", today + 100)
+    records = [
+        SupplierRecord(id=1, name="First", description="knitwear", certifications=[iso, wrap]),
+        SupplierRecord(
+            id=2,
+            name="Second",
+            description="knitwear",
+            certifications=[CertificationRecord("wrap", "WRAP", today - 1), iso],
+        ),
+    ]
+    index = SupplierIndex().fit(records)
+
+    # when / then: its valid ISO 9001 counts and its expired WRAP does not
+    ids, _, _ = index.search(Query(text="knitwear", certifications=["iso-9001"], today=today))
+    assert sorted(ids) == [1, 2]
+    ids, _, _ = index.search(Query(text="knitwear", certifications=["wrap"], today=today))
+    assert ids == [1]

@@ -1,4 +1,7 @@
-"""The compiled top-k returns exactly the baseline's top 20, with the same scores."""
+"""The compiled top-k returns exactly the baseline's top 20, with the same scores.
+
+The index stores 16-bit weight levels; the baselines multiply the float32 weights
+those levels stand for, so both sides score the same numbers."""
 
 import random
 
@@ -8,6 +11,7 @@ from scipy import sparse
 from sparse_dot_topn import sp_matmul_topn
 
 from matching.engine import SupplierIndex, SupplierRecord
+from matching.engine.postings import WEIGHT_SCALE, dequantized
 from matching.engine.topk import scipy_topk, topk_batch, topk_one
 
 WORDS = [f"word{i}" for i in range(400)]
@@ -43,10 +47,10 @@ def corpus():
 
 def test_one_request_equals_the_sparse_product(corpus):
     postings, queries = corpus
-    suppliers = postings.T.tocsr()
+    suppliers = dequantized(postings).T.tocsr()
     for q in range(queries.shape[0]):
         row = queries.getrow(q)
-        rows, scores = topk_one(postings, row.indices, row.data, 20)
+        rows, scores = topk_one(postings, row.indices, row.data, 20, scale=WEIGHT_SCALE)
         base_rows, base_scores = scipy_topk(suppliers, row, 20)
         assert rows.tolist() == base_rows.tolist()
         assert scores.tolist() == base_scores.tolist()
@@ -54,10 +58,10 @@ def test_one_request_equals_the_sparse_product(corpus):
 
 def test_batches_equal_one_at_a_time(corpus):
     postings, queries = corpus
-    rows, scores = topk_batch(postings, queries, 20)
+    rows, scores = topk_batch(postings, queries, 20, scale=WEIGHT_SCALE)
     for q in range(queries.shape[0]):
         row = queries.getrow(q)
-        one_rows, one_scores = topk_one(postings, row.indices, row.data, 20)
+        one_rows, one_scores = topk_one(postings, row.indices, row.data, 20, scale=WEIGHT_SCALE)
         found = rows[q] >= 0
         assert rows[q][found].tolist() == one_rows.tolist()
         assert scores[q][found].tolist() == one_scores.tolist()
@@ -65,8 +69,8 @@ def test_batches_equal_one_at_a_time(corpus):
 
 def test_batches_equal_sparse_dot_topn(corpus):
     postings, queries = corpus
-    rows, scores = topk_batch(postings, queries, 20)
-    baseline = sp_matmul_topn(queries, postings, top_n=20, sort=True)
+    rows, scores = topk_batch(postings, queries, 20, scale=WEIGHT_SCALE)
+    baseline = sp_matmul_topn(queries, dequantized(postings), top_n=20, sort=True)
     for q in range(queries.shape[0]):
         start, end = baseline.indptr[q], baseline.indptr[q + 1]
         expected = dict(
@@ -77,3 +81,12 @@ def test_batches_equal_sparse_dot_topn(corpus):
         got = {r: s for r, s in zip(rows[q].tolist(), scores[q].tolist(), strict=True) if r >= 0}
         assert got.keys() == expected.keys()
         assert np.allclose(list(got.values()), [expected[r] for r in got], rtol=1e-6)
+
+
+def test_the_index_keeps_16_bit_weights_within_one_level_of_the_float_ones(corpus):
+    postings, _ = corpus
+    assert postings.dtype == np.uint16
+    weights = dequantized(postings)
+    # Each supplier's column still has unit length, to the precision of one level.
+    lengths = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=0)).ravel())
+    assert np.allclose(lengths[lengths > 0], 1.0, atol=1e-3)
