@@ -6,6 +6,7 @@ rows scaled to unit length. Counting runs in one process per core over slices of
 the documents; only compact arrays come back, and the vocabularies are merged.
 """
 
+import gc
 import multiprocessing
 import os
 from array import array
@@ -23,8 +24,9 @@ from matching.engine.text import analyse, terms_of, tokens
 
 # Below this many documents one process is faster than starting others.
 PARALLEL_MIN_DOCUMENTS = 20_000
-
-_documents: Sequence[str] = ()  # the documents a forked counting process reads
+# Documents sent to a counting worker at a time: ~10 MB of profile text, and what it
+# sends back (a vocabulary of its own, ~6 bytes a term occurrence) stays as small.
+CHUNK_DOCUMENTS = 20_000
 
 
 def _count(documents: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
@@ -39,7 +41,7 @@ def _count(documents: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray,
     term_ids: dict[str, Any] = {}  # token → its term id, or a tuple of them
     indptr = array("q", [0])
     indices = array("i")
-    counts = array("i")
+    counts = array("H")  # a term's count in one profile; a profile is at most a few kB
     add_index, add_count, find_ids = indices.append, counts.append, term_ids.get
     for document in documents:
         for token, count in Counter(tokens(document)).items():
@@ -49,22 +51,18 @@ def _count(documents: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray,
                 ids = term_ids[token] = found[0] if len(found) == 1 else found
             if ids.__class__ is int:
                 add_index(ids)
-                add_count(count)
+                add_count(min(count, 65535))
             else:
                 for term in ids:
                     add_index(term)
-                    add_count(count)
+                    add_count(min(count, 65535))
         indptr.append(len(indices))
     return (
         list(vocabulary),
         np.frombuffer(indptr, dtype=np.int64),
         np.frombuffer(indices, dtype=np.int32),
-        np.frombuffer(counts, dtype=np.int32),
+        np.frombuffer(counts, dtype=np.uint16),
     )
-
-
-def _count_slice(bounds: tuple[int, int]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    return _count(_documents[bounds[0] : bounds[1]])
 
 
 class WordVectorizer(TransformerMixin, BaseEstimator):
@@ -86,17 +84,20 @@ class WordVectorizer(TransformerMixin, BaseEstimator):
         jobs = self.n_jobs or os.cpu_count() or 1
         if jobs == 1 or len(documents) < PARALLEL_MIN_DOCUMENTS or os.name != "posix":
             return [_count(documents)]
-        global _documents
-        _documents = documents
-        step = -(-len(documents) // jobs)
-        bounds = [
-            (start, min(len(documents), start + step)) for start in range(0, len(documents), step)
-        ]
+        chunks = (
+            documents[start : start + CHUNK_DOCUMENTS]
+            for start in range(0, len(documents), CHUNK_DOCUMENTS)
+        )
+        # Workers get their documents by pipe, a chunk at a time, rather than reading
+        # the parent's through fork: reading a string writes its reference count, and
+        # that would copy every page of the texts into each worker. Frozen, the
+        # parent's objects are also skipped by the workers' garbage collector.
+        gc.freeze()
         try:
-            with multiprocessing.get_context("fork").Pool(len(bounds)) as pool:
-                return pool.map(_count_slice, bounds)
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                return list(pool.imap(_count, chunks))
         finally:
-            _documents = ()
+            gc.unfreeze()
 
     def fit_transform(self, documents: Sequence[str], y=None) -> sparse.csr_matrix:
         parts = self._count_all(documents)
