@@ -207,7 +207,7 @@ def test_buyer_posts_and_opens_a_request_and_sees_ranked_explained_proposals(
         page.get_by_role("heading", name="Organic cotton T-shirts, 10,000 a month")
     ).to_be_visible()
     expect(page.locator("main")).to_contain_text("610910")
-    expect(page.locator("main")).to_contain_text("10000 pieces a month")
+    expect(page.locator("main")).to_contain_text("10,000 pieces a month")
 
     # when: the buyer opens it to suppliers (the matcher runs in the live server)
     page.get_by_role("button", name="Open to suppliers").click()

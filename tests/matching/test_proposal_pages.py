@@ -85,7 +85,7 @@ def test_proposal_page_shows_request_explanation_and_labelled_factor_bars(client
     )
 
     assert "Plain knitted cotton tees" in page  # the request's summary
-    assert "10000 pieces a month" in page
+    assert "10,000 pieces a month" in page
     assert "Makes HS 610910 T-shirts" in page
     for label in ("words in common", "similar wording", "HS products", "ISIC activities"):
         assert label in page
