@@ -130,8 +130,11 @@ def phase_build(args) -> dict:
         index.dump(handle)
     postings = index.base_.postings
     index_bytes = postings.data.nbytes + postings.indices.nbytes + postings.indptr.nbytes
-    for name in ("ids", "sorter", "sorted_ids", "alive", "listed", "verified", "country", "prior"):
-        index_bytes += getattr(index.base_, name).nbytes
+    base = index.base_
+    arrays = [base.ids, base.alive, base.listed, base.verified, base.country, base.prior]
+    if base.sorter is not None:  # ids out of order keep a sorted copy and its rows
+        arrays += [base.sorter, base.sorted_ids]
+    index_bytes += sum(a.nbytes for a in arrays)
     for name in ("hs", "isic", "certs", "clusters"):
         matrix = getattr(index.base_, name)
         index_bytes += matrix.data.nbytes + matrix.indices.nbytes + matrix.indptr.nbytes

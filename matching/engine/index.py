@@ -106,15 +106,19 @@ class Segment:
 
     def __post_init__(self) -> None:
         # Sorted ids and their rows: a row lookup by binary search, no per-id dict.
-        self.sorter = np.argsort(self.ids, kind="stable").astype(np.int32)
-        self.sorted_ids = self.ids[self.sorter]
+        # Ids that come in order (database keys do) are their own sorted copy.
+        in_order = len(self.ids) < 2 or bool(np.all(self.ids[1:] > self.ids[:-1]))
+        self.sorter: np.ndarray | None = (
+            None if in_order else np.argsort(self.ids, kind="stable").astype(np.int32)
+        )
+        self.sorted_ids = self.ids if self.sorter is None else self.ids[self.sorter]
 
     def row_of(self, supplier_id: Any) -> int | None:
         if self.ids.dtype.kind in "iu" and not isinstance(supplier_id, int | np.integer):
             return None
         at = int(np.searchsorted(self.sorted_ids, supplier_id))
         if at < len(self.sorted_ids) and self.sorted_ids[at] == supplier_id:
-            return int(self.sorter[at])
+            return at if self.sorter is None else int(self.sorter[at])
         return None
 
 

@@ -162,3 +162,14 @@ def test_each_certificate_keeps_its_own_expiry_whatever_order_it_was_given_in():
     assert sorted(ids) == [1, 2]
     ids, _, _ = index.search(Query(text="knitwear", certifications=["wrap"], today=today))
     assert ids == [1]
+
+
+@pytest.mark.parametrize("ids", [[3, 7, 42], [42, 3, 7], ["s9", "s1", "s5"]])
+def test_suppliers_are_found_by_id_whether_or_not_ids_come_in_order(ids):
+    from matching.engine import SupplierIndex, SupplierRecord
+
+    records = [SupplierRecord(id=i, name=f"Firm {i}", description="knitwear") for i in ids]
+    index = SupplierIndex().fit(records)
+    for row, supplier_id in enumerate(ids):
+        assert index.base_.row_of(supplier_id) == row
+    assert index.base_.row_of(10**6 if isinstance(ids[0], int) else "s0") is None
