@@ -196,7 +196,10 @@ class SupplierIndex(BaseEstimator):
             )
             if hs_all:
                 hs.add_row([level for code in hs_all for level in hs_levels(code)])
-                isic_codes = [*record.isic_codes, *(c for code in hs_all for c in isic_of_hs(code))]
+                isic_codes: Sequence[str] = [
+                    *record.isic_codes,
+                    *(c for code in hs_all for c in isic_of_hs(code)),
+                ]
             else:
                 hs.end_row()
                 isic_codes = record.isic_codes
@@ -375,7 +378,7 @@ class SupplierIndex(BaseEstimator):
             segment.postings,
             qvec.indices[known],
             qvec.data[known],
-            scale=scale_of(segment.postings),
+            scale=float(scale_of(segment.postings)),
         )
 
     def search(

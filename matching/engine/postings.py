@@ -83,8 +83,8 @@ if HAVE_NUMBA:
         return out_indptr, out_indices, out_data
 
 else:  # pragma: no cover
-    _weigh_rows = _weigh_rows_numpy
-    _transpose = _transpose_numpy
+    _weigh_rows = _weigh_rows_numpy  # type: ignore[assignment]
+    _transpose = _transpose_numpy  # type: ignore[assignment]
 
 
 def weigh_rows(matrix: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:

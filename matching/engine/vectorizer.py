@@ -49,7 +49,7 @@ def _count(documents: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray,
             if ids is None:
                 found = tuple(vocabulary.setdefault(t, len(vocabulary)) for t in terms_of(token))
                 ids = term_ids[token] = found[0] if len(found) == 1 else found
-            if ids.__class__ is int:
+            if isinstance(ids, int):
                 add_index(ids)
                 add_count(min(count, 65535))
             else:
