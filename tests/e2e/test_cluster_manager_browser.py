@@ -176,3 +176,247 @@ def test_manager_invites_approves_suspends_and_reinstates_members(live_server, b
     nav_link(sme_page, "My clusters").click()
     expect(sme_page.get_by_role("heading", name=re.compile(CLUSTER_NAME))).to_contain_text("Member")
     screenshot(sme_page, "my-clusters")
+
+
+MEMBER_LIST = (
+    "email,legal_name,country,province,city,hs_codes,capacity_hs_code,monthly_capacity,unit\n"
+    "sales@kongu-knit.example,Kongu Knit Fabs,IN,IN-TN,Tiruppur,610910,610910,12000,pieces\n"
+    "not-an-email,Broken Row Textiles,IN,IN-TN,Tiruppur,610910,,,\n"
+).encode("utf-8-sig")
+
+
+def test_manager_imports_a_member_list_with_a_dry_run_then_applies_it(live_server, browser_pages):
+    from playwright.sync_api import expect
+
+    from companies.models import Organisation
+
+    # given: an approved cluster and its manager on the dashboard
+    load_codes_and_forget_the_index()
+    approved_cluster()
+    page = browser_pages()
+    log_in(page, live_server.url, MANAGER_EMAIL)
+    open_dashboard(page, live_server.url)
+
+    # when: the manager uploads a member list of one good and one bad row, as a dry run
+    page.get_by_role("link", name="Import members (CSV)").click()
+    expect(page.get_by_role("heading", name="Import members from a CSV file")).to_be_visible()
+    expect(page.get_by_role("link", name="Download the template (CSV)")).to_be_visible()
+    expect(page.get_by_text("No import yet.")).to_be_visible()
+    screenshot(page, "imports-empty")
+    page.get_by_label("Member list (CSV)").set_input_files(
+        {"name": "tiruppur-members.csv", "mimeType": "text/csv", "buffer": MEMBER_LIST}
+    )
+    expect(page.get_by_label(re.compile(r"Check the file first \(dry run\)"))).to_be_checked()
+    page.get_by_role("button", name="Upload").click()
+
+    # then: the dry-run report shows, row by row, what would be done and why not
+    expect(page.get_by_role("heading", name=re.compile("tiruppur-members.csv"))).to_be_visible()
+    expect(page.get_by_text("This is a dry run: nothing is changed until you apply it.", exact=False)).to_be_visible()
+    good = page.get_by_role("row", name=re.compile(r"^2 sales@kongu-knit\.example"))
+    expect(good).to_contain_text("Kongu Knit Fabs")
+    expect(good).to_contain_text("Create")
+    bad = page.get_by_role("row", name=re.compile(r"^3 "))
+    expect(bad).to_contain_text("Rejected")
+    expect(bad).to_contain_text(re.compile(r"e-mail", re.I))
+    screenshot(page, "import-dry-run")
+    assert not Organisation.objects.filter(legal_name="Kongu Knit Fabs").exists()
+
+    # when: the manager applies it
+    page.get_by_role("button", name="Apply: create 1, update 0").click()
+
+    # then: the good row is created, the bad one left out
+    expect(page.get_by_role("heading", name=re.compile("tiruppur-members.csv"))).to_contain_text("Applied")
+    expect(page.get_by_role("link", name="Created 1")).to_be_visible()
+    expect(page.get_by_role("link", name="Rejected 1")).to_be_visible()
+    screenshot(page, "import-applied")
+    firm = Organisation.objects.get(legal_name="Kongu Knit Fabs")
+    assert not firm.claimed
+
+    # and: the dashboard lists the imported firm as invited, not claimed yet
+    page.get_by_role("link", name=CLUSTER_NAME).click()
+    row = member_row(page, "Kongu Knit Fabs")
+    expect(row).to_contain_text("imported, not claimed yet")
+    # and: the import is among the past imports
+    page.get_by_role("link", name="Import members (CSV)").click()
+    past = page.get_by_role("row", name=re.compile(r"^tiruppur-members\.csv"))
+    expect(past).to_contain_text("Applied")
+    screenshot(page, "imports-past")
+
+
+def test_manager_broadcasts_to_all_members_and_a_member_reads_it(live_server, browser_pages):
+    from playwright.sync_api import expect
+
+    # given: an approved cluster with two active members
+    load_codes_and_forget_the_index()
+    cluster, manager = approved_cluster()
+    _, member_user = active_member(cluster, manager, "Kongu Knit Fabs")
+    active_member(cluster, manager, "Noyyal Cotton Mills")
+    page = browser_pages()
+    log_in(page, live_server.url, MANAGER_EMAIL)
+    open_dashboard(page, live_server.url)
+
+    # when: the manager writes a message to all active members
+    page.get_by_role("link", name="Broadcasts").click()
+    expect(page.get_by_role("heading", name="Broadcasts")).to_be_visible()
+    expect(page.get_by_text("No broadcast yet.")).to_be_visible()
+    screenshot(page, "broadcasts-empty")
+    page.get_by_role("link", name="New broadcast").click()
+    page.get_by_label("Subject").fill("Buyers' fair in Chennai, 12 March")
+    page.get_by_label("Message", exact=True).fill("Bring samples of your organic cotton tees.")
+    page.get_by_label("All active members").check()
+    screenshot(page, "broadcast-form")
+    page.get_by_role("button", name="Send the broadcast").click()
+
+    # then: its page shows it went to both members, none has read it yet
+    expect(page.get_by_text("Broadcast “Buyers' fair in Chennai, 12 March” is on its way.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Buyers' fair in Chennai, 12 March")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"Recipients"))).to_contain_text("0 of 2 read")
+    expect(page.get_by_role("row", name=re.compile(r"^Kongu Knit Fabs"))).to_contain_text("not yet")
+    screenshot(page, "broadcast-sent")
+
+    # when: a member opens the messages from its clusters
+    member_page = browser_pages()
+    log_in(member_page, live_server.url, member_user.email)
+    nav_link(member_page, "My clusters").click()
+    member_page.get_by_role("link", name="Messages from your clusters").click()
+
+    # then: the message is there, new, and opens with its text
+    message = member_page.locator("li.result", has_text="Buyers' fair in Chennai, 12 March")
+    expect(message).to_contain_text("New")
+    expect(message).to_contain_text(CLUSTER_NAME)
+    screenshot(member_page, "my-broadcasts")
+    message.get_by_role("link", name="Buyers' fair in Chennai, 12 March").click()
+    expect(member_page.get_by_role("heading", name="Buyers' fair in Chennai, 12 March")).to_be_visible()
+    expect(member_page.get_by_text("Bring samples of your organic cotton tees.")).to_be_visible()
+
+    # and: the manager's list shows it was sent to all, and read by one member
+    page.get_by_role("link", name=re.compile(r"broadcasts", re.I)).first.click()
+    sent = page.get_by_role("row", name=re.compile(r"Buyers' fair in Chennai"))
+    expect(sent).to_contain_text("All active members")
+    expect(sent.locator("td.num")).to_have_text(["2", "1"])
+    screenshot(page, "broadcasts-list")
+
+
+BUYER_EMAIL = "anna@hanse-apparel.example"
+BUYER_CONTACT_EMAIL = "procurement@hanse-apparel.example"
+
+
+def test_manager_proposes_a_consortium_and_contacts_show_after_everyone_accepts(
+    live_server, browser_pages
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from clusters.models import Consortium
+    from matching import services as matching_services
+    from tests.factories import BuyerFactory, ContactPersonFactory, UserFactory
+
+    # given: three members, none of which knits 45,000 tees a month alone, and a buyer
+    load_codes_and_forget_the_index()
+    cluster, manager = approved_cluster()
+    members = {}
+    for name, capacity in (
+        ("Alpha Knit", 30_000),
+        ("Beta Knit", 20_000),
+        ("Gamma Knit", 15_000),
+    ):
+        members[name] = active_member(cluster, manager, name, capacity=capacity)
+    buyer = BuyerFactory(legal_name="Hanse Apparel GmbH", slug="hanse-apparel")
+    buyer_user = UserFactory(organisation=buyer, email=BUYER_EMAIL, full_name="Anna Schmidt")
+    ContactPersonFactory(organisation=buyer, name="Jonas Weber", email=BUYER_CONTACT_EMAIL)
+    fit_the_index()
+    # when the buyer opens the request, the match job (eager here) drafts a consortium
+    request = matching_services.request_create(
+        actor=buyer_user,
+        title="Knitted cotton T-shirts, 45,000 a month",
+        description="Plain knitted cotton T-shirts for our spring line.",
+        hs_codes=["6109"],
+        deadline=timezone.now() + timedelta(days=30),
+        volume_per_month=45_000,
+        unit="pieces",
+        allow_consortium=True,
+    )
+    matching_services.request_open(request=request, actor=buyer_user)
+    consortium = Consortium.objects.get(request=request)
+    drafted = sorted(m.supplier.legal_name for m in consortium.members.all())
+    lead = drafted[0]
+
+    # when: the manager opens the drafted consortium from the dashboard
+    page = browser_pages()
+    log_in(page, live_server.url, MANAGER_EMAIL)
+    open_dashboard(page, live_server.url)
+    page.get_by_role("link", name="Consortia").click()
+    expect(page.get_by_role("heading", name="Consortia")).to_be_visible()
+    row = page.get_by_role("row", name=re.compile(r"Knitted cotton T-shirts, 45,000 a month"))
+    expect(row).to_contain_text("Draft")
+    screenshot(page, "consortia-list")
+    row.get_by_role("link", name="Knitted cotton T-shirts, 45,000 a month").click()
+
+    # then: its breakdown shows the pooled capacity meets the volume, and the notice
+    expect(page.get_by_text("meets the volume")).to_be_visible()
+    expect(page.get_by_role("note")).to_contain_text("never prices")
+    for name in drafted:
+        expect(page.get_by_role("region", name="Breakdown")).to_contain_text(name)
+    screenshot(page, "consortium-draft")
+
+    # when: the manager names a lead, saves, and proposes it to the buyer
+    lead_capacity = {"Alpha Knit": "30,000", "Beta Knit": "20,000", "Gamma Knit": "15,000"}[lead]
+    page.get_by_label("Lead member").select_option(label=f"{lead} — {lead_capacity} pieces a month")
+    page.get_by_role("button", name="Save and recompute").click()
+    expect(page.get_by_text("Consortium saved. Its figures are recomputed below.")).to_be_visible()
+    breakdown = page.get_by_role("region", name="Breakdown")
+    expect(breakdown.get_by_role("row", name=re.compile(f"^{lead}"))).to_contain_text("Lead")
+    page.get_by_role("button", name="Propose to the buyer").click()
+    expect(page.get_by_text("Proposed to the buyer", exact=False).first).to_be_visible()
+    screenshot(page, "consortium-proposed")
+
+    # when: the buyer opens the request page and accepts the consortium
+    buyer_page = browser_pages()
+    log_in(buyer_page, live_server.url, BUYER_EMAIL)
+    nav_link(buyer_page, "Requests").click()
+    buyer_page.get_by_role("link", name="Knitted cotton T-shirts, 45,000 a month").click()
+    proposed = buyer_page.locator(f"#consortium-{consortium.pk}")
+    expect(proposed).to_contain_text(f"{CLUSTER_NAME}: {len(drafted)} members")
+    expect(proposed).to_contain_text("meets the volume")
+    screenshot(buyer_page, "request-consortium")
+    proposed.get_by_role("button", name="Accept").click()
+
+    # then: accepted, but no contact shows while the members have not all accepted
+    expect(buyer_page.get_by_text("Accepted. The others have been told.")).to_be_visible()
+    proposed = buyer_page.locator(f"#consortium-{consortium.pk}")
+    for name in drafted:
+        expect(proposed).not_to_contain_text(f"sales@{name.lower().replace(' ', '-')}.example")
+
+    # when: each member accepts from "My proposals"
+    for index, name in enumerate(drafted):
+        member_page = browser_pages()
+        log_in(member_page, live_server.url, members[name][1].email)
+        nav_link(member_page, "Proposals").click()
+        mine = member_page.get_by_role("region", name="Consortia you are part of")
+        mine.get_by_role("link", name="Knitted cotton T-shirts, 45,000 a month").click()
+        expect(member_page.get_by_role("note")).to_contain_text("never prices")
+        member_page.get_by_role("button", name="Accept").click()
+        if index < len(drafted) - 1:
+            # then: still no contacts before the last member accepts
+            expect(member_page.get_by_text("Accepted. The others have been told.")).to_be_visible()
+            expect(member_page.locator("main")).not_to_contain_text(BUYER_CONTACT_EMAIL)
+            screenshot(member_page, "consortium-member-accepted")
+
+    # then: after the last acceptance, everyone's contacts are shown to the last member ...
+    expect(
+        member_page.get_by_text("Linkage made: everyone accepted. Contacts are shown.")
+    ).to_be_visible()
+    contacts = member_page.get_by_label("Contacts")
+    expect(contacts.get_by_role("link", name=BUYER_CONTACT_EMAIL)).to_be_visible()
+    screenshot(member_page, "consortium-linked")
+
+    # ... and to the buyer, on the request page
+    buyer_page.reload()
+    proposed = buyer_page.locator(f"#consortium-{consortium.pk}")
+    for name in drafted:
+        email = f"sales@{name.lower().replace(' ', '-')}.example"
+        expect(proposed.get_by_role("link", name=email)).to_be_visible()
+    consortium.refresh_from_db()
+    assert consortium.status == Consortium.Status.LINKED
