@@ -3,6 +3,7 @@
 for an order no single member meets, and the analytics with their charts and CSV."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -420,3 +421,48 @@ def test_manager_proposes_a_consortium_and_contacts_show_after_everyone_accepts(
         expect(proposed.get_by_role("link", name=email)).to_be_visible()
     consortium.refresh_from_db()
     assert consortium.status == Consortium.Status.LINKED
+
+
+def test_manager_reads_the_analytics_charts_and_downloads_a_csv(live_server, browser_pages):
+    from playwright.sync_api import expect
+
+    # given: an approved cluster with two active members
+    load_codes_and_forget_the_index()
+    cluster, manager = approved_cluster()
+    active_member(cluster, manager, "Kongu Knit Fabs")
+    active_member(cluster, manager, "Noyyal Cotton Mills")
+    page = browser_pages()
+    log_in(page, live_server.url, MANAGER_EMAIL)
+    open_dashboard(page, live_server.url)
+
+    # when: the manager opens the analytics
+    page.get_by_role("link", name="Analytics").click()
+
+    # then: the figures are drawn as charts, with their tables
+    expect(page.get_by_role("heading", name="Cluster analytics")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("About the cluster's 2 active members")
+    countries = page.get_by_role("region", name="Members by country")
+    expect(countries.locator("svg")).to_be_visible()
+    expect(countries.get_by_role("row", name=re.compile(r"India"))).to_contain_text("2")
+    activity = page.get_by_role("region", name="Proposals and linkages over time")
+    expect(activity.locator("svg")).to_be_visible()
+    assert page.locator("main svg").count() >= 2
+    screenshot(page, "analytics")
+
+    # when: the manager downloads the members' figures
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Members' figures (CSV)").click()
+    download = download_info.value
+
+    # then: a CSV file with a header row and the members' figures
+    assert download.suggested_filename.endswith(".csv")
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].count(",") >= 1
+    assert "India" in text or "IN" in text
+
+    # and: each table downloads on its own too
+    with page.expect_download() as download_info:
+        countries.get_by_role("link", name="Download as CSV").click()
+    rows = Path(download_info.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 2
+    assert rows[1].endswith(",2")

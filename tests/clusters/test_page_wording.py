@@ -1,0 +1,49 @@
+"""What the cluster pages say in the places people misread: empty counts, contacts
+not shown yet, and figures written as people write them."""
+
+import pytest
+from django.urls import reverse
+
+from clusters import services
+from tests.clusters.consortium_world import build_world, draft
+from tests.factories import ContactPersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_of_a_cluster_without_members_says_so(client, manager, cluster):
+    client.force_login(manager)
+
+    html = client.get(reverse("cluster-manage", args=[cluster.slug])).content.decode()
+
+    assert "no active member yet" in html
+    assert "all 0 active members" not in html
+
+
+def test_an_application_that_shares_contacts_says_they_show_once_a_member(
+    client, manager, cluster, sme, sme_user
+):
+    # given: an SME applied and agreed to share its contact people
+    ContactPersonFactory(organisation=sme, email="hidden@knitone.example")
+    services.membership_apply(cluster=cluster, actor=sme_user, share_contacts=True)
+    client.force_login(manager)
+
+    # when
+    html = client.get(reverse("cluster-manage", args=[cluster.slug])).content.decode()
+
+    # then: the contacts wait for the approval, and the page says so
+    assert "sharing contacts" in html
+    assert "shown once a member" in html
+    assert "hidden@knitone.example" not in html
+
+
+def test_consortium_list_writes_the_volume_with_separators_and_the_unit_label(
+    client, manager, cluster, rebuild_search_index
+):
+    world = build_world(manager, cluster, rebuild_search_index)
+    draft(world)
+    client.force_login(manager)
+
+    html = client.get(reverse("cluster-consortium-list", args=[cluster.slug])).content.decode()
+
+    assert "/ 45,000 pieces" in html
