@@ -3,6 +3,7 @@ one browser context per person, and the login page."""
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -86,5 +87,6 @@ def fit_the_index() -> None:
 
 
 def screenshot(page, name: str) -> None:
-    """A full-page picture of what the person sees, in /tmp, to look at by eye."""
-    page.screenshot(path=f"/tmp/e2e-{name}.png", full_page=True)
+    """A full-page picture of what the person sees (``/tmp/e2e-<name>.png``), to look at
+    by eye; never committed."""
+    page.screenshot(path=Path(tempfile.gettempdir()) / f"e2e-{name}.png", full_page=True)
