@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from clusters import services
 from tests.clusters.consortium_world import build_world, draft
+from tests.clusters.test_imports import apply, csv_bytes, good_row, run_import
 from tests.factories import ContactPersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +48,29 @@ def test_consortium_list_writes_the_volume_with_separators_and_the_unit_label(
     html = client.get(reverse("cluster-consortium-list", args=[cluster.slug])).content.decode()
 
     assert "/ 45,000 pieces" in html
+
+
+def test_an_applied_import_says_what_was_done_and_that_the_firms_must_claim_them(
+    client, manager, cluster, django_capture_on_commit_callbacks
+):
+    # given: an import of one good row, checked and then applied
+    data = csv_bytes([good_row(1)])
+    member_import = run_import(cluster, manager, data, capture=django_capture_on_commit_callbacks)
+    checked = client_page(client, manager, cluster, member_import)
+    assert ">Create<" in checked
+    apply(member_import, manager, django_capture_on_commit_callbacks)
+
+    # when
+    html = client_page(client, manager, cluster, member_import)
+
+    # then: the report is in the past tense, and says the firm has yet to claim its profile
+    assert ">Created<" in html
+    assert ">Create<" not in html
+    assert "e-mailed an invitation to claim its profile" in html
+    assert "imported, not claimed yet" in html
+
+
+def client_page(client, manager, cluster, member_import) -> str:
+    client.force_login(manager)
+    url = reverse("cluster-import-detail", args=[cluster.slug, member_import.pk])
+    return client.get(url).content.decode()

@@ -136,6 +136,8 @@ def test_manager_invites_approves_suspends_and_reinstates_members(live_server, b
     log_in(sme_page, live_server.url, applicant.email)
     nav_link(sme_page, "Clusters").click()
     sme_page.get_by_role("link", name=CLUSTER_NAME).click()
+    expect(sme_page.get_by_role("heading", name=CLUSTER_NAME)).to_be_visible()
+    screenshot(sme_page, "cluster-page")
     sme_page.get_by_role("link", name="Apply to join").click()
     expect(sme_page.get_by_role("heading", name=f"Apply to join {CLUSTER_NAME}")).to_be_visible()
     sme_page.get_by_label("List our firm on the cluster's public page").check()
@@ -232,8 +234,13 @@ def test_manager_imports_a_member_list_with_a_dry_run_then_applies_it(live_serve
     # when: the manager applies it
     page.get_by_role("button", name="Apply: create 1, update 0").click()
 
-    # then: the good row is created, the bad one left out
+    # then: the good row is created, the bad one left out, and the firm is yet to claim it
+    expect(page.get_by_text("Import applied: 1 firm(s) created, 0 updated.")).to_be_visible()
     expect(heading).to_contain_text("Applied")
+    expect(good).to_contain_text("Created")
+    expect(
+        page.get_by_text("Each new firm was e-mailed an invitation to claim its profile.")
+    ).to_be_visible()
     expect(page.get_by_role("link", name="Created 1")).to_be_visible()
     expect(page.get_by_role("link", name="Rejected 1")).to_be_visible()
     screenshot(page, "import-applied")
