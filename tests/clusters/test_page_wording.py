@@ -74,3 +74,14 @@ def client_page(client, manager, cluster, member_import) -> str:
     client.force_login(manager)
     url = reverse("cluster-import-detail", args=[cluster.slug, member_import.pk])
     return client.get(url).content.decode()
+
+
+def test_analytics_without_recent_requests_does_not_count_zero_requests(
+    client, manager, cluster, member
+):
+    client.force_login(manager)
+
+    html = client.get(reverse("cluster-analytics", args=[cluster.slug])).content.decode()
+
+    assert "the 0 requests" not in html
+    assert "(none yet)" in html

@@ -465,6 +465,9 @@ def test_manager_reads_the_analytics_charts_and_downloads_a_csv(live_server, bro
     activity = page.get_by_role("region", name="Proposals and linkages over time")
     expect(activity.locator("svg")).to_be_visible()
     assert page.locator("main svg").count() >= 2
+    gaps = page.get_by_role("region", name="Certification coverage: the upgrading gaps")
+    expect(gaps).to_contain_text("(none yet)")
+    expect(gaps).to_contain_text("No recent request asks for a certification.")
     screenshot(page, "analytics")
 
     # when: the manager downloads the members' figures
