@@ -85,3 +85,30 @@ def test_analytics_without_recent_requests_does_not_count_zero_requests(
 
     assert "the 0 requests" not in html
     assert "(none yet)" in html
+
+
+def test_removing_a_member_asks_first_and_the_reason_reaches_the_history(
+    client, manager, cluster, member
+):
+    client.force_login(manager)
+    dashboard = reverse("cluster-manage", args=[cluster.slug])
+
+    html = client.get(dashboard).content.decode()
+    assert "Remove…</summary>" in html
+    assert f'id="note-{member.pk}-remove"' in html
+
+    url = reverse("cluster-membership-action", args=[cluster.slug, member.pk, "remove"])
+    response = client.post(url, {"note": "Closed its knitting unit."}, follow=True)
+
+    member.refresh_from_db()
+    assert member.status == member.Status.REMOVED
+    assert "Closed its knitting unit." in response.content.decode()
+
+
+def test_leaving_a_cluster_asks_first(client, cluster, member, sme_user):
+    client.force_login(sme_user)
+
+    html = client.get(reverse("my-clusters")).content.decode()
+
+    assert "Leave the cluster…</summary>" in html
+    assert "Reason, told to the managers (optional)" in html

@@ -157,10 +157,15 @@ def test_manager_invites_approves_suspends_and_reinstates_members(live_server, b
     expect(page.get_by_text(re.compile(r"Noyyal Cotton Mills: .*approved", re.I))).to_be_visible()
     row = member_row(page, "Noyyal Cotton Mills")
     expect(row).to_contain_text("sales@noyyal-cotton-mills.example")
-    expect(row.get_by_role("button", name="Suspend")).to_be_visible()
+    suspend = row.locator("summary", has_text="Suspend…")
+    expect(suspend).to_be_visible()
 
-    # when: the manager suspends the member
-    row.get_by_role("button", name="Suspend").click()
+    # when: the manager suspends the member, with a reason the firm is told
+    suspend.click()
+    opened = row.locator("details[open]")
+    opened.get_by_label("Reason, told to the firm (optional)").fill("Audit overdue since March.")
+    screenshot(page, "manage-suspend")
+    opened.get_by_role("button", name="Suspend", exact=True).click()
 
     # then: it is among the suspended, and can be reinstated
     expect(page.get_by_text(re.compile(r"Noyyal Cotton Mills: .*suspended", re.I))).to_be_visible()
@@ -169,11 +174,14 @@ def test_manager_invites_approves_suspends_and_reinstates_members(live_server, b
     row.get_by_role("button", name="Reinstate").click()
     expect(page.get_by_text(re.compile(r"Noyyal Cotton Mills: .*reinstated", re.I))).to_be_visible()
     row = member_row(page, "Noyyal Cotton Mills")
-    expect(row.get_by_role("button", name="Suspend")).to_be_visible()
+    expect(row.locator("summary", has_text="Suspend…")).to_be_visible()
 
     # and: the history tells who did what
     history = page.locator("table").last
     expect(history).to_contain_text("Suspended → Member")
+    expect(history.get_by_role("row", name=re.compile("Member → Suspended"))).to_contain_text(
+        "Audit overdue since March."
+    )
     expect(history).to_contain_text(MANAGER_EMAIL)
     screenshot(page, "manage-members")
     membership = ClusterMembership.objects.get(supplier__legal_name="Noyyal Cotton Mills")
@@ -182,6 +190,8 @@ def test_manager_invites_approves_suspends_and_reinstates_members(live_server, b
     # and: the SME sees its membership on "My clusters"
     nav_link(sme_page, "My clusters").click()
     expect(sme_page.get_by_role("heading", name=re.compile(CLUSTER_NAME))).to_contain_text("Member")
+    sme_page.locator("summary", has_text="Leave the cluster…").click()
+    expect(sme_page.get_by_label("Reason, told to the managers (optional)")).to_be_visible()
     screenshot(sme_page, "my-clusters")
 
 
