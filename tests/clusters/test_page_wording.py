@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from clusters import services
-from tests.clusters.consortium_world import build_world, draft
+from tests.clusters.consortium_world import build_world, draft, proposed
 from tests.clusters.test_imports import apply, csv_bytes, good_row, run_import
 from tests.factories import ContactPersonFactory
 
@@ -112,3 +112,16 @@ def test_leaving_a_cluster_asks_first(client, cluster, member, sme_user):
 
     assert "Leave the cluster…</summary>" in html
     assert "Reason, told to the managers (optional)" in html
+
+
+def test_a_member_on_a_consortium_page_has_a_way_back_to_its_proposals(
+    client, manager, cluster, rebuild_search_index
+):
+    world = build_world(manager, cluster, rebuild_search_index)
+    consortium = proposed(world)
+    client.force_login(world.users["Alpha Knit"])
+
+    html = client.get(reverse("consortium-detail", args=[consortium.pk])).content.decode()
+
+    assert f'href="{reverse("proposal-list")}">My proposals</a>' in html
+    assert f'href="{reverse("cluster-page", args=[cluster.slug])}"' in html

@@ -426,6 +426,7 @@ def test_manager_proposes_a_consortium_and_contacts_show_after_everyone_accepts(
         mine = member_page.get_by_role("region", name="Consortia you are part of")
         mine.get_by_role("link", name="Knitted cotton T-shirts, 45,000 a month").click()
         expect(member_page.get_by_role("note")).to_contain_text("never prices")
+        expect(member_page.get_by_role("link", name="My proposals")).to_be_visible()
         member_page.get_by_role("button", name="Accept").click()
         if index < len(drafted) - 1:
             # then: still no contacts before the last member accepts
