@@ -330,36 +330,33 @@ BUYER_EMAIL = "anna@hanse-apparel.example"
 BUYER_CONTACT_EMAIL = "procurement@hanse-apparel.example"
 
 
-def test_manager_proposes_a_consortium_and_contacts_show_after_everyone_accepts(
-    live_server, browser_pages
-):
+REQUEST_TITLE = "Knitted cotton T-shirts, 45,000 a month"
+
+
+def drafted_consortium():
+    """Three members, none of which knits 45,000 tees a month alone, and a buyer that
+    opens a request for that many: the match job (eager here) drafts a consortium.
+    Returns ({name: (firm, user)}, consortium)."""
     from datetime import timedelta
 
     from django.utils import timezone
-    from playwright.sync_api import expect
 
     from clusters.models import Consortium
     from matching import services as matching_services
     from tests.factories import BuyerFactory, ContactPersonFactory, UserFactory
 
-    # given: three members, none of which knits 45,000 tees a month alone, and a buyer
     load_codes_and_forget_the_index()
     cluster, manager = approved_cluster()
     members = {}
-    for name, capacity in (
-        ("Alpha Knit", 30_000),
-        ("Beta Knit", 20_000),
-        ("Gamma Knit", 15_000),
-    ):
+    for name, capacity in (("Alpha Knit", 30_000), ("Beta Knit", 20_000), ("Gamma Knit", 15_000)):
         members[name] = active_member(cluster, manager, name, capacity=capacity)
     buyer = BuyerFactory(legal_name="Hanse Apparel GmbH", slug="hanse-apparel")
     buyer_user = UserFactory(organisation=buyer, email=BUYER_EMAIL, full_name="Anna Schmidt")
     ContactPersonFactory(organisation=buyer, name="Jonas Weber", email=BUYER_CONTACT_EMAIL)
     fit_the_index()
-    # when the buyer opens the request, the match job (eager here) drafts a consortium
     request = matching_services.request_create(
         actor=buyer_user,
-        title="Knitted cotton T-shirts, 45,000 a month",
+        title=REQUEST_TITLE,
         description="Plain knitted cotton T-shirts for our spring line.",
         hs_codes=["6109"],
         deadline=timezone.now() + timedelta(days=30),
@@ -368,7 +365,19 @@ def test_manager_proposes_a_consortium_and_contacts_show_after_everyone_accepts(
         allow_consortium=True,
     )
     matching_services.request_open(request=request, actor=buyer_user)
-    consortium = Consortium.objects.get(request=request)
+    return members, Consortium.objects.get(request=request)
+
+
+def test_manager_proposes_a_consortium_and_contacts_show_after_everyone_accepts(
+    live_server, browser_pages
+):
+    from playwright.sync_api import expect
+
+    from clusters.models import Consortium
+
+    # given: three members, none of which knits 45,000 tees a month alone, a buyer, and
+    # the consortium the matcher drafted when the buyer opened the request
+    members, consortium = drafted_consortium()
     drafted = sorted(m.supplier.legal_name for m in consortium.members.all())
     lead = drafted[0]
 
@@ -498,3 +507,61 @@ def test_manager_reads_the_analytics_charts_and_downloads_a_csv(live_server, bro
     rows = Path(download_info.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert len(rows) == 2
     assert rows[1].endswith(",2")
+
+
+def test_a_member_declines_and_the_consortium_returns_to_the_manager(live_server, browser_pages):
+    from playwright.sync_api import expect
+
+    from clusters import services
+    from clusters.models import Consortium
+
+    # given: the drafted consortium, with a lead, proposed to the buyer
+    members, consortium = drafted_consortium()
+    names = sorted(m.supplier.legal_name for m in consortium.members.all())
+    manager = consortium.cluster.managers.get()
+    consortium = services.consortium_update(
+        consortium=consortium,
+        actor=manager,
+        members=[m.supplier_id for m in consortium.members.all()],
+        lead=members[names[0]][0].pk,
+    )
+    services.consortium_propose(consortium=consortium, actor=manager)
+
+    # when: a member declines from its consortium page, with a reason
+    member_page = browser_pages()
+    log_in(member_page, live_server.url, members[names[1]][1].email)
+    nav_link(member_page, "Proposals").click()
+    mine = member_page.get_by_role("region", name="Consortia you are part of")
+    mine.get_by_role("link", name=REQUEST_TITLE).click()
+    member_page.locator("summary", has_text="Decline…").click()
+    member_page.get_by_label("Why do you decline?").select_option(
+        label="Capacity or volume does not fit"
+    )
+    member_page.get_by_label("Anything to add (optional)").fill("Our lines are full until May.")
+    member_page.get_by_role("button", name="Decline", exact=True).click()
+
+    # then: the member is told the managers know
+    expect(
+        member_page.get_by_text("Declined. The cluster's managers have been told.")
+    ).to_be_visible()
+
+    # when: the manager opens the consortia
+    page = browser_pages()
+    log_in(page, live_server.url, MANAGER_EMAIL)
+    open_dashboard(page, live_server.url)
+    page.get_by_role("link", name="Consortia").click()
+
+    # then: it is back with the manager, with the member's reason, to edit or withdraw
+    row = page.get_by_role("row", name=re.compile(REQUEST_TITLE))
+    expect(row).to_contain_text("Returned to the managers: a member declined")
+    row.get_by_role("link", name=REQUEST_TITLE).click()
+    declined = page.get_by_role("region", name="Breakdown").get_by_role(
+        "row", name=re.compile(f"^{names[1]}")
+    )
+    expect(declined).to_contain_text("Capacity or volume does not fit")
+    expect(declined).to_contain_text("Our lines are full until May.")
+    expect(page.get_by_role("button", name="Save and recompute")).to_be_visible()
+    expect(page.get_by_role("button", name="Withdraw the consortium")).to_be_visible()
+    screenshot(page, "consortium-returned")
+    consortium.refresh_from_db()
+    assert consortium.status == Consortium.Status.RETURNED
