@@ -27,6 +27,8 @@ ACTION_LABELS = {
     "unchanged": "Unchanged",
     "reject": "Rejected",
 }
+# Once applied, the report says what was done, not what would be.
+APPLIED_ACTION_LABELS = {**ACTION_LABELS, "create": "Created", "update": "Updated"}
 
 
 def _managed(request: HttpRequest, slug: str) -> Cluster:
@@ -104,7 +106,9 @@ def member_import_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespon
             "progress": selectors.member_import_progress(member_import=member_import),
             "report": report,
             "show": show,
-            "action_labels": ACTION_LABELS,
+            "action_labels": APPLIED_ACTION_LABELS
+            if member_import.status == MemberImport.Status.APPLIED
+            else ACTION_LABELS,
         },
     )
 
@@ -121,7 +125,15 @@ def member_import_apply(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         for text in texts:
             messages.error(request, text)
     else:
-        messages.success(request, "The import is being applied.")
+        member_import.refresh_from_db()
+        if member_import.status == MemberImport.Status.APPLIED:
+            messages.success(
+                request,
+                f"Import applied: {member_import.created_count} firm(s) created, "
+                f"{member_import.updated_count} updated.",
+            )
+        else:
+            messages.success(request, "The import is being applied.")
     return redirect("cluster-import-detail", slug=cluster.slug, pk=member_import.pk)
 
 

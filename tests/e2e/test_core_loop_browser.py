@@ -2,27 +2,12 @@
 reads the ranked proposals; buyer and supplier both accept one and only then see
 each other's contacts; a buyer searches suppliers and saves the search."""
 
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here
-# (building the starting data, checking the result) are still plain synchronous calls.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 15_000
+from tests.e2e.conftest import fit_the_index, load_codes_and_forget_the_index, log_in, nav_link
 
 BUYER_EMAIL = "sourcing@hanse-apparel.example"
 SUPPLIER_EMAIL = "lan@mekongknit.example"
@@ -32,53 +17,8 @@ SUPPLIER_CONTACT_EMAIL = "export@mekongknit.example"
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def open_page():
-    """``open_page()`` gives a fresh page in its own browser context (its own cookies),
-    so a buyer and a supplier can be logged in side by side."""
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is not installed"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{reason}, and REQUIRE_SERVICES=1 asks for a real browser")
-        print(f"skipping the browser test: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-
-        def new_page():
-            page = browser.new_context().new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            return page
-
-        try:
-            yield new_page
-        finally:
-            browser.close()
-
-
 # STARTING DATA
 # ------------------------------------------------------------------------------
-
-
-def load_codes_and_forget_the_index() -> None:
-    """The live server's database is flushed between tests: load the codes again, and
-    drop any index this process loaded for an earlier test's suppliers."""
-    from companies.taxonomy import load_taxonomies
-    from matching.index_store import forget_loaded_index
-
-    load_taxonomies()
-    forget_loaded_index()
-
-
-def fit_the_index() -> None:
-    from matching.index_store import forget_loaded_index, index_build_full
-
-    forget_loaded_index()
-    index_build_full()
 
 
 def tshirt_knitter(name: str, *, email: str, country: str = "VN", slug: str = ""):
@@ -139,32 +79,12 @@ def open_tshirt_request(buyer_user):
     return services.request_open(request=request, actor=buyer_user)
 
 
-# PAGE STEPS
-# ------------------------------------------------------------------------------
-
-
-def log_in(page, base_url: str, email: str) -> None:
-    from playwright.sync_api import expect
-
-    from tests.factories import TEST_PASSWORD
-
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
-
-
-def nav_link(page, name: str):
-    return page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True)
-
-
 # SCENARIOS
 # ------------------------------------------------------------------------------
 
 
 def test_buyer_posts_and_opens_a_request_and_sees_ranked_explained_proposals(
-    live_server, open_page
+    live_server, browser_pages
 ):
     from django.utils import timezone
     from playwright.sync_api import expect
@@ -177,7 +97,7 @@ def test_buyer_posts_and_opens_a_request_and_sees_ranked_explained_proposals(
     surgical_maker()
     hanse_apparel()
     fit_the_index()
-    page = open_page()
+    page = browser_pages()
     log_in(page, live_server.url, BUYER_EMAIL)
 
     # when: the buyer fills in the request form, picking the HS code with the code picker
@@ -229,7 +149,7 @@ def test_buyer_posts_and_opens_a_request_and_sees_ranked_explained_proposals(
     ) == ["Mekong Cotton Knit Co."]
 
 
-def test_contacts_are_shown_to_both_sides_only_after_both_accept(live_server, open_page):
+def test_contacts_are_shown_to_both_sides_only_after_both_accept(live_server, browser_pages):
     from playwright.sync_api import expect
 
     from matching.models import Proposal
@@ -246,7 +166,7 @@ def test_contacts_are_shown_to_both_sides_only_after_both_accept(live_server, op
     proposal = Proposal.objects.get(request=request, supplier=supplier)
 
     # when: the supplier opens the proposal from "Proposals" and accepts
-    supplier_page = open_page()
+    supplier_page = browser_pages()
     log_in(supplier_page, live_server.url, SUPPLIER_EMAIL)
     nav_link(supplier_page, "Proposals").click()
     expect(supplier_page.get_by_role("heading", name="My proposals")).to_be_visible()
@@ -264,7 +184,7 @@ def test_contacts_are_shown_to_both_sides_only_after_both_accept(live_server, op
     expect(main).not_to_contain_text(BUYER_EMAIL)
 
     # when: the buyer accepts the knitter on the request page
-    buyer_page = open_page()
+    buyer_page = browser_pages()
     log_in(buyer_page, live_server.url, BUYER_EMAIL)
     nav_link(buyer_page, "Requests").click()
     buyer_page.get_by_role("link", name="Cotton T-shirts, knitted").click()
@@ -290,7 +210,9 @@ def test_contacts_are_shown_to_both_sides_only_after_both_accept(live_server, op
     assert proposal.status == Proposal.Status.LINKED
 
 
-def test_buyer_searches_suppliers_by_words_and_country_and_saves_the_search(live_server, open_page):
+def test_buyer_searches_suppliers_by_words_and_country_and_saves_the_search(
+    live_server, browser_pages
+):
     from playwright.sync_api import expect
 
     from matching.models import SavedSearch
@@ -301,7 +223,7 @@ def test_buyer_searches_suppliers_by_words_and_country_and_saves_the_search(live
     tshirt_knitter("Angkor Knitwear Ltd", email="owner@angkorknit.example", country="KH")
     hanse_apparel()
     fit_the_index()
-    page = open_page()
+    page = browser_pages()
     log_in(page, live_server.url, BUYER_EMAIL)
 
     # when: the buyer searches for words, only in Viet Nam

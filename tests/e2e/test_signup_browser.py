@@ -1,53 +1,15 @@
 """In a real browser: an SME signs up, picks an HS code with the code picker, and sees it."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here
-# (loading the taxonomies, checking the result) are still plain synchronous calls.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "a-long-browser-password-42"
-TIMEOUT_MS = 15_000
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser_page():
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is not installed"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{reason}, and REQUIRE_SERVICES=1 asks for a real browser")
-        print(f"skipping the browser test: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        page = browser.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        try:
-            yield page
-        finally:
-            browser.close()
-
-
-def test_sme_signs_up_and_adds_a_product_code_with_the_picker(live_server, browser_page):
+def test_sme_signs_up_and_adds_a_product_code_with_the_picker(live_server, browser_pages):
     from playwright.sync_api import expect
 
     from companies.models import User
@@ -55,7 +17,7 @@ def test_sme_signs_up_and_adds_a_product_code_with_the_picker(live_server, brows
 
     # given: the live server's database is flushed between tests, so load the codes
     load_taxonomies()
-    page = browser_page
+    page = browser_pages()
 
     # when: an SME signs up
     page.goto(f"{live_server.url}/signup/?kind=supplier")
