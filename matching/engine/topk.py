@@ -21,11 +21,12 @@ except ImportError:  # pragma: no cover - numba is a dependency; this keeps the 
 
 
 def _topk_from_scores(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k best positive scores, best first; a tie at the k-th place goes to the lower row."""
     positive = np.flatnonzero(scores > 0)
     if len(positive) > k:
-        part = np.argpartition(-scores[positive], k - 1)[:k]
-        positive = positive[part]
-    order = np.lexsort((positive, -scores[positive]))
+        kth = np.partition(scores[positive], len(positive) - k)[len(positive) - k]
+        positive = positive[scores[positive] >= kth]  # every row as good as the k-th
+    order = np.lexsort((positive, -scores[positive]))[:k]
     rows = positive[order]
     return rows, scores[rows]
 
@@ -42,44 +43,67 @@ if HAVE_NUMBA:
                 scores[indices[p]] += w * (np.float32(data[p]) * scale)
 
     @numba.njit(cache=True, nogil=True)
+    def _worse(out_rows, out_scores, a, b):  # pragma: no cover
+        """Whether heap entry a ranks below b: a lower score, or the same and a later row."""
+        return out_scores[a] < out_scores[b] or (
+            out_scores[a] == out_scores[b] and out_rows[a] > out_rows[b]
+        )
+
+    @numba.njit(cache=True, nogil=True)
+    def _sift_down(out_rows, out_scores, k):  # pragma: no cover
+        i = 0
+        while True:
+            left = 2 * i + 1
+            right = left + 1
+            smallest = i
+            if left < k and _worse(out_rows, out_scores, left, smallest):
+                smallest = left
+            if right < k and _worse(out_rows, out_scores, right, smallest):
+                smallest = right
+            if smallest == i:
+                return
+            out_scores[smallest], out_scores[i] = out_scores[i], out_scores[smallest]
+            out_rows[smallest], out_rows[i] = out_rows[i], out_rows[smallest]
+            i = smallest
+
+    @numba.njit(cache=True, nogil=True)
     def _topk_scan(scores, k, out_rows, out_scores):  # pragma: no cover
-        """k best positive scores by a bounded min-heap scan; returns how many were found."""
+        """k best positive scores by a bounded min-heap scan; returns how many were found.
+
+        The heap fills with the first k positive rows; after that a row costs one
+        comparison with the heap's smallest score. Its root is the worst entry, the
+        latest row among the lowest scores, so a tie at the k-th place keeps the
+        lower row, as the baseline's full sort does. The buffer is cleared in one pass at
+        the end (a memset) rather than row by row, ready for the next query.
+        """
+        n_rows = scores.shape[0]
         n_found = 0
-        for row in range(scores.shape[0]):
+        row = 0
+        while row < n_rows and n_found < k:
             s = scores[row]
-            if s <= 0:
-                continue
-            scores[row] = 0.0  # leave the buffer clean for the next query
-            if n_found < k:
-                # sift up
+            if s > 0:
                 i = n_found
                 out_rows[i] = row
                 out_scores[i] = s
                 n_found += 1
                 while i > 0:
                     parent = (i - 1) // 2
-                    if out_scores[parent] <= out_scores[i]:
+                    if not _worse(out_rows, out_scores, i, parent):
                         break
                     out_scores[parent], out_scores[i] = out_scores[i], out_scores[parent]
                     out_rows[parent], out_rows[i] = out_rows[i], out_rows[parent]
                     i = parent
-            elif s > out_scores[0]:
-                out_rows[0] = row
-                out_scores[0] = s
-                i = 0
-                while True:
-                    left = 2 * i + 1
-                    right = left + 1
-                    smallest = i
-                    if left < k and out_scores[left] < out_scores[smallest]:
-                        smallest = left
-                    if right < k and out_scores[right] < out_scores[smallest]:
-                        smallest = right
-                    if smallest == i:
-                        break
-                    out_scores[smallest], out_scores[i] = out_scores[i], out_scores[smallest]
-                    out_rows[smallest], out_rows[i] = out_rows[i], out_rows[smallest]
-                    i = smallest
+            row += 1
+        if n_found == k:
+            floor = out_scores[0]
+            for rest in range(row, n_rows):
+                s = scores[rest]
+                if s > floor:
+                    out_rows[0] = rest
+                    out_scores[0] = s
+                    _sift_down(out_rows, out_scores, k)
+                    floor = out_scores[0]
+        scores[:] = 0.0
         return n_found
 
     @numba.njit(parallel=True)

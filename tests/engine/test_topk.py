@@ -90,3 +90,23 @@ def test_the_index_keeps_16_bit_weights_within_one_level_of_the_float_ones(corpu
     # Each supplier's column still has unit length, to the precision of one level.
     lengths = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=0)).ravel())
     assert np.allclose(lengths[lengths > 0], 1.0, atol=1e-3)
+
+
+def test_ties_at_the_kth_place_go_to_the_lower_row_as_in_the_baseline():
+    # given ten rows with equal scores and two higher ones, more than k in all
+    scores_of = np.array([0.5] * 10 + [0.9, 0.7], dtype=np.float32)
+    postings = sparse.csr_matrix(scores_of.reshape(1, -1))
+    # when
+    rows, scores = topk_one(postings, np.array([0]), np.array([1.0], dtype=np.float32), 5)
+    base_rows, base_scores = scipy_topk(postings.T.tocsr(), sparse.csr_matrix([[1.0]]), 5)
+    # then
+    assert rows.tolist() == [10, 11, 0, 1, 2] == base_rows.tolist()
+    assert scores.tolist() == base_scores.tolist()
+
+
+def test_fewer_matches_than_k_are_all_returned_and_the_buffer_is_left_clean(corpus):
+    postings, _ = corpus
+    rows, _ = topk_one(postings, np.array([0]), np.array([1.0], dtype=np.float32), 10**6)
+    assert len(rows) == postings.indptr[1] - postings.indptr[0]
+    again, _ = topk_batch(postings, sparse.csr_matrix(np.eye(2, postings.shape[0])), 10**4)
+    assert (again[0] >= 0).sum() == len(rows)
