@@ -20,7 +20,11 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from matching.engine import chars
-from matching.engine.postings import scale_of, term_major_levels
+from matching.engine.postings import (
+    scale_of,
+    term_major_levels,
+    term_major_levels_from_counts,
+)
 from matching.engine.records import CodeTaxonomy, Query, SupplierRecord
 from matching.engine.text import analyse
 from matching.engine.topk import accumulate_scores
@@ -150,7 +154,10 @@ class SupplierIndex(BaseEstimator):
         taxonomy = self.taxonomy or CodeTaxonomy()
         self.vectorizer_ = WordVectorizer(min_df=self.min_df, n_jobs=self.n_jobs)
         documents = [supplier_document(r, taxonomy) for r in records]
-        matrix = self.vectorizer_.fit_transform(documents)
+        counts = self.vectorizer_.fit_counts(documents)
+        del documents  # the texts joined with their codes' titles: as large as the input
+        postings = term_major_levels_from_counts(counts, self.vectorizer_.idf_)
+        del counts
         self.char_idf_ = chars.fit_idf(
             [chars.char_document(r) for r in records[: chars.IDF_SAMPLE * 4]]
         )
@@ -159,14 +166,14 @@ class SupplierIndex(BaseEstimator):
         self.cert_vocab_: dict[str, int] = {}
         self.cluster_vocab_: dict[str, int] = {}
         self.country_vocab_: dict[str, int] = {}
-        self.base_ = self._segment(records, matrix)
+        self.base_ = self._segment(records, postings)
         self.delta_records_: dict[Any, SupplierRecord] = {}
         self.removed_ids_: set[Any] = set()
         self.delta_: Segment | None = None
         self.delta_rows_: dict[Any, int] = {}
         return self
 
-    def _segment(self, records: list[SupplierRecord], matrix: sparse.csr_matrix) -> Segment:
+    def _segment(self, records: list[SupplierRecord], postings: sparse.csr_matrix) -> Segment:
         taxonomy = self.taxonomy or CodeTaxonomy()
         n = len(records)
         hs = _CodeColumns(self.hs_vocab_)
@@ -242,7 +249,7 @@ class SupplierIndex(BaseEstimator):
         certificate_matrix.data = np.frombuffer(cert_days, dtype=np.float32).copy()
         return Segment(
             ids=_id_array(ids),
-            postings=term_major_levels(matrix),
+            postings=postings,
             alive=np.ones(n, dtype=bool),
             listed=listed,
             verified=verified,
@@ -275,7 +282,9 @@ class SupplierIndex(BaseEstimator):
             taxonomy = self.taxonomy or CodeTaxonomy()
             documents = [supplier_document(r, taxonomy) for r in delta]
             self._extend_vocabulary(documents)
-            self.delta_ = self._segment(delta, self.vectorizer_.transform(documents))
+            self.delta_ = self._segment(
+                delta, term_major_levels(self.vectorizer_.transform(documents))
+            )
             self.delta_rows_ = {r.id: row for row, r in enumerate(delta)}
         else:
             self.delta_ = None

@@ -82,6 +82,39 @@ if HAVE_NUMBA:
                 out_data[at] = max(1, min(WEIGHT_LEVELS, level))
         return out_indptr, out_indices, out_data
 
+    @numba.njit(cache=True, nogil=True)
+    def _levels_from_counts(n_terms, indptr, indices, counts, idf):  # pragma: no cover
+        """Term counts (rows × terms) → unit-length TF-IDF levels, terms × rows.
+
+        The same float32 arithmetic as ``_weigh_rows`` then ``_transpose``, each weight
+        worked out twice (for the row's length, then for its level) instead of kept.
+        """
+        starts = np.zeros(n_terms + 1, dtype=np.int64)
+        for p in range(indices.shape[0]):
+            starts[indices[p] + 1] += 1
+        for t in range(n_terms):
+            starts[t + 1] += starts[t]
+        out_indptr = starts.copy()
+        out_indices = np.empty(indices.shape[0], dtype=np.int32)
+        out_data = np.empty(indices.shape[0], dtype=np.uint16)
+        for row in range(indptr.shape[0] - 1):
+            start, end = indptr[row], indptr[row + 1]
+            total = 0.0
+            for p in range(start, end):
+                weight = (np.float32(1.0) + np.log(np.float32(counts[p]))) * idf[indices[p]]
+                total += np.float64(weight) * np.float64(weight)
+            norm = np.float32(np.sqrt(total)) if total > 0 else np.float32(1.0)
+            for p in range(start, end):
+                weight = (np.float32(1.0) + np.log(np.float32(counts[p]))) * idf[indices[p]]
+                value = np.float32(weight) / norm
+                term = indices[p]
+                at = starts[term]
+                starts[term] = at + 1
+                out_indices[at] = row
+                level = np.int64(np.rint(value * WEIGHT_LEVELS))
+                out_data[at] = max(1, min(WEIGHT_LEVELS, level))
+        return out_indptr, out_indices, out_data
+
 else:  # pragma: no cover
     _weigh_rows = _weigh_rows_numpy  # type: ignore[assignment]
     _transpose = _transpose_numpy  # type: ignore[assignment]
@@ -99,6 +132,21 @@ def term_major_levels(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
         matrix.shape[1], matrix.indptr.astype(np.int64, copy=False), matrix.indices, matrix.data
     )
     return sparse.csr_matrix((data, indices, indptr), shape=(matrix.shape[1], matrix.shape[0]))
+
+
+def term_major_levels_from_counts(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """The posting lists (terms × documents) straight from term counts: what
+    ``term_major_levels(weigh_rows(counts, idf))`` gives, without the float matrix."""
+    if not HAVE_NUMBA:  # pragma: no cover
+        return term_major_levels(weigh_rows(counts.astype(np.float32), idf))
+    indptr, indices, data = _levels_from_counts(
+        counts.shape[1],
+        counts.indptr.astype(np.int64, copy=False),
+        counts.indices,
+        counts.data,
+        idf.astype(np.float32, copy=False),
+    )
+    return sparse.csr_matrix((data, indices, indptr), shape=(counts.shape[1], counts.shape[0]))
 
 
 def dequantized(postings: sparse.csr_matrix) -> sparse.csr_matrix:

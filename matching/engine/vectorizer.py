@@ -100,6 +100,15 @@ class WordVectorizer(TransformerMixin, BaseEstimator):
             gc.unfreeze()
 
     def fit_transform(self, documents: Sequence[str], y=None) -> sparse.csr_matrix:
+        return weigh_rows(self.fit_counts(documents).astype(np.float32), self.idf_)
+
+    def fit_counts(self, documents: Sequence[str]) -> sparse.csr_matrix:
+        """Fit the vocabulary and IDF; return the term counts (documents × terms, uint16).
+
+        What the supplier index builds its posting lists from: two bytes a count where
+        the weighted matrix would take four, at a million suppliers 80 MB less at the
+        rebuild's peak.
+        """
         parts = self._count_all(documents)
         terms = sorted(set().union(*(p[0] for p in parts)))
         position = {term: i for i, term in enumerate(terms)}
@@ -108,7 +117,7 @@ class WordVectorizer(TransformerMixin, BaseEstimator):
         # One matrix filled part by part, each part let go once copied: no vstack copy.
         indptr = np.zeros(n_documents + 1, dtype=np.int64)
         indices = np.empty(nnz, dtype=np.int32)
-        data = np.empty(nnz, dtype=np.float32)
+        data = np.empty(nnz, dtype=np.uint16)
         row = at = 0
         while parts:
             local_terms, part_indptr, part_indices, part_counts = parts.pop(0)
@@ -121,7 +130,9 @@ class WordVectorizer(TransformerMixin, BaseEstimator):
             row, at = row + rows, at + size
             del local_terms, part_indptr, part_indices, part_counts, mapping
         counts = sparse.csr_matrix((data, indices, indptr), shape=(n_documents, len(terms)))
-        counts.sum_duplicates()  # also sorts each row's terms
+        # Sums the counts of tokens sharing a term ('shirt', 'shirts'), sorting each row;
+        # a profile's few thousand characters keep every sum far below 65,535.
+        counts.sum_duplicates()
         df = np.bincount(counts.indices, minlength=len(terms))
         keep = np.flatnonzero(df >= self.min_df)
         if len(keep) < len(terms):
@@ -130,7 +141,7 @@ class WordVectorizer(TransformerMixin, BaseEstimator):
             df = df[keep]
         self.vocabulary_ = {term: i for i, term in enumerate(terms)}
         self.idf_ = (np.log((1 + n_documents) / (1 + df)) + 1).astype(np.float32)
-        return weigh_rows(counts.tocsr(), self.idf_)
+        return counts.tocsr()
 
     def fit(self, documents: Sequence[str], y=None) -> "WordVectorizer":
         self.fit_transform(documents)

@@ -46,3 +46,15 @@ def test_a_query_is_weighed_like_the_fitted_documents(documents):
     matrix = fitted.fit_transform(documents)
     again = fitted.transform(documents[:50])
     assert np.allclose(again.toarray(), matrix[:50].toarray(), atol=1e-7)
+
+
+def test_posting_lists_from_counts_equal_those_of_the_weighted_matrix(documents):
+    from matching.engine.postings import term_major_levels, term_major_levels_from_counts
+
+    fitted = WordVectorizer()
+    counts = fitted.fit_counts(documents)
+    direct = term_major_levels_from_counts(counts, fitted.idf_)
+    via_weights = term_major_levels(fitted.fit_transform(documents))
+    assert direct.dtype == via_weights.dtype == np.uint16
+    assert (direct != via_weights).nnz == 0
+    assert direct.indptr.tolist() == via_weights.indptr.tolist()
