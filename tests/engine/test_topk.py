@@ -110,3 +110,34 @@ def test_fewer_matches_than_k_are_all_returned_and_the_buffer_is_left_clean(corp
     assert len(rows) == postings.indptr[1] - postings.indptr[0]
     again, _ = topk_batch(postings, sparse.csr_matrix(np.eye(2, postings.shape[0])), 10**4)
     assert (again[0] >= 0).sum() == len(rows)
+
+
+def test_rows_beyond_one_block_rank_as_in_the_sparse_product():
+    # given postings over more rows than one block of the accumulator holds
+    from matching.engine.topk import BLOCK_ROWS
+
+    rng = np.random.default_rng(11)
+    n_rows, n_terms = 2 * BLOCK_ROWS + 1234, 30
+    lengths = rng.integers(1, 40_000, size=n_terms)
+    lengths[0] = n_rows  # one term everywhere, so every block has scores
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    indices = np.concatenate([np.sort(rng.choice(n_rows, n, replace=False)) for n in lengths])
+    levels = rng.integers(1, 65535, size=len(indices)).astype(np.uint16)
+    postings = sparse.csr_matrix((levels, indices.astype(np.int32), indptr), (n_terms, n_rows))
+    queries = sparse.random(
+        40, n_terms, density=0.3, format="csr", random_state=3, dtype=np.float32
+    )
+    queries.sort_indices()
+    suppliers = dequantized(postings).T.tocsr()
+    # when / then
+    for q in range(queries.shape[0]):
+        row = queries.getrow(q)
+        rows, scores = topk_one(postings, row.indices, row.data, 20, scale=WEIGHT_SCALE)
+        base_rows, base_scores = scipy_topk(suppliers, row, 20)
+        assert rows.tolist() == base_rows.tolist()
+        assert scores.tolist() == base_scores.tolist()
+    batch_rows, _ = topk_batch(postings, queries, 20, scale=WEIGHT_SCALE)
+    for q in range(queries.shape[0]):
+        row = queries.getrow(q)
+        one_rows, _ = topk_one(postings, row.indices, row.data, 20, scale=WEIGHT_SCALE)
+        assert batch_rows[q][batch_rows[q] >= 0].tolist() == one_rows.tolist()
