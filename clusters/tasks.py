@@ -1,13 +1,15 @@
 """Thin jobs: load by id, call a service."""
 
+from collections.abc import Callable
+
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 
 from clusters import services
 from clusters.models import ClusterMembership
 from companies.models import Invitation
 from companies.notifications import absolute_url
+from matching.tasks import RETRY, TRANSIENT
 
 
 @shared_task(
@@ -32,35 +34,30 @@ def send_membership_invitation(membership_id: int) -> None:
 # MEMBER IMPORTS
 # ------------------------------------------------------------------------------
 
-TRANSIENT = (ConnectionError, TimeoutError, OperationalError, InterfaceError)
+
+def _import_step(step: Callable[..., object], member_import_id: int) -> None:
+    """Run one step of an import; a permanent error leaves the import FAILED, with why."""
+    try:
+        step(member_import_id=member_import_id)
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        services.member_import_fail(
+            member_import_id=member_import_id, error=f"{type(exc).__name__}: {exc}"
+        )
+        raise
 
 
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, retry_kwargs={"max_retries": 5})
+@shared_task(**RETRY)
 def run_member_import(member_import_id: int) -> None:
     """Check an uploaded member list (the dry run); apply it too if it was uploaded so."""
-    try:
-        services.member_import_process(member_import_id=member_import_id)
-    except TRANSIENT:
-        raise
-    except Exception as exc:
-        services.member_import_fail(
-            member_import_id=member_import_id, error=f"{type(exc).__name__}: {exc}"
-        )
-        raise
+    _import_step(services.member_import_process, member_import_id)
 
 
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, retry_kwargs={"max_retries": 5})
+@shared_task(**RETRY)
 def apply_member_import(member_import_id: int) -> None:
     """Write a checked member list: every valid row in one transaction."""
-    try:
-        services.member_import_run_apply(member_import_id=member_import_id)
-    except TRANSIENT:
-        raise
-    except Exception as exc:
-        services.member_import_fail(
-            member_import_id=member_import_id, error=f"{type(exc).__name__}: {exc}"
-        )
-        raise
+    _import_step(services.member_import_run_apply, member_import_id)
 
 
 @shared_task(

@@ -16,12 +16,10 @@ from django.db.models import Q
 
 from clusters.models.memberships import Cluster, ClusterMembership
 from companies.models import Organisation
+from matching.models import Proposal
 
-
-class Decision(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
+# Each side's answer, as on a proposal to one supplier.
+Decision = Proposal.Decision
 
 
 class DeclineReason(models.TextChoices):
