@@ -511,12 +511,11 @@ def colleague_invite(
 
 def invitation_send(*, invitation: Invitation, accept_url: str) -> Invitation:
     """Send the invitation e-mail and record when it went out."""
-    from django.core.mail import send_mail
-
     inviter = "A colleague"
     if invitation.invited_by is not None:
         inviter = invitation.invited_by.full_name or invitation.invited_by.email
-    send_mail(
+    return invitation_mail(
+        invitation=invitation,
         subject=f"{invitation.organisation.legal_name} invites you to join it",
         message=(
             f"{inviter} invites you to join {invitation.organisation.legal_name} "
@@ -524,9 +523,14 @@ def invitation_send(*, invitation: Invitation, accept_url: str) -> Invitation:
             f"Accept the invitation here: {accept_url}\n\n"
             f"The link is valid until {invitation.expires_at:%Y-%m-%d}."
         ),
-        from_email=None,
-        recipient_list=[invitation.email],
     )
+
+
+def invitation_mail(*, invitation: Invitation, subject: str, message: str) -> Invitation:
+    """E-mail an invitation's words to its address and record when it went out."""
+    from django.core.mail import send_mail
+
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=[invitation.email])
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
     return invitation

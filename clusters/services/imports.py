@@ -44,6 +44,7 @@ from companies.models import (
     Unit,
     User,
 )
+from companies.services import invitation_mail
 
 __all__ = [
     "imported_profile_claimed",
@@ -660,8 +661,6 @@ def member_import_run_apply(
 
 def imported_profile_invitation_send(*, invitation: Invitation, accept_url: str) -> Invitation:
     """E-mail the firm that a cluster listed it, with the link to claim its profile."""
-    from django.core.mail import send_mail
-
     firm = (
         ImportedFirm.objects.select_related("cluster__body")
         .filter(organisation_id=invitation.organisation_id)
@@ -670,7 +669,8 @@ def imported_profile_invitation_send(*, invitation: Invitation, accept_url: str)
     organisation = invitation.organisation
     cluster_name = firm.cluster.name if firm else "A cluster"
     body = f" ({firm.cluster.body.legal_name})" if firm else ""
-    send_mail(
+    return invitation_mail(
+        invitation=invitation,
         subject=f"{cluster_name} lists {organisation.legal_name}: claim your firm's profile",
         message="\n".join(
             [
@@ -687,12 +687,7 @@ def imported_profile_invitation_send(*, invitation: Invitation, accept_url: str)
                 "not want this, ignore this e-mail: nothing is shown without you.",
             ]
         ),
-        from_email=None,
-        recipient_list=[invitation.email],
     )
-    invitation.sent_at = timezone.now()
-    invitation.save(update_fields=["sent_at"])
-    return invitation
 
 
 @transaction.atomic
