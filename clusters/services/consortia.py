@@ -41,6 +41,7 @@ from matching.engine.consortia import (
 )
 from matching.engine.records import SupplierRecord
 from matching.models import SourcingRequest
+from matching.services.proposals import NOTE_LIMIT, answer_errors
 
 __all__ = [
     "COMPETITION_NOTICE",
@@ -58,7 +59,7 @@ COMPETITION_NOTICE = (
     "Members of a consortium coordinate capacity and delivery, never prices: each "
     "member sets its own prices, and competitors agreeing on prices breaks competition law."
 )
-CONSORTIUM_NOTE_LIMIT = 2000
+CONSORTIUM_NOTE_LIMIT = NOTE_LIMIT  # a proposal's note and a consortium's keep one limit
 # The reason the matcher gives when a draft it made no longer answers the request.
 MATCHER_WITHDRAWN_REASON = "The members no longer meet the request together."
 CLOSED_REASON = "The request is no longer open."
@@ -658,10 +659,9 @@ def consortium_decide(
         errors["consortium"] = ["The request is no longer open."]
     elif decision != Decision.PENDING:
         errors["consortium"] = ["Your organisation has already answered this consortium."]
-    if not accept and reason not in DeclineReason.values:
-        errors["reason"] = ["Say why you decline: choose a reason from the list."]
-    if len(note or "") > CONSORTIUM_NOTE_LIMIT:
-        errors["note"] = [f"At most {CONSORTIUM_NOTE_LIMIT} characters."]
+    errors.update(
+        answer_errors(accept=accept, reason=reason, note=note, reasons=DeclineReason.values)
+    )
     if errors:
         raise ValidationError(errors)
 

@@ -179,6 +179,19 @@ def proposals_close_for_request(*, request: SourcingRequest) -> int:
     )
 
 
+def answer_errors(
+    *, accept: bool, reason: str, note: str, reasons: Iterable[str] = Proposal.DeclineReason.values
+) -> dict[str, list[str]]:
+    """What is wrong with an answer to a proposal (or a consortium): a decline names one
+    of ``reasons``, and the note keeps to its length."""
+    errors: dict[str, list[str]] = {}
+    if not accept and reason not in set(reasons):
+        errors["reason"] = ["Say why you decline: choose a reason from the list."]
+    if len(note or "") > NOTE_LIMIT:
+        errors["note"] = [f"At most {NOTE_LIMIT} characters."]
+    return errors
+
+
 def side_of(actor: User, proposal: Proposal) -> str | None:
     """'buyer' or 'supplier': which side of the proposal the user acts for, if any."""
     if actor.organisation_id is None:
@@ -208,10 +221,7 @@ def proposal_decide(
         errors["proposal"] = [f"This proposal is {proposal.get_status_display().lower()}."]
     elif getattr(proposal, f"{side}_decision") != Proposal.Decision.PENDING:
         errors["proposal"] = ["Your organisation has already answered this proposal."]
-    if not accept and reason not in Proposal.DeclineReason.values:
-        errors["reason"] = ["Say why you decline: choose a reason from the list."]
-    if len(note or "") > NOTE_LIMIT:
-        errors["note"] = [f"At most {NOTE_LIMIT} characters."]
+    errors.update(answer_errors(accept=accept, reason=reason, note=note))
     if errors:
         raise ValidationError(errors)
 
