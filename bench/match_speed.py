@@ -116,7 +116,7 @@ def request_texts(n: int, seed: int) -> list[str]:
 def phase_build(args) -> dict:
     import numpy as np
 
-    from matching.engine import SupplierIndex, SupplierRecord
+    from engine import SupplierIndex, SupplierRecord
 
     texts = supplier_texts(args.suppliers, args.seed)
     records = [SupplierRecord(id=i, name="", description=t) for i, t in enumerate(texts)]
@@ -167,11 +167,11 @@ def phase_query(args) -> dict:
     import numpy as np
     from sparse_dot_topn import sp_matmul_topn
 
-    from matching.engine import SupplierIndex
-    from matching.engine.matcher import explain_scored, score_candidates, score_pair, select
-    from matching.engine.postings import dequantized, scale_of
-    from matching.engine.records import RequestRecord, SupplierRecord
-    from matching.engine.topk import scipy_topk, topk_batch, topk_one
+    from engine import SupplierIndex
+    from engine.matcher import explain_scored, score_candidates, score_pair, select
+    from engine.postings import dequantized, scale_of
+    from engine.records import RequestRecord, SupplierRecord
+    from engine.topk import scipy_topk, topk_batch, topk_one
 
     with (WORK / "index.pkl").open("rb") as handle:
         index = SupplierIndex.load(handle)

@@ -176,7 +176,7 @@ def load_taxonomies(
 
 def code_taxonomy_from_files(data_dir: Path | None = None):
     """The engine's code taxonomy straight from the shipped files, without the database."""
-    from matching.engine import CodeTaxonomy
+    from engine import CodeTaxonomy
 
     data_dir = data_dir or DATA_DIR
     hs_titles = {

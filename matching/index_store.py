@@ -30,8 +30,8 @@ from companies.models import (
     Organisation,
     ProductLine,
 )
-from matching.engine import CodeTaxonomy, SupplierIndex, SupplierRecord
-from matching.engine.records import CertificationRecord, ProductLineRecord
+from engine import CodeTaxonomy, SupplierIndex, SupplierRecord
+from engine.records import CertificationRecord, ProductLineRecord
 from matching.models import EngineIndexVersion
 
 logger = logging.getLogger(__name__)

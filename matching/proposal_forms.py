@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 
 from companies.forms import BLANK_CHOICE, ServiceCheckedChoiceField
-from matching.engine.matcher import FACTOR_LABELS
+from engine.matcher import FACTOR_LABELS
 from matching.models import Proposal
 from matching.services.proposals import NOTE_LIMIT
 

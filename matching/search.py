@@ -24,8 +24,8 @@ from companies.models import (
 )
 from companies.selectors import valid_certifications
 from matching import regions
-from matching.engine import Query
-from matching.engine.index import MAX_RESULTS
+from engine import Query
+from engine.index import MAX_RESULTS
 from matching.index_store import code_taxonomy, current_index, day_number
 
 MAX_QUERY_LENGTH = 500

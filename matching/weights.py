@@ -1,6 +1,6 @@
 """The factor weights in force: the newest adopted version, else the defaults."""
 
-from matching.engine.matcher import DEFAULT_WEIGHTS
+from engine.matcher import DEFAULT_WEIGHTS
 from matching.models import ScoringWeights
 
 

@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from clusters.models import Cluster, ClusterMembership, Consortium, ConsortiumMember
 from companies.models import ContactPerson, Organisation, ProductLine, User
-from matching.engine.consortia import ConsortiumNeed
+from engine.consortia import ConsortiumNeed
 from matching.models import SourcingRequest
 
 __all__ = [

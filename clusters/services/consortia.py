@@ -31,7 +31,7 @@ from clusters.models.consortia import Decision, DeclineReason
 from clusters.selectors.consortia import eligible_memberships, makers_filter, request_need
 from companies.models import ProductLine, User
 from companies.notifications import notify
-from matching.engine.consortia import (
+from engine.consortia import (
     MAX_MEMBERS,
     MIN_MEMBERS,
     ConsortiumOption,
@@ -39,7 +39,7 @@ from matching.engine.consortia import (
     evaluate,
     find_consortia,
 )
-from matching.engine.records import SupplierRecord
+from engine.records import SupplierRecord
 from matching.models import SourcingRequest
 from matching.services.proposals import NOTE_LIMIT, answer_errors
 
@@ -103,7 +103,7 @@ def _candidates(
     Returns the candidates, each firm's constraint failures in words, and the
     engine version. The score is the one the match job gives the same pair.
     """
-    from matching.engine.matcher import score_candidates
+    from engine.matcher import score_candidates
     from matching.index_store import current_index, supplier_records
     from matching.services.runs import engine_version, request_record
     from matching.weights import current_weights

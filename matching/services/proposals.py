@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from companies.models import Organisation, User
 from companies.notifications import notify
-from matching.engine.matcher import TOP_K, MatchResult, ScoredSupplier
+from engine.matcher import TOP_K, MatchResult, ScoredSupplier
 from matching.models import NearMiss, Proposal, SourcingRequest
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Running the matcher against the database: one request, one supplier, or everything.
 
-The engine ranks (``matching.engine``); these functions turn rows into engine
+The engine ranks (``engine``); these functions turn rows into engine
 records, apply the results as proposals, and keep the ``MatchRun`` record that the
 pages show while a full run progresses shard by shard.
 """
@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from companies.models import Organisation, User
 from matching import regions
-from matching.engine.learning import Decision, learn_weights
-from matching.engine.matcher import (
+from engine.learning import Decision, learn_weights
+from engine.matcher import (
     MIN_SCORE,
     TOP_K,
     MatchResult,
@@ -27,7 +27,7 @@ from matching.engine.matcher import (
     score_pair,
     shard_candidates,
 )
-from matching.engine.records import RequestRecord
+from engine.records import RequestRecord
 from matching.index_store import (
     current_index,
     current_version,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from matching.engine import CodeTaxonomy
-from matching.engine.records import CertificationRecord, ProductLineRecord, SupplierRecord
+from engine import CodeTaxonomy
+from engine.records import CertificationRecord, ProductLineRecord, SupplierRecord
 
 TODAY = 20_000  # days since 1970-01-01
 

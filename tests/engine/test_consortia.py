@@ -2,14 +2,14 @@
 
 import time
 
-from matching.engine.consortia import (
+from engine.consortia import (
     MAX_MEMBERS,
     ConsortiumNeed,
     MemberCandidate,
     evaluate,
     find_consortia,
 )
-from matching.engine.records import ProductLineRecord
+from engine.records import ProductLineRecord
 
 OEKO = "oeko-tex"
 NEED = ConsortiumNeed(volume=50_000, unit="pieces", hs_codes=["6109"])

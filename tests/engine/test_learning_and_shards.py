@@ -4,16 +4,16 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from matching.engine import SupplierIndex
-from matching.engine.learning import Decision, WeightLearner, learn_weights, ranking_ndcg
-from matching.engine.matcher import (
+from engine import SupplierIndex
+from engine.learning import Decision, WeightLearner, learn_weights, ranking_ndcg
+from engine.matcher import (
     DEFAULT_WEIGHTS,
     FACTORS,
     match_request,
     merge_shards,
     shard_candidates,
 )
-from matching.engine.records import ProductLineRecord, RequestRecord, SupplierRecord
+from engine.records import ProductLineRecord, RequestRecord, SupplierRecord
 from tests.engine.conftest import TODAY
 
 

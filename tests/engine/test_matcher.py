@@ -2,15 +2,15 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from matching.engine import SupplierIndex
-from matching.engine.matcher import (
+from engine import SupplierIndex
+from engine.matcher import (
     DEFAULT_WEIGHTS,
     constraint_failures,
     hs_factor,
     match_request,
     score_pair,
 )
-from matching.engine.records import RequestRecord
+from engine.records import RequestRecord
 from tests.engine.conftest import TODAY
 
 
@@ -140,8 +140,8 @@ def test_estimator_conventions(taxonomy, records):
 
 def test_each_certificate_keeps_its_own_expiry_whatever_order_it_was_given_in():
     # given: the second supplier lists its certificates in the other order, one expired
-    from matching.engine import SupplierIndex, SupplierRecord
-    from matching.engine.records import CertificationRecord, Query
+    from engine import SupplierIndex, SupplierRecord
+    from engine.records import CertificationRecord, Query
 
     today = 20_000
     iso = CertificationRecord("iso-9001", "ISO 9001", today + 100)
@@ -166,7 +166,7 @@ def test_each_certificate_keeps_its_own_expiry_whatever_order_it_was_given_in():
 
 @pytest.mark.parametrize("ids", [[3, 7, 42], [42, 3, 7], ["s9", "s1", "s5"]])
 def test_suppliers_are_found_by_id_whether_or_not_ids_come_in_order(ids):
-    from matching.engine import SupplierIndex, SupplierRecord
+    from engine import SupplierIndex, SupplierRecord
 
     records = [SupplierRecord(id=i, name=f"Firm {i}", description="knitwear") for i in ids]
     index = SupplierIndex().fit(records)

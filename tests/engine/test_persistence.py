@@ -5,8 +5,8 @@ import pickle
 
 import pytest
 
-from matching.engine import Query, SupplierIndex
-from matching.engine.records import SupplierRecord
+from engine import Query, SupplierIndex
+from engine.records import SupplierRecord
 
 
 def test_a_stored_index_ranks_exactly_as_the_one_that_was_fitted(records, taxonomy):

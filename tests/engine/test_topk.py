@@ -10,9 +10,9 @@ import pytest
 from scipy import sparse
 from sparse_dot_topn import sp_matmul_topn
 
-from matching.engine import SupplierIndex, SupplierRecord
-from matching.engine.postings import WEIGHT_SCALE, dequantized
-from matching.engine.topk import scipy_topk, topk_batch, topk_one
+from engine import SupplierIndex, SupplierRecord
+from engine.postings import WEIGHT_SCALE, dequantized
+from engine.topk import scipy_topk, topk_batch, topk_one
 
 WORDS = [f"word{i}" for i in range(400)]
 
@@ -114,7 +114,7 @@ def test_fewer_matches_than_k_are_all_returned_and_the_buffer_is_left_clean(corp
 
 def test_rows_beyond_one_block_rank_as_in_the_sparse_product():
     # given postings over more rows than one block of the accumulator holds
-    from matching.engine.topk import BLOCK_ROWS
+    from engine.topk import BLOCK_ROWS
 
     rng = np.random.default_rng(11)
     n_rows, n_terms = 2 * BLOCK_ROWS + 1234, 30

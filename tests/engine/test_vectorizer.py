@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from matching.engine import vectorizer
-from matching.engine.text import analyse
-from matching.engine.vectorizer import WordVectorizer
+from engine import vectorizer
+from engine.text import analyse
+from engine.vectorizer import WordVectorizer
 
 WORDS = "cotton jersey shirts shirt knitted dyeing polo denim organic printing sewing".split()
 
@@ -49,7 +49,7 @@ def test_a_query_is_weighed_like_the_fitted_documents(documents):
 
 
 def test_posting_lists_from_counts_equal_those_of_the_weighted_matrix(documents):
-    from matching.engine.postings import term_major_levels, term_major_levels_from_counts
+    from engine.postings import term_major_levels, term_major_levels_from_counts
 
     fitted = WordVectorizer()
     counts = fitted.fit_counts(documents)

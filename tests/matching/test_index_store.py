@@ -4,7 +4,7 @@ process that loads the newest version from storage as another process wrote it."
 import pytest
 
 from matching import index_store
-from matching.engine import Query
+from engine import Query
 from matching.models import EngineIndexVersion
 from tests.factories import SupplierFactory
 

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from companies.taxonomy import code_taxonomy_from_files
-from matching.engine.benchmark import load_benchmark, rank_with_engine, rank_with_word_tfidf
-from matching.engine.metrics import evaluate
+from engine.benchmark import load_benchmark, rank_with_engine, rank_with_word_tfidf
+from engine.metrics import evaluate
 from matching.weights import current_weights
 
 

@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from matching.engine.index import SupplierIndex
-from matching.engine.matcher import match_request
-from matching.engine.records import (
+from engine.index import SupplierIndex
+from engine.matcher import match_request
+from engine.records import (
     CertificationRecord,
     CodeTaxonomy,
     RequestRecord,

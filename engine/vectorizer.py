@@ -19,8 +19,8 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from matching.engine.postings import weigh_rows
-from matching.engine.text import analyse, terms_of, tokens
+from engine.postings import weigh_rows
+from engine.text import analyse, terms_of, tokens
 
 # Below this many documents one process is faster than starting others.
 PARALLEL_MIN_DOCUMENTS = 20_000
@@ -66,7 +66,7 @@ def _count(documents: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray,
 
 
 class WordVectorizer(TransformerMixin, BaseEstimator):
-    """Sublinear word TF-IDF over :func:`matching.engine.text.analyse` terms.
+    """Sublinear word TF-IDF over :func:`engine.text.analyse` terms.
 
     Parameters
     ----------

@@ -19,16 +19,16 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from matching.engine import chars
-from matching.engine.postings import (
+from engine import chars
+from engine.postings import (
     scale_of,
     term_major_levels,
     term_major_levels_from_counts,
 )
-from matching.engine.records import CodeTaxonomy, Query, SupplierRecord
-from matching.engine.text import analyse
-from matching.engine.topk import accumulate_scores
-from matching.engine.vectorizer import WordVectorizer
+from engine.records import CodeTaxonomy, Query, SupplierRecord
+from engine.text import analyse
+from engine.topk import accumulate_scores
+from engine.vectorizer import WordVectorizer
 
 # Deepest page a search may ask for: beyond it results are not ranked exactly.
 MAX_RESULTS = 1000

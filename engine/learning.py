@@ -15,8 +15,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupShuffleSplit, ShuffleSplit
 from sklearn.utils.validation import check_is_fitted
 
-from matching.engine.matcher import FACTORS, weighted_score
-from matching.engine.metrics import ndcg_at_k
+from engine.matcher import FACTORS, weighted_score
+from engine.metrics import ndcg_at_k
 
 MIN_DECISIONS = 200
 

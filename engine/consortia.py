@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from matching.engine.records import ProductLineRecord
+from engine.records import ProductLineRecord
 
 MIN_MEMBERS = 2
 MAX_MEMBERS = 5

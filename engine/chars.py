@@ -11,7 +11,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
-from matching.engine.text import normalise
+from engine.text import normalise
 
 N_FEATURES = 2**20  # 4 MB of float32 IDF; collisions are rare at this width
 NGRAM_RANGE = (3, 5)

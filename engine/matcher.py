@@ -6,7 +6,7 @@ character n-grams, HS and ISIC codes with credit up their hierarchies, and the
 HS→ISIC concordance), checks the hard constraints (certifications, countries,
 volume against capacity), and keeps those that fail as near-misses with the
 reason. The score is a weighted sum of factors; the weights can be refitted from
-people's decisions (``matching.engine.learning``).
+people's decisions (``engine.learning``).
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from matching.engine import chars
-from matching.engine.index import SupplierIndex
-from matching.engine.records import CodeTaxonomy, RequestRecord, SupplierRecord
+from engine import chars
+from engine.index import SupplierIndex
+from engine.records import CodeTaxonomy, RequestRecord, SupplierRecord
 
 FACTORS: tuple[str, ...] = ("text", "chars", "hs", "isic", "bridge")
 DEFAULT_WEIGHTS: dict[str, float] = {
