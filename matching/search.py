@@ -23,9 +23,9 @@ from companies.models import (
     User,
 )
 from companies.selectors import valid_certifications
-from matching import regions
 from engine import Query
 from engine.index import MAX_RESULTS
+from matching import regions
 from matching.index_store import code_taxonomy, current_index, day_number
 
 MAX_QUERY_LENGTH = 500

@@ -15,7 +15,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from companies.models import Organisation, User
-from matching import regions
 from engine.learning import Decision, learn_weights
 from engine.matcher import (
     MIN_SCORE,
@@ -28,6 +27,7 @@ from engine.matcher import (
     shard_candidates,
 )
 from engine.records import RequestRecord
+from matching import regions
 from matching.index_store import (
     current_index,
     current_version,

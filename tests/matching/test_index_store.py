@@ -3,8 +3,8 @@ process that loads the newest version from storage as another process wrote it."
 
 import pytest
 
-from matching import index_store
 from engine import Query
+from matching import index_store
 from matching.models import EngineIndexVersion
 from tests.factories import SupplierFactory
 
