@@ -1,7 +1,7 @@
 # The README's commands. Everything runs inside .venv, created on first use.
 #   make demo   - install, load the taxonomies and demo data, serve on 127.0.0.1:8000
 #   make test   - install with the development tools, run the whole test suite
-#   make lint   - ruff check and ruff format --check
+#   make lint   - ruff check, ruff format --check, the import layers
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -21,7 +21,7 @@ PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 help:
 	@echo "make demo     install, migrate, load taxonomies and demo data, serve on 127.0.0.1:8000"
 	@echo "make test     run the whole test suite"
-	@echo "make lint     ruff check and ruff format --check"
+	@echo "make lint     ruff check, ruff format --check, mypy and the import layers"
 	@echo "make migrate  apply database migrations"
 	@echo "make worker   start a Celery worker (needs REDIS_URL)"
 	@echo "make beat     start Celery beat, the periodic scheduler (needs REDIS_URL)"
@@ -63,6 +63,8 @@ test: $(DEV_STAMP)
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .

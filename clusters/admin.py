@@ -7,17 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from clusters import services
-from clusters.models import (
-    Broadcast,
-    BroadcastRecipient,
-    Cluster,
-    ClusterMembership,
-    Consortium,
-    ConsortiumMember,
-    ImportedFirm,
-    MemberImport,
-    MembershipEvent,
-)
+from clusters.models import Cluster, ClusterMembership, ImportedFirm, MemberImport, MembershipEvent
 
 
 def _review(request: HttpRequest, queryset: QuerySet[Cluster], status: str) -> None:
@@ -77,33 +67,6 @@ class ClusterMembershipAdmin(admin.ModelAdmin):
         return False
 
 
-class BroadcastRecipientInline(admin.TabularInline):
-    model = BroadcastRecipient
-    extra = 0
-    can_delete = False
-    fields = ["supplier", "notified_at", "read_at", "read_by"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-@admin.register(Broadcast)
-class BroadcastAdmin(admin.ModelAdmin):
-    """Read-only: broadcasts are sent by the managers through the service."""
-
-    list_display = ["subject", "cluster", "sender", "audience", "status", "created_at"]
-    list_filter = ["status", "audience"]
-    search_fields = ["subject", "cluster__name"]
-    inlines = [BroadcastRecipientInline]
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-
 @admin.register(MemberImport)
 class MemberImportAdmin(admin.ModelAdmin):
     """Imports are read-only here: managers upload and apply them on the cluster's pages."""
@@ -130,31 +93,4 @@ class ImportedFirmAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class ConsortiumMemberInline(admin.TabularInline):
-    model = ConsortiumMember
-    extra = 0
-    can_delete = False
-    fields = ["supplier", "is_lead", "hs_codes", "capacity_pledged", "score", "decision", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-@admin.register(Consortium)
-class ConsortiumAdmin(admin.ModelAdmin):
-    """Read-only: managers edit and propose consortia, the buyer and members answer."""
-
-    list_display = ["request", "cluster", "status", "score", "proposed_at", "updated_at"]
-    list_filter = ["status"]
-    search_fields = ["request__title", "cluster__name"]
-    inlines = [ConsortiumMemberInline]
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

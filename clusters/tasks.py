@@ -5,11 +5,10 @@ from collections.abc import Callable
 from celery import shared_task
 from django.urls import reverse
 
-from clusters import services
 from clusters.models import ClusterMembership
 from companies.models import Invitation
-from companies.notifications import absolute_url
-from matching.tasks import RETRY, TRANSIENT
+from notifications.services import absolute_url
+from sme_platform.tasks import RETRY, TRANSIENT
 
 
 @shared_task(
@@ -19,6 +18,8 @@ from matching.tasks import RETRY, TRANSIENT
 )
 def send_membership_invitation(membership_id: int) -> None:
     """E-mail a cluster's invitation to a firm that has not signed up yet."""
+    from clusters import services  # imported when the job runs: the services enqueue it
+
     membership = (
         ClusterMembership.objects.select_related("cluster__body")
         .filter(pk=membership_id, status=ClusterMembership.Status.INVITED)
@@ -37,6 +38,8 @@ def send_membership_invitation(membership_id: int) -> None:
 
 def _import_step(step: Callable[..., object], member_import_id: int) -> None:
     """Run one step of an import; a permanent error leaves the import FAILED, with why."""
+    from clusters import services  # imported when the job runs: the services enqueue it
+
     try:
         step(member_import_id=member_import_id)
     except TRANSIENT:
@@ -51,23 +54,17 @@ def _import_step(step: Callable[..., object], member_import_id: int) -> None:
 @shared_task(**RETRY)
 def run_member_import(member_import_id: int) -> None:
     """Check an uploaded member list (the dry run); apply it too if it was uploaded so."""
+    from clusters import services  # imported when the job runs: the services enqueue it
+
     _import_step(services.member_import_process, member_import_id)
 
 
 @shared_task(**RETRY)
 def apply_member_import(member_import_id: int) -> None:
     """Write a checked member list: every valid row in one transaction."""
+    from clusters import services  # imported when the job runs: the services enqueue it
+
     _import_step(services.member_import_run_apply, member_import_id)
-
-
-@shared_task(
-    autoretry_for=(ConnectionError, TimeoutError, OSError),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-)
-def deliver_broadcast(broadcast_id: int) -> int:
-    """Tell a broadcast's recipient firms; safe to run twice (told firms are skipped)."""
-    return services.broadcast_deliver(broadcast_id=broadcast_id)
 
 
 @shared_task(
@@ -77,6 +74,8 @@ def deliver_broadcast(broadcast_id: int) -> int:
 )
 def send_claim_invitations(invitation_ids: list[int]) -> int:
     """E-mail a whole import's invitations to claim the profiles; each is sent once."""
+    from clusters import services  # imported when the job runs: the services enqueue it
+
     sent = 0
     for invitation in Invitation.objects.select_related("organisation").filter(
         pk__in=invitation_ids, accepted_at__isnull=True, sent_at__isnull=True

@@ -50,61 +50,7 @@ urlpatterns = [
         views.membership_manager_action,
         name="cluster-membership-action",
     ),
-    path(
-        "clusters/<str:slug>/manage/broadcasts/",
-        views.broadcast_list,
-        name="cluster-broadcasts",
-    ),
-    path(
-        "clusters/<str:slug>/manage/broadcasts/new/",
-        views.broadcast_new,
-        name="cluster-broadcast-new",
-    ),
-    path(
-        "clusters/<str:slug>/manage/broadcasts/<int:pk>/",
-        views.broadcast_detail,
-        name="cluster-broadcast-detail",
-    ),
-    path(
-        "clusters/<str:slug>/manage/analytics/",
-        views.cluster_analytics,
-        name="cluster-analytics",
-    ),
-    path(
-        "clusters/<str:slug>/manage/analytics/<str:table>.csv",
-        views.cluster_analytics_csv,
-        name="cluster-analytics-csv",
-    ),
-    path(
-        "clusters/<str:slug>/manage/consortia/",
-        views.manager_consortium_list,
-        name="cluster-consortium-list",
-    ),
-    path(
-        "clusters/<str:slug>/manage/consortia/<int:pk>/",
-        views.manager_consortium_detail,
-        name="cluster-consortium-detail",
-    ),
-    path(
-        "clusters/<str:slug>/manage/consortia/<int:pk>/propose/",
-        views.manager_consortium_propose,
-        name="cluster-consortium-propose",
-    ),
-    path(
-        "clusters/<str:slug>/manage/consortia/<int:pk>/withdraw/",
-        views.manager_consortium_withdraw,
-        name="cluster-consortium-withdraw",
-    ),
-    path("consortia/<int:pk>/", views.consortium_detail, name="consortium-detail"),
-    path("consortia/<int:pk>/accept/", views.consortium_accept, name="consortium-accept"),
-    path("consortia/<int:pk>/decline/", views.consortium_decline, name="consortium-decline"),
     path("my-clusters/", views.my_clusters, name="my-clusters"),
-    path("my-clusters/broadcasts/", views.my_broadcast_list, name="my-broadcasts"),
-    path(
-        "my-clusters/broadcasts/<int:pk>/",
-        views.my_broadcast_detail,
-        name="my-broadcast-detail",
-    ),
     path("my-clusters/<int:pk>/accept/", views.membership_accept, name="my-membership-accept"),
     path("my-clusters/<int:pk>/consent/", views.membership_consent, name="my-membership-consent"),
     path(

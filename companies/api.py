@@ -31,23 +31,11 @@ from companies.serializers import (
     UserSerializer,
     UserWithTokenSerializer,
 )
+from sme_platform.api.permissions import StaffOnlyOrNotFound
 from sme_platform.api.views import Api, ListApi, found
-
-# Other apps' views build on the same bases; ``_found`` is kept under its old name.
-_found = found
-
 
 # PERMISSIONS
 # ------------------------------------------------------------------------------
-
-
-class StaffOnlyOrNotFound(BasePermission):
-    """Staff tools do not exist for anyone else."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        if not (request.user.is_authenticated and request.user.is_staff):
-            raise NotFound()
-        return True
 
 
 class MemberForWrites(BasePermission):

@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
 
 from companies import geography, selectors
 from companies.models import HsCode, IsicCode, Organisation, Unit, User
@@ -24,15 +23,6 @@ BLANK_CHOICE = [("", "—")]
 
 def _max_length(field: str) -> int | None:
     return Organisation._meta.get_field(field).max_length
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: next to a field when the form has it."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def split_codes(raw: str) -> list[str]:

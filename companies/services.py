@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from companies import validation
+from companies import hooks, validation
 from companies.models import (
     Certification,
     CertificationScheme,
@@ -26,6 +26,7 @@ from companies.models import (
     Unit,
     User,
 )
+from companies.tasks import send_invitation
 
 # Text fields a user may change on the profile, with their length limits.
 _PROFILE_TEXT_LIMITS: dict[str, int] = {
@@ -68,19 +69,14 @@ def _supplier_changed(organisation: Organisation) -> None:
     """After commit, refresh the supplier in the search index and what depends on it."""
     if organisation.kind != Organisation.Kind.SUPPLIER:
         return
-    from companies.tasks import supplier_profile_changed
-
-    organisation_id = organisation.pk
-    transaction.on_commit(lambda: supplier_profile_changed.delay(organisation_id))
+    hooks.supplier_profile_changed.send(sender=Organisation, organisation_id=organisation.pk)
 
 
 def _attach_cluster_invitations(organisation: Organisation, user: User) -> None:
     """Clusters may have invited this address before it had an account: attach them now."""
     if organisation.kind != Organisation.Kind.SUPPLIER:
         return
-    from clusters.services import invitations_attach_on_signup
-
-    invitations_attach_on_signup(organisation=organisation, user=user)
+    hooks.user_joined_organisation.send(sender=Organisation, organisation=organisation, user=user)
 
 
 def _claim_imported_profile(organisation: Organisation, user: User) -> None:
@@ -94,9 +90,7 @@ def _claim_imported_profile(organisation: Organisation, user: User) -> None:
         return
     organisation.claimed = True
     organisation.save(update_fields=["claimed", "updated_at"])
-    from clusters.services import imported_profile_claimed
-
-    imported_profile_claimed(organisation=organisation, user=user)
+    hooks.imported_profile_claimed.send(sender=Organisation, organisation=organisation, user=user)
     _supplier_changed(organisation)
 
 
@@ -503,7 +497,6 @@ def colleague_invite(
     invitation = Invitation.objects.create(
         organisation=organisation, email=email, role=role, invited_by=actor
     )
-    from companies.tasks import send_invitation
 
     transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
     return invitation

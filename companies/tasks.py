@@ -4,7 +4,6 @@ from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
-from companies import services
 from companies.models import Invitation
 
 
@@ -15,6 +14,8 @@ from companies.models import Invitation
     retry_kwargs={"max_retries": 5},
 )
 def send_invitation(self, invitation_id: int) -> None:
+    from companies import services  # imported when the job runs: the services enqueue it
+
     invitation = (
         Invitation.objects.select_related("organisation", "invited_by")
         .filter(pk=invitation_id)
@@ -26,19 +27,3 @@ def send_invitation(self, invitation_id: int) -> None:
         "invitation-accept", kwargs={"token": invitation.token}
     )
     services.invitation_send(invitation=invitation, accept_url=accept_url)
-
-
-@shared_task(
-    autoretry_for=(ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-)
-def supplier_profile_changed(organisation_id: int) -> None:
-    """A supplier's profile changed: refresh it in the index, tell saved searches, match it."""
-    from matching.index_store import index_apply_changes
-    from matching.services import match_one_supplier, saved_searches_notify_for_supplier
-
-    index_apply_changes([organisation_id])
-    # After the index update: both read the index to decide whether the supplier fits.
-    saved_searches_notify_for_supplier(supplier_id=organisation_id)
-    match_one_supplier(supplier_id=organisation_id)

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import transaction
 
 from companies.models import CertificationScheme, HsCode, HsIsicLink, IsicCode
+from engine import CodeTaxonomy
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Rows per bulk statement: a few hundred KB of parameters, well under SQLite's limits.
@@ -176,7 +177,6 @@ def load_taxonomies(
 
 def code_taxonomy_from_files(data_dir: Path | None = None):
     """The engine's code taxonomy straight from the shipped files, without the database."""
-    from engine import CodeTaxonomy
 
     data_dir = data_dir or DATA_DIR
     hs_titles = {

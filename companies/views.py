@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from companies import forms, selectors, services
 from companies.models import Organisation
+from sme_platform.pages import apply_service_errors, found
 
 DIRECTORY_PAGE_SIZE = 20
 _LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -40,12 +41,6 @@ def organisation_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def _found(obj: Any) -> Any:
-    if obj is None:
-        raise Http404("Not found.")
-    return obj
 
 
 # PUBLIC PAGES
@@ -84,7 +79,7 @@ def supplier_directory(request: HttpRequest) -> HttpResponse:
 
 
 def organisation_profile(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _found(selectors.organisation_public_get(slug=slug))
+    organisation = found(selectors.organisation_public_get(slug=slug))
     return render(
         request,
         "companies/profile.html",
@@ -114,7 +109,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         try:
             user = services.organisation_register(**form.service_arguments())
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             login(request, user, backend=_LOGIN_BACKEND)
             messages.success(
@@ -140,7 +135,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 full_name=form.cleaned_data["full_name"],
             )
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             login(request, user, backend=_LOGIN_BACKEND)
             messages.success(request, f"Welcome to {invitation.organisation.legal_name}.")
@@ -199,7 +194,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @organisation_required
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _found(selectors.organisation_private_get(user=request.user, pk=pk))
+    organisation = found(selectors.organisation_private_get(user=request.user, pk=pk))
     form = forms.ProfileForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,7 +204,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.service_data(),
             )
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Profile saved.")
             return redirect("organisation-profile", slug=organisation.slug)
@@ -240,7 +235,7 @@ def certification_add(request: HttpRequest) -> HttpResponse:
                 organisation=request.user.organisation, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Certification added. Staff will check it shortly.")
             return redirect("certification-list")
@@ -250,7 +245,7 @@ def certification_add(request: HttpRequest) -> HttpResponse:
 @login_required
 def certification_evidence(request: HttpRequest, pk: int) -> FileResponse:
     """The uploaded copy of a certificate, for its organisation's users and staff only."""
-    certification = _found(selectors.certification_get(user=request.user, pk=pk))
+    certification = found(selectors.certification_get(user=request.user, pk=pk))
     if not certification.evidence:
         raise Http404("No evidence was uploaded.")
     return FileResponse(
@@ -262,7 +257,7 @@ def certification_evidence(request: HttpRequest, pk: int) -> FileResponse:
 @organisation_required
 @require_http_methods(["GET", "POST"])
 def certification_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    certification = _found(selectors.certification_get(user=request.user, pk=pk))
+    certification = found(selectors.certification_get(user=request.user, pk=pk))
     if request.method == "POST":
         services.certification_delete(certification=certification, actor=request.user)
         messages.success(request, f"{certification.scheme.name} certificate removed.")
@@ -306,7 +301,7 @@ def product_line_add(request: HttpRequest) -> HttpResponse:
                 data=form.service_data(),
             )
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Product line added.")
             return redirect("product-line-list")
@@ -316,7 +311,7 @@ def product_line_add(request: HttpRequest) -> HttpResponse:
 @organisation_required
 @require_http_methods(["GET", "POST"])
 def product_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    line = _found(selectors.product_line_get(user=request.user, pk=pk))
+    line = found(selectors.product_line_get(user=request.user, pk=pk))
     initial = {
         "hs_code": line.hs_code_id,
         "description": line.description,
@@ -329,7 +324,7 @@ def product_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.product_line_update(line=line, actor=request.user, data=form.service_data())
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Product line saved.")
             return redirect("product-line-list")
@@ -339,7 +334,7 @@ def product_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @organisation_required
 @require_http_methods(["GET", "POST"])
 def product_line_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    line = _found(selectors.product_line_get(user=request.user, pk=pk))
+    line = found(selectors.product_line_get(user=request.user, pk=pk))
     if request.method == "POST":
         services.product_line_delete(line=line, actor=request.user)
         messages.success(request, "Product line removed.")
@@ -376,7 +371,7 @@ def contact_add(request: HttpRequest) -> HttpResponse:
                 data=form.cleaned_data,
             )
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Contact person added.")
             return redirect("contact-list")
@@ -386,7 +381,7 @@ def contact_add(request: HttpRequest) -> HttpResponse:
 @organisation_required
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _found(selectors.contact_get(user=request.user, pk=pk))
+    contact = found(selectors.contact_get(user=request.user, pk=pk))
     initial = {f: getattr(contact, f) for f in ("name", "position", "email", "phone", "is_primary")}
     form = forms.ContactPersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -395,7 +390,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 contact=contact, actor=request.user, data=form.cleaned_data
             )
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Contact person saved.")
             return redirect("contact-list")
@@ -405,7 +400,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @organisation_required
 @require_http_methods(["GET", "POST"])
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _found(selectors.contact_get(user=request.user, pk=pk))
+    contact = found(selectors.contact_get(user=request.user, pk=pk))
     if request.method == "POST":
         services.contact_person_delete(contact=contact, actor=request.user)
         messages.success(request, f"{contact.name} removed from the contact people.")
@@ -449,7 +444,7 @@ def colleague_invite(request: HttpRequest) -> HttpResponse:
                 organisation=request.user.organisation, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("colleague-list")

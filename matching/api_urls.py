@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from matching import api, proposal_api
+from matching import api
 
 urlpatterns = [
     # Sourcing requests
@@ -18,44 +18,34 @@ urlpatterns = [
     path("open-requests/", api.OpenRequestListApi.as_view(), name="open-request-list"),
     path(
         "requests/<int:pk>/near-misses/",
-        proposal_api.RequestNearMissListApi.as_view(),
+        api.RequestNearMissListApi.as_view(),
         name="request-near-miss-list",
     ),
     path(
         "requests/<int:pk>/invitations/",
-        proposal_api.RequestInvitationApi.as_view(),
+        api.RequestInvitationApi.as_view(),
         name="request-invitation",
     ),
     # Proposals, near-misses and match runs
-    path("proposals/", proposal_api.ProposalListApi.as_view(), name="proposal-list"),
-    path("proposals/<int:pk>/", proposal_api.ProposalDetailApi.as_view(), name="proposal-detail"),
+    path("proposals/", api.ProposalListApi.as_view(), name="proposal-list"),
+    path("proposals/<int:pk>/", api.ProposalDetailApi.as_view(), name="proposal-detail"),
     path(
         "proposals/<int:pk>/accept/",
-        proposal_api.ProposalAcceptApi.as_view(),
+        api.ProposalAcceptApi.as_view(),
         name="proposal-accept",
     ),
     path(
         "proposals/<int:pk>/decline/",
-        proposal_api.ProposalDeclineApi.as_view(),
+        api.ProposalDeclineApi.as_view(),
         name="proposal-decline",
     ),
-    path("near-misses/", proposal_api.NearMissListApi.as_view(), name="near-miss-list"),
-    path("match-runs/", proposal_api.MatchRunListApi.as_view(), name="match-run-list"),
-    path("match-runs/<int:pk>/", proposal_api.MatchRunDetailApi.as_view(), name="match-run-detail"),
+    path("near-misses/", api.NearMissListApi.as_view(), name="near-miss-list"),
+    path("match-runs/", api.MatchRunListApi.as_view(), name="match-run-list"),
+    path("match-runs/<int:pk>/", api.MatchRunDetailApi.as_view(), name="match-run-detail"),
     # Supplier search
     path("suppliers/search/", api.SupplierSearchApi.as_view(), name="supplier-search"),
     path("saved-searches/", api.SavedSearchListApi.as_view(), name="saved-search-list"),
     path(
         "saved-searches/<int:pk>/", api.SavedSearchDetailApi.as_view(), name="saved-search-detail"
-    ),
-    # Notifications
-    path("notifications/", api.NotificationListApi.as_view(), name="notification-list"),
-    path(
-        "notifications/<int:pk>/read/", api.NotificationReadApi.as_view(), name="notification-read"
-    ),
-    path(
-        "notifications/read-all/",
-        api.NotificationReadAllApi.as_view(),
-        name="notification-read-all",
     ),
 ]

@@ -20,7 +20,8 @@ from companies.forms import (
 )
 from companies.models import Unit
 from matching import regions
-from matching.models import SourcingRequest
+from matching.models import Proposal, SourcingRequest
+from matching.services.proposals import NOTE_LIMIT
 
 # What a browser's datetime-local input sends; read in the user's time zone.
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -235,3 +236,35 @@ class RequestListFilterForm(forms.Form):
         required=False,
         choices=[("", "Any status")] + list(SourcingRequest.Status.choices),
     )
+
+
+class DeclineForm(forms.Form):
+    reason = ServiceCheckedChoiceField(
+        label="Why do you decline?",
+        choices=BLANK_CHOICE + list(Proposal.DeclineReason.choices),
+        required=False,
+        help_text="Your answer teaches the matcher what to propose next time.",
+    )
+    note = forms.CharField(
+        label="Anything to add (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_LIMIT}),
+    )
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {"reason": self.cleaned_data["reason"], "note": self.cleaned_data["note"]}
+
+
+class InviteForm(forms.Form):
+    """Which of the buyer's open requests to invite a supplier to.
+
+    The request choices are the buyer's own open requests; the supplier is checked
+    by the view (it must be an SME supplier) and by the service.
+    """
+
+    request = forms.TypedChoiceField(label="Invite to request", coerce=int, choices=())
+    supplier = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, open_requests: list[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["request"].choices = [(r.pk, r.title) for r in open_requests]

@@ -6,20 +6,21 @@ views turn that into a 404, so a confidential request's existence never leaks.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from clusters.models import Cluster
+from clusters.selectors import PublicLinkage, member_supplier_ids_managed_by, public_members
 from companies.models import Organisation, ProductLine, Unit, User
 from companies.selectors import valid_certifications
 from companies.validation import normalise_code
-from matching import regions
-from matching.models import NearMiss, Proposal, SavedSearch, SourcingRequest
-
-if TYPE_CHECKING:
-    from matching.search import SupplierSearchFilters
+from engine.matcher import FACTOR_LABELS
+from matching import hooks, regions
+from matching.models import MatchRun, NearMiss, Proposal, SavedSearch, SourcingRequest
+from matching.search import SupplierSearchFilters
 
 AnyUser = User | AnonymousUser
 
@@ -35,8 +36,6 @@ def suppliers_of_managed_clusters(*, user: AnyUser) -> set[int]:
     their members' proposals. Current members count, suspended ones included: a
     suspension keeps the firm in the cluster, under its managers' eye.
     """
-    from clusters.selectors import member_supplier_ids_managed_by
-
     return member_supplier_ids_managed_by(user=user)
 
 
@@ -68,12 +67,9 @@ def _visibility_filter(user: AnyUser) -> Q | None:
         visible |= ~Q(status=SourcingRequest.Status.DRAFT) & Q(
             Exists(Proposal.objects.filter(request=OuterRef("pk"), supplier_id__in=proposed_to))
         )
-    # A consortium lets its own members and its cluster's managers read the request.
-    from clusters.selectors import consortium_request_ids_visible_to
-
-    visible |= ~Q(status=SourcingRequest.Status.DRAFT) & Q(
-        pk__in=consortium_request_ids_visible_to(user=user)
-    )
+    # Higher apps grant more readers (a consortium's members and its cluster's managers).
+    for granted in hooks.request_ids_granted_to(user):
+        visible |= ~Q(status=SourcingRequest.Status.DRAFT) & Q(pk__in=granted)
     return visible
 
 
@@ -352,7 +348,6 @@ def saved_search_params(saved: SavedSearch) -> dict[str, Any]:
 
 def saved_search_filters(saved: SavedSearch) -> "SupplierSearchFilters":
     """The stored filters as the search module's filters object, checked again."""
-    from matching.search import SupplierSearchFilters
 
     params = saved_search_params(saved)
     params.pop("q", None)
@@ -460,3 +455,58 @@ def proposal_counterpart(*, user: AnyUser, proposal: Proposal) -> Counterpart | 
         contacts=list(other.contacts.all()),
         users=list(other.users.filter(is_active=True).order_by("email")),
     )
+
+
+# CLUSTER PAGES
+# ------------------------------------------------------------------------------
+
+
+def public_linkages_of_cluster(*, cluster: Cluster, limit: int) -> list[PublicLinkage]:
+    """Linkages of a cluster's listed members, newest first; buyer and title only for
+    public requests."""
+    proposals = (
+        Proposal.objects.filter(
+            status=Proposal.Status.LINKED,
+            supplier_id__in=public_members(cluster=cluster).values("pk"),
+        )
+        .select_related("supplier", "request__buyer")
+        .order_by("-updated_at")[:limit]
+    )
+    linkages = []
+    for proposal in proposals:
+        public = proposal.request.visibility == SourcingRequest.Visibility.PUBLIC
+        linkages.append(
+            PublicLinkage(
+                supplier_name=proposal.supplier.legal_name,
+                supplier_slug=proposal.supplier.slug,
+                buyer_name=proposal.request.buyer.legal_name if public else "",
+                request_title=proposal.request.title if public else "",
+                linked_at=proposal.updated_at,
+            )
+        )
+    return linkages
+
+
+def factor_rows(breakdown: dict[str, float]) -> list[dict[str, Any]]:
+    """Each factor of a score with its label and a percentage, in the engine's order."""
+    rows = []
+    for factor, label in FACTOR_LABELS.items():
+        value = float(breakdown.get(factor, 0.0) or 0.0)
+        value = min(max(value, 0.0), 1.0)
+        rows.append(
+            {"factor": factor, "label": label, "value": value, "percent": round(value * 100)}
+        )
+    return rows
+
+
+def match_runs() -> QuerySet[MatchRun]:
+    """Every match run, newest first (staff read them)."""
+    return MatchRun.objects.select_related("started_by", "index_version").order_by("-created_at")
+
+
+def match_run_get(*, pk: Any) -> MatchRun | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return match_runs().filter(pk=pk).first()

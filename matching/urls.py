@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from matching import proposal_views, views
+from matching import views
 
 urlpatterns = [
     # Sourcing requests
@@ -24,23 +24,14 @@ urlpatterns = [
     path("saved-searches/new/", views.saved_search_create, name="saved-search-create"),
     path("saved-searches/<int:pk>/delete/", views.saved_search_delete, name="saved-search-delete"),
     # Proposals and linkages
-    path("proposals/", proposal_views.proposal_list, name="proposal-list"),
-    path("proposals/<int:pk>/", proposal_views.proposal_detail, name="proposal-detail"),
-    path("proposals/<int:pk>/accept/", proposal_views.proposal_accept, name="proposal-accept"),
-    path("proposals/<int:pk>/decline/", proposal_views.proposal_decline, name="proposal-decline"),
-    path("proposals/invite/", proposal_views.proposal_invite, name="proposal-invite"),
-    path("near-misses/", proposal_views.near_miss_list, name="near-miss-list"),
+    path("proposals/", views.proposal_list, name="proposal-list"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal-detail"),
+    path("proposals/<int:pk>/accept/", views.proposal_accept, name="proposal-accept"),
+    path("proposals/<int:pk>/decline/", views.proposal_decline, name="proposal-decline"),
+    path("proposals/invite/", views.proposal_invite, name="proposal-invite"),
+    path("near-misses/", views.near_miss_list, name="near-miss-list"),
     # Match runs (staff)
-    path("match-runs/", proposal_views.match_run_list, name="match-run-list"),
-    path("match-runs/start/", proposal_views.match_run_start, name="match-run-start"),
-    path("match-runs/<int:pk>/", proposal_views.match_run_detail, name="match-run-detail"),
-    # Notifications
-    path("notifications/", views.notification_list, name="notification-list"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
-    path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
-    path(
-        "notifications/unsubscribe/<str:token>/",
-        views.unsubscribe,
-        name="notifications-unsubscribe",
-    ),
+    path("match-runs/", views.match_run_list, name="match-run-list"),
+    path("match-runs/start/", views.match_run_start, name="match-run-start"),
+    path("match-runs/<int:pk>/", views.match_run_detail, name="match-run-detail"),
 ]

@@ -7,8 +7,11 @@ from sme_platform.health import healthz
 
 api_v1 = [
     path("", include("companies.api_urls")),
-    path("", include("matching.api_urls")),
+    path("", include("notifications.api_urls")),
     path("", include("clusters.api_urls")),
+    path("", include("matching.api_urls")),
+    path("", include("consortia.api_urls")),
+    path("", include("workspaces.api_urls")),
 ]
 
 urlpatterns = [
@@ -18,8 +21,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("companies.urls")),
-    path("", include("matching.urls")),
+    path("", include("notifications.urls")),
     path("", include("clusters.urls")),
+    path("", include("matching.urls")),
+    path("", include("consortia.urls")),
+    path("", include("workspaces.urls")),
 ]
 
 if settings.DEBUG:

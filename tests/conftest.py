@@ -16,6 +16,9 @@ from tests.factories import (
 # In CI, tests that need PostgreSQL, Redis, a worker or a browser fail instead of skipping.
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
+# The cluster fixtures serve the clusters, consortia and workspaces tests alike.
+pytest_plugins = ["tests.cluster_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

@@ -16,9 +16,10 @@ from rest_framework.response import Response
 
 from clusters import selectors, services
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
-from companies.api import StaffOnlyOrNotFound
+from clusters.permissions import can_manage_cluster
 from companies.models import Organisation, User
 from companies.serializers import ContactPersonSerializer
+from sme_platform.api.permissions import StaffOnlyOrNotFound
 from sme_platform.api.views import Api, ListApi, found
 
 # SERIALIZERS
@@ -304,7 +305,7 @@ class ClusterManagerApi(Api):
         cluster = found(selectors.cluster_get_visible_by_id(user=request.user, pk=cluster_id))
         if not (
             request.user.organisation_id == cluster.body_id
-            or services.is_manager(user=request.user, cluster=cluster)
+            or can_manage_cluster(request.user, cluster)
         ):
             found(None)
         serializer = self.InputSerializer(data=request.data)

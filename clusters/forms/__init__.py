@@ -1,6 +1,27 @@
-"""Forms of the clusters app, one module per concern."""
+"""The clusters app's forms: clusters and their managers, memberships, member imports."""
 
-from clusters.forms.broadcasts import *  # noqa: F403
-from clusters.forms.consortia import *  # noqa: F403
-from clusters.forms.imports import *  # noqa: F403
-from clusters.forms.memberships import *  # noqa: F403
+from clusters.forms.imports import (
+    MemberImportForm,
+)
+from clusters.forms.memberships import (
+    ApplyForm,
+    ClusterFilterForm,
+    ClusterForm,
+    ConsentForm,
+    InviteForm,
+    ManagerForm,
+    NoteForm,
+    ReviewForm,
+)
+
+__all__ = [
+    "ApplyForm",
+    "ClusterFilterForm",
+    "ClusterForm",
+    "ConsentForm",
+    "InviteForm",
+    "ManagerForm",
+    "MemberImportForm",
+    "NoteForm",
+    "ReviewForm",
+]

@@ -1,18 +1,18 @@
-"""Models of the clusters app, one module per concern: clusters, their managers and
-memberships (``memberships``); member imports, broadcasts and consortia."""
+"""Models of the clusters app: clusters, their managers and memberships; member imports."""
 
-from clusters.models.broadcasts import Broadcast, BroadcastRecipient
-from clusters.models.consortia import Consortium, ConsortiumMember
-from clusters.models.imports import ImportedFirm, MemberImport
-from clusters.models.memberships import Cluster, ClusterMembership, MembershipEvent
+from clusters.models.imports import (
+    ImportedFirm,
+    MemberImport,
+)
+from clusters.models.memberships import (
+    Cluster,
+    ClusterMembership,
+    MembershipEvent,
+)
 
 __all__ = [
-    "Broadcast",
-    "BroadcastRecipient",
     "Cluster",
     "ClusterMembership",
-    "Consortium",
-    "ConsortiumMember",
     "ImportedFirm",
     "MemberImport",
     "MembershipEvent",

@@ -1,8 +1,79 @@
-"""Reads of the clusters app, one module per concern: clusters and memberships
-(``memberships``), consortia (``consortia``); member imports, broadcasts and analytics."""
+"""The clusters app's selectors: clusters and their managers, memberships, member imports."""
 
-from clusters.selectors.analytics import *  # noqa: F403
-from clusters.selectors.broadcasts import *  # noqa: F403
-from clusters.selectors.consortia import *  # noqa: F403
-from clusters.selectors.imports import *  # noqa: F403
-from clusters.selectors.memberships import *  # noqa: F403
+from clusters.selectors.imports import (
+    member_import_get_for_manager,
+    member_import_progress,
+    member_imports_for_manager,
+)
+from clusters.selectors.memberships import (
+    PUBLIC_LINKAGE_LIMIT,
+    AnyUser,
+    CapacityTotal,
+    CertificationCoverage,
+    ClusterCapabilities,
+    ProductCapability,
+    PublicLinkage,
+    body_users,
+    capabilities_of,
+    cluster_events,
+    cluster_get_for_review,
+    cluster_get_managed,
+    cluster_get_managed_by_id,
+    cluster_get_visible,
+    cluster_get_visible_by_id,
+    cluster_public_capabilities,
+    cluster_public_linkages,
+    cluster_public_list,
+    clusters_managed_by,
+    clusters_to_review,
+    contacts_shared_with_managers,
+    member_supplier_ids_managed_by,
+    members_for_manager,
+    membership_by_token,
+    membership_events,
+    membership_get_for_manager,
+    membership_get_for_member,
+    membership_get_visible,
+    memberships_of_user,
+    open_membership_of,
+    public_members,
+    supplier_find,
+)
+
+__all__ = [
+    "AnyUser",
+    "CapacityTotal",
+    "CertificationCoverage",
+    "ClusterCapabilities",
+    "PUBLIC_LINKAGE_LIMIT",
+    "ProductCapability",
+    "PublicLinkage",
+    "body_users",
+    "capabilities_of",
+    "cluster_events",
+    "cluster_get_for_review",
+    "cluster_get_managed",
+    "cluster_get_managed_by_id",
+    "cluster_get_visible",
+    "cluster_get_visible_by_id",
+    "cluster_public_capabilities",
+    "cluster_public_linkages",
+    "cluster_public_list",
+    "clusters_managed_by",
+    "clusters_to_review",
+    "contacts_shared_with_managers",
+    "member_import_get_for_manager",
+    "member_import_progress",
+    "member_imports_for_manager",
+    "member_supplier_ids_managed_by",
+    "members_for_manager",
+    "membership_by_token",
+    "membership_events",
+    "membership_get_for_manager",
+    "membership_get_for_member",
+    "membership_get_visible",
+    "memberships_of_user",
+    "open_membership_of",
+    "public_members",
+    "supplier_find",
+]

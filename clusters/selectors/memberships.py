@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
+from clusters import hooks
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
 from companies.models import ContactPerson, HsCode, Organisation, ProductLine, Unit, User
 from companies.selectors import valid_certifications
@@ -251,30 +252,11 @@ class PublicLinkage:
 def cluster_public_linkages(
     *, cluster: Cluster, limit: int = PUBLIC_LINKAGE_LIMIT
 ) -> list[PublicLinkage]:
-    """Linkages of listed members, newest first; buyer and title only for public requests."""
-    from matching.models import Proposal, SourcingRequest
+    """Linkages of listed members, newest first; buyer and title only for public requests.
 
-    proposals = (
-        Proposal.objects.filter(
-            status=Proposal.Status.LINKED,
-            supplier_id__in=public_members(cluster=cluster).values("pk"),
-        )
-        .select_related("supplier", "request__buyer")
-        .order_by("-updated_at")[:limit]
-    )
-    linkages = []
-    for proposal in proposals:
-        public = proposal.request.visibility == SourcingRequest.Visibility.PUBLIC
-        linkages.append(
-            PublicLinkage(
-                supplier_name=proposal.supplier.legal_name,
-                supplier_slug=proposal.supplier.slug,
-                buyer_name=proposal.request.buyer.legal_name if public else "",
-                request_title=proposal.request.title if public else "",
-                linked_at=proposal.updated_at,
-            )
-        )
-    return linkages
+    Linkages are matching's to tell (``hooks.public_linkages_of``).
+    """
+    return hooks.public_linkages_of(cluster=cluster, limit=limit)
 
 
 # MEMBERSHIPS

@@ -1,7 +1,67 @@
-"""Writes of the clusters app: clusters and their managers, memberships, member
-imports, broadcasts and consortia."""
+"""The clusters app's services: clusters and their managers, memberships, member imports."""
 
-from clusters.services.broadcasts import *  # noqa: F403
-from clusters.services.consortia import *  # noqa: F403
-from clusters.services.imports import *  # noqa: F403
-from clusters.services.memberships import *  # noqa: F403
+from clusters.services.imports import (
+    imported_profile_claimed,
+    imported_profile_invitation_send,
+    member_import_apply,
+    member_import_check,
+    member_import_fail,
+    member_import_process,
+    member_import_run_apply,
+    member_import_upload,
+)
+from clusters.services.memberships import (
+    CLUSTER_FIELDS,
+    MESSAGE_LIMIT,
+    NOTE_LIMIT,
+    cluster_propose,
+    cluster_review,
+    cluster_update,
+    invitations_attach_on_signup,
+    manager_add,
+    manager_remove,
+    membership_accept_invitation,
+    membership_apply,
+    membership_approve,
+    membership_decline_invitation,
+    membership_invitation_email_send,
+    membership_invite,
+    membership_leave,
+    membership_refuse,
+    membership_reinstate,
+    membership_remove,
+    membership_set_consent,
+    membership_suspend,
+)
+
+__all__ = [
+    "CLUSTER_FIELDS",
+    "MESSAGE_LIMIT",
+    "NOTE_LIMIT",
+    "cluster_propose",
+    "cluster_review",
+    "cluster_update",
+    "imported_profile_claimed",
+    "imported_profile_invitation_send",
+    "invitations_attach_on_signup",
+    "manager_add",
+    "manager_remove",
+    "member_import_apply",
+    "member_import_check",
+    "member_import_fail",
+    "member_import_process",
+    "member_import_run_apply",
+    "member_import_upload",
+    "membership_accept_invitation",
+    "membership_apply",
+    "membership_approve",
+    "membership_decline_invitation",
+    "membership_invitation_email_send",
+    "membership_invite",
+    "membership_leave",
+    "membership_refuse",
+    "membership_reinstate",
+    "membership_remove",
+    "membership_set_consent",
+    "membership_suspend",
+]

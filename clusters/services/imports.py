@@ -34,6 +34,7 @@ from clusters.services.memberships import (
     _transition,
     membership_invite,
 )
+from clusters.tasks import apply_member_import, run_member_import, send_claim_invitations
 from companies import validation
 from companies.models import (
     HsCode,
@@ -398,8 +399,6 @@ def member_import_upload(
         rows_total=len(parsed.rows),
     )
     if queue:
-        from clusters.tasks import run_member_import
-
         import_id = member_import.pk
         transaction.on_commit(lambda: run_member_import.delay(import_id))
     return member_import
@@ -501,7 +500,6 @@ def member_import_apply(*, member_import: MemberImport, actor: User) -> MemberIm
     locked.applied_by = actor
     locked.rows_done = 0
     locked.save(update_fields=["status", "applied_by", "rows_done"])
-    from clusters.tasks import apply_member_import
 
     import_id = locked.pk
     transaction.on_commit(lambda: apply_member_import.delay(import_id))
@@ -647,8 +645,6 @@ def member_import_run_apply(
         member_import.rows_done = total
         member_import.save()
         if invitations:
-            from clusters.tasks import send_claim_invitations
-
             # One job e-mails the whole batch, not one job per row.
             transaction.on_commit(lambda: send_claim_invitations.delay(invitations))
     cache.delete(key)

@@ -19,10 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from clusters import hooks
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
+from clusters.permissions import can_manage_cluster
+from clusters.tasks import send_membership_invitation
 from companies import validation
 from companies.models import Organisation, User
-from companies.notifications import notify
+from notifications.services import notify
 
 Status = ClusterMembership.Status
 
@@ -40,10 +43,6 @@ NOTE_LIMIT = 500
 # ------------------------------------------------------------------------------
 
 
-def is_manager(*, user: User, cluster: Cluster) -> bool:
-    return bool(user.is_authenticated) and cluster.managers.filter(pk=user.pk).exists()
-
-
 def _require_cluster_body_user(actor: User) -> Organisation:
     organisation = actor.organisation if actor.is_authenticated else None
     if organisation is None or organisation.kind != Organisation.Kind.CLUSTER_BODY:
@@ -52,13 +51,13 @@ def _require_cluster_body_user(actor: User) -> Organisation:
 
 
 def _require_manager(actor: User, cluster: Cluster) -> None:
-    if not is_manager(user=actor, cluster=cluster):
+    if not can_manage_cluster(actor, cluster):
         raise PermissionDenied("Only a manager of this cluster may do this.")
 
 
 def _require_manager_or_body_owner(actor: User, cluster: Cluster) -> None:
     body_owner = actor.organisation_id == cluster.body_id and actor.role == User.Role.OWNER
-    if not (body_owner or is_manager(user=actor, cluster=cluster)):
+    if not (body_owner or can_manage_cluster(actor, cluster)):
         raise PermissionDenied("Only the cluster body's owner or a manager may change managers.")
 
 
@@ -378,19 +377,17 @@ def manager_remove(*, cluster: Cluster, actor: User, user: User) -> Cluster:
 def _record(
     membership: ClusterMembership, *, actor: User | None, from_status: str, note: str = ""
 ) -> MembershipEvent:
-    if membership.supplier_id and (Status.ACTIVE in (from_status, membership.status)):
-        # Joining or leaving changes what "cluster member" search filters find.
-        from matching.tasks import refresh_supplier_in_index
-
-        supplier_id = membership.supplier_id
-        transaction.on_commit(lambda: refresh_supplier_in_index.delay(supplier_id))
-    return MembershipEvent.objects.create(
+    event = MembershipEvent.objects.create(
         membership=membership,
         actor=actor if actor is not None and actor.is_authenticated else None,
         from_status=from_status,
         to_status=membership.status,
         note=note[:NOTE_LIMIT],
     )
+    hooks.membership_changed.send(
+        sender=ClusterMembership, membership=membership, from_status=from_status, actor=actor
+    )
+    return event
 
 
 def _clean_note(note: str) -> str:
@@ -434,11 +431,6 @@ def _transition(
         locked.joined_at = timezone.now()
     locked.save(update_fields=["status", "joined_at", "updated_at"])
     _record(locked, actor=actor, from_status=from_status, note=note)
-    if from_status == Status.ACTIVE:
-        # A member that is no longer active cannot stay in a consortium under way.
-        from clusters.services.consortia import consortia_return_for_membership
-
-        consortia_return_for_membership(membership=locked, actor=actor)
     # The caller's object shows the new state too.
     membership.status, membership.joined_at = locked.status, locked.joined_at
     return locked
@@ -600,8 +592,6 @@ def membership_invite(
             body=message,
         )
     else:
-        from clusters.tasks import send_membership_invitation
-
         membership_id = membership.pk
         transaction.on_commit(lambda: send_membership_invitation.delay(membership_id))
     return membership

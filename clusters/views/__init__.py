@@ -1,7 +1,55 @@
-"""Pages of the clusters app, one module per concern."""
+"""The clusters app's views: clusters and their managers, memberships, member imports."""
 
-from clusters.views.analytics import *  # noqa: F403
-from clusters.views.broadcasts import *  # noqa: F403
-from clusters.views.consortia import *  # noqa: F403
-from clusters.views.imports import *  # noqa: F403
-from clusters.views.memberships import *  # noqa: F403
+from clusters.views.imports import (
+    member_import_apply,
+    member_import_detail,
+    member_import_report_csv,
+    member_import_template,
+    member_imports,
+)
+from clusters.views.memberships import (
+    MANAGER_ACTIONS,
+    MEMBER_ACTIONS,
+    cluster_apply,
+    cluster_directory,
+    cluster_edit,
+    cluster_invite,
+    cluster_manage,
+    cluster_manager_change,
+    cluster_page,
+    cluster_propose,
+    cluster_review_list,
+    invitation_landing,
+    managed_clusters,
+    membership_accept,
+    membership_consent,
+    membership_manager_action,
+    membership_member_action,
+    my_clusters,
+)
+
+__all__ = [
+    "MANAGER_ACTIONS",
+    "MEMBER_ACTIONS",
+    "cluster_apply",
+    "cluster_directory",
+    "cluster_edit",
+    "cluster_invite",
+    "cluster_manage",
+    "cluster_manager_change",
+    "cluster_page",
+    "cluster_propose",
+    "cluster_review_list",
+    "invitation_landing",
+    "managed_clusters",
+    "member_import_apply",
+    "member_import_detail",
+    "member_import_report_csv",
+    "member_import_template",
+    "member_imports",
+    "membership_accept",
+    "membership_consent",
+    "membership_manager_action",
+    "membership_member_action",
+    "my_clusters",
+]

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clusters import forms, member_csv, selectors, services
 from clusters.models import Cluster, MemberImport
-from companies.forms import apply_service_errors
 from sme_platform.csv_export import csv_response
+from sme_platform.pages import apply_service_errors
 
 __all__ = [
     "member_import_apply",

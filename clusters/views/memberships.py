@@ -17,8 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clusters import forms, selectors, services
 from clusters.models import ClusterMembership
-from companies.forms import apply_service_errors, describe_codes
+from clusters.permissions import can_manage_cluster
+from companies.forms import describe_codes, split_codes
 from companies.models import Organisation, User
+from sme_platform.pages import apply_service_errors, found
 
 Status = ClusterMembership.Status
 
@@ -34,12 +36,6 @@ MEMBER_ACTIONS = {
     "decline": (services.membership_decline_invitation, "Invitation declined."),
     "leave": (services.membership_leave, "Done: your firm is no longer in the cluster."),
 }
-
-
-def _found(obj: Any) -> Any:
-    if obj is None:
-        raise Http404("Not found.")
-    return obj
 
 
 def _error_messages(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
@@ -66,7 +62,7 @@ def cluster_directory(request: HttpRequest) -> HttpResponse:
 
 
 def cluster_page(request: HttpRequest, slug: str) -> HttpResponse:
-    cluster = _found(selectors.cluster_get_visible(user=request.user, slug=slug))
+    cluster = found(selectors.cluster_get_visible(user=request.user, slug=slug))
     user = request.user
     organisation = user.organisation if user.is_authenticated else None
     return render(
@@ -77,7 +73,7 @@ def cluster_page(request: HttpRequest, slug: str) -> HttpResponse:
             "members": selectors.public_members(cluster=cluster),
             "capabilities": selectors.cluster_public_capabilities(cluster=cluster),
             "linkages": selectors.cluster_public_linkages(cluster=cluster),
-            "is_manager": services.is_manager(user=user, cluster=cluster),
+            "is_manager": can_manage_cluster(user, cluster),
             "can_apply": organisation is not None and organisation.is_supplier,
             "own_membership": selectors.open_membership_of(user=user, cluster=cluster),
         },
@@ -92,8 +88,6 @@ def _codes(form: forms.ClusterForm) -> dict[str, list[tuple[str, str]]]:
     def raw(name: str) -> list[str]:
         value = form[name].value()
         if isinstance(value, str):
-            from companies.forms import split_codes
-
             return split_codes(value)
         return [str(v) for v in (value or [])]
 
@@ -128,7 +122,7 @@ def cluster_propose(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    cluster = _found(selectors.cluster_get_managed(user=request.user, slug=slug))
+    cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
     form = forms.ClusterForm(request.POST or None, initial=forms.ClusterForm.initial_for(cluster))
     if request.method == "POST" and form.is_valid():
         try:
@@ -210,14 +204,14 @@ def _dashboard(
 
 @login_required
 def cluster_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    cluster = _found(selectors.cluster_get_managed(user=request.user, slug=slug))
+    cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
     return _dashboard(request, cluster)
 
 
 @login_required
 @require_POST
 def cluster_invite(request: HttpRequest, slug: str) -> HttpResponse:
-    cluster = _found(selectors.cluster_get_managed(user=request.user, slug=slug))
+    cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
     form = forms.InviteForm(request.POST)
     if form.is_valid():
         supplier = None
@@ -248,8 +242,8 @@ def cluster_invite(request: HttpRequest, slug: str) -> HttpResponse:
 def membership_manager_action(
     request: HttpRequest, slug: str, pk: int, action: str
 ) -> HttpResponse:
-    cluster = _found(selectors.cluster_get_managed(user=request.user, slug=slug))
-    membership = _found(selectors.membership_get_for_manager(user=request.user, pk=pk))
+    cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
+    membership = found(selectors.membership_get_for_manager(user=request.user, pk=pk))
     if membership.cluster_id != cluster.pk or action not in MANAGER_ACTIONS:
         raise Http404("Not found.")
     service, done = MANAGER_ACTIONS[action]
@@ -267,7 +261,7 @@ def membership_manager_action(
 @login_required
 @require_POST
 def cluster_manager_change(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    cluster = _found(selectors.cluster_get_managed(user=request.user, slug=slug))
+    cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
     form = forms.ManagerForm(request.POST)
     if form.is_valid():
         user = User.objects.filter(email__iexact=form.cleaned_data["user"]).first()
@@ -294,7 +288,7 @@ def cluster_manager_change(request: HttpRequest, slug: str, action: str) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_apply(request: HttpRequest, slug: str) -> HttpResponse:
-    cluster = _found(selectors.cluster_get_visible(user=request.user, slug=slug))
+    cluster = found(selectors.cluster_get_visible(user=request.user, slug=slug))
     form = forms.ApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -326,7 +320,7 @@ def my_clusters(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def membership_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _found(selectors.membership_get_for_member(user=request.user, pk=pk))
+    membership = found(selectors.membership_get_for_member(user=request.user, pk=pk))
     form = forms.ConsentForm(request.POST)
     form.is_valid()
     try:
@@ -343,7 +337,7 @@ def membership_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def membership_consent(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _found(selectors.membership_get_for_member(user=request.user, pk=pk))
+    membership = found(selectors.membership_get_for_member(user=request.user, pk=pk))
     form = forms.ConsentForm(request.POST)
     form.is_valid()
     try:
@@ -360,7 +354,7 @@ def membership_consent(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def membership_member_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    membership = _found(selectors.membership_get_for_member(user=request.user, pk=pk))
+    membership = found(selectors.membership_get_for_member(user=request.user, pk=pk))
     if action not in MEMBER_ACTIONS:
         raise Http404("Not found.")
     service, done = MEMBER_ACTIONS[action]
@@ -396,7 +390,7 @@ def cluster_review_list(request: HttpRequest) -> HttpResponse:
     if not request.user.is_staff:
         raise Http404("Not found.")
     if request.method == "POST":
-        cluster = _found(
+        cluster = found(
             selectors.cluster_get_for_review(user=request.user, pk=request.POST.get("cluster"))
         )
         form = forms.ReviewForm(request.POST)

@@ -1,5 +1,71 @@
 """Writes of the matching app: requests and saved searches, proposals, match runs."""
 
-from matching.services.proposals import *  # noqa: F403
-from matching.services.requests import *  # noqa: F403
-from matching.services.runs import *  # noqa: F403
+from matching.permissions import side_of
+from matching.services.proposals import (
+    ApplyCounts,
+    proposal_decide,
+    proposal_invite,
+    proposals_apply_match,
+    proposals_close_for_request,
+)
+from matching.services.requests import (
+    EDITABLE_STATUSES,
+    REQUEST_FIELDS,
+    buyer_of,
+    proposal_award,
+    request_close,
+    request_create,
+    request_expire_due,
+    request_open,
+    request_update,
+    saved_search_create,
+    saved_search_delete,
+    saved_searches_notify_for_supplier,
+)
+from matching.services.runs import (
+    engine_version,
+    match_one_request,
+    match_one_supplier,
+    match_run_fail,
+    match_run_finish,
+    match_run_prepare,
+    match_run_shard,
+    match_run_start,
+    open_request_ids,
+    proposal_invite_from_search,
+    request_record,
+    weights_learn,
+)
+
+__all__ = [
+    "ApplyCounts",
+    "EDITABLE_STATUSES",
+    "REQUEST_FIELDS",
+    "buyer_of",
+    "engine_version",
+    "match_one_request",
+    "match_one_supplier",
+    "match_run_fail",
+    "match_run_finish",
+    "match_run_prepare",
+    "match_run_shard",
+    "match_run_start",
+    "open_request_ids",
+    "proposal_award",
+    "proposal_decide",
+    "proposal_invite",
+    "proposal_invite_from_search",
+    "proposals_apply_match",
+    "proposals_close_for_request",
+    "request_close",
+    "request_create",
+    "request_expire_due",
+    "request_open",
+    "request_record",
+    "request_update",
+    "saved_search_create",
+    "saved_search_delete",
+    "saved_searches_notify_for_supplier",
+    "side_of",
+    "weights_learn",
+]

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from companies.models import Organisation, User
-from companies.notifications import notify
 from engine.matcher import TOP_K, MatchResult, ScoredSupplier
 from matching.models import NearMiss, Proposal, SourcingRequest
+from matching.permissions import side_of
+from notifications.services import notify
 
 __all__ = [
     "ApplyCounts",
@@ -190,17 +191,6 @@ def answer_errors(
     if len(note or "") > NOTE_LIMIT:
         errors["note"] = [f"At most {NOTE_LIMIT} characters."]
     return errors
-
-
-def side_of(actor: User, proposal: Proposal) -> str | None:
-    """'buyer' or 'supplier': which side of the proposal the user acts for, if any."""
-    if actor.organisation_id is None:
-        return None
-    if actor.organisation_id == proposal.request.buyer_id:
-        return "buyer"
-    if actor.organisation_id == proposal.supplier_id:
-        return "supplier"
-    return None
 
 
 @transaction.atomic

@@ -19,9 +19,12 @@ from django.utils import timezone
 
 from companies import validation
 from companies.models import CertificationScheme, Organisation, Unit, User
-from companies.notifications import notify
-from matching import regions
+from matching import hooks, regions
 from matching.models import Proposal, SavedSearch, SavedSearchHit, SourcingRequest
+from matching.search import SupplierSearchFilters, supplier_matches
+from matching.selectors import saved_search_filters
+from matching.tasks import match_request
+from notifications.services import notify
 
 __all__ = [
     "EDITABLE_STATUSES",
@@ -251,7 +254,6 @@ def _save_request(
 
 
 def _enqueue_matching(request: SourcingRequest) -> None:
-    from matching.tasks import match_request
 
     request_id = request.pk
     transaction.on_commit(lambda: match_request.delay(request_id))
@@ -342,13 +344,11 @@ def request_open(*, request: SourcingRequest, actor: User) -> SourcingRequest:
 
 
 def _close_pending_proposals(request_ids: Iterable[int]) -> None:
-    from clusters.services.consortia import consortia_close_for_requests
-
     request_ids = list(request_ids)
     Proposal.objects.filter(request_id__in=request_ids, status=Proposal.Status.PENDING).update(
         status=Proposal.Status.CLOSED, updated_at=timezone.now()
     )
-    consortia_close_for_requests(request_ids=request_ids)
+    hooks.requests_closed.send(sender=SourcingRequest, request_ids=request_ids)
 
 
 @transaction.atomic
@@ -443,7 +443,6 @@ def saved_search_create(
     ``params`` are the search filters as the search page and API take them; they are
     checked by the search module's own parser and stored in its JSON form.
     """
-    from matching.search import SupplierSearchFilters
 
     _require_searcher(actor)
     errors: dict[str, list[str]] = {}
@@ -483,8 +482,6 @@ def saved_searches_notify_for_supplier(*, supplier_id: int) -> int:
     "New" means registered after the search was saved: suppliers already there
     were in the results when the user saved it. Returns how many were told.
     """
-    from matching.search import supplier_matches
-    from matching.selectors import saved_search_filters
 
     supplier = (
         Organisation.objects.claimed()

@@ -27,7 +27,7 @@ from engine.matcher import (
     shard_candidates,
 )
 from engine.records import RequestRecord
-from matching import regions
+from matching import hooks, regions
 from matching.index_store import (
     current_index,
     current_version,
@@ -42,6 +42,7 @@ from matching.services.proposals import (
     proposals_apply_match,
     proposals_close_for_request,
 )
+from matching.tasks import run_full_match
 from matching.weights import current_weights, weights_version
 
 __all__ = [
@@ -116,9 +117,7 @@ def match_one_request(*, request_id: int) -> ApplyCounts:
 
 def _propose_consortia(request: SourcingRequest) -> None:
     """Clusters whose members could answer together get a draft consortium (or its close)."""
-    from clusters.services.consortia import consortia_propose_for_request
-
-    consortia_propose_for_request(request=request)
+    hooks.request_matched.send(sender=SourcingRequest, request=request)
 
 
 def match_one_supplier(*, supplier_id: int) -> int:
@@ -181,7 +180,6 @@ def match_run_start(*, actor: User | None = None, trigger: str = "schedule") -> 
     """Record a full run and queue it after commit; staff or the schedule start one."""
     if actor is not None and not actor.is_staff:
         raise PermissionDenied("Only staff start match runs.")
-    from matching.tasks import run_full_match
 
     with transaction.atomic():
         run = MatchRun.objects.create(

@@ -58,9 +58,15 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    # The apps, lowest layer first (pyproject.toml's import contracts keep this order).
     "companies",
+    "notifications",
     "clusters",
     "matching",
+    "consortia",
+    "workspaces",
+    # Last: its ready() loads every app's receivers.
+    "sme_platform",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sme_platform.pages.UserTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -88,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sme_platform.context_processors.site",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -196,7 +204,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "sme_platform.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "sme_platform.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
 }
 SPECTACULAR_SETTINGS = {
@@ -220,8 +228,8 @@ SPECTACULAR_SETTINGS = {
         "ClusterStatusEnum": "clusters.models.Cluster.Status",
         "MembershipStatusEnum": "clusters.models.ClusterMembership.Status",
         "MemberImportStatusEnum": "clusters.models.MemberImport.Status",
-        "ConsortiumStatusEnum": "clusters.models.Consortium.Status",
-        "ConsortiumDeclineReasonEnum": "clusters.models.consortia.DeclineReason",
+        "ConsortiumStatusEnum": "consortia.models.Consortium.Status",
+        "ConsortiumDeclineReasonEnum": "consortia.models.consortia.DeclineReason",
     },
 }
 

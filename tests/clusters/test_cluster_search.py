@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from clusters import services
 from matching.search import SupplierSearchFilters, supplier_search
-from tests.clusters.conftest import make_cluster
+from tests.cluster_fixtures import make_cluster
 
 
 def found(**params):

@@ -386,7 +386,7 @@ def test_only_a_manager_imports_into_an_approved_cluster(
         services.member_import_upload(
             cluster=cluster, actor=other_manager, upload=upload(csv_bytes([good_row(1)]))
         )
-    from tests.clusters.conftest import make_cluster
+    from tests.cluster_fixtures import make_cluster
 
     pending = make_cluster(manager, staff_user, name="Pending Cluster", approve=False)
     with pytest.raises(ValidationError, match="approve"):

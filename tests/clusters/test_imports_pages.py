@@ -336,7 +336,7 @@ def test_oversized_upload_is_refused_in_page_and_api(client, api_as, cluster, ma
 
 
 def test_a_cluster_in_review_takes_no_import(client, manager, staff_user):
-    from tests.clusters.conftest import make_cluster
+    from tests.cluster_fixtures import make_cluster
 
     pending = make_cluster(manager, staff_user, name="Awaiting Review", approve=False)
     client.force_login(manager)

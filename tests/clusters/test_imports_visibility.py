@@ -16,10 +16,11 @@ from clusters import selectors
 from clusters import services as cluster_services
 from clusters.models import ClusterMembership, ImportedFirm, MembershipEvent
 from companies import services as company_services
-from companies.models import Invitation, Notification, Organisation, User
+from companies.models import Invitation, Organisation, User
 from matching import services as matching_services
 from matching.models import NearMiss, Proposal
 from matching.search import SupplierSearchFilters, supplier_search
+from notifications.models import Notification
 from tests.clusters.test_imports import apply, csv_bytes, good_row, run_import
 from tests.factories import TEST_PASSWORD
 
@@ -176,7 +177,7 @@ def test_apply_queues_one_batch_of_invitations_and_no_job_per_row(
     )
     with (
         mock.patch("clusters.tasks.send_claim_invitations.delay") as send,
-        mock.patch("companies.tasks.supplier_profile_changed.delay") as profile_job,
+        mock.patch("matching.tasks.supplier_profile_changed.delay") as profile_job,
         mock.patch("matching.tasks.refresh_supplier_in_index.delay") as index_job,
         mock.patch("matching.tasks.match_supplier.delay") as match_job,
     ):
@@ -196,7 +197,7 @@ def test_claim_queues_the_firms_matching_once_on_commit(
     imported, django_capture_on_commit_callbacks
 ):
     invitation = Invitation.objects.get(organisation=imported)
-    with mock.patch("companies.tasks.supplier_profile_changed.delay") as profile_job:
+    with mock.patch("matching.tasks.supplier_profile_changed.delay") as profile_job:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             company_services.invitation_accept(token=invitation.token, password=TEST_PASSWORD)
         profile_job.assert_not_called()  # not before the claim commits

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from clusters import services
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
 from companies import services as company_services
-from companies.models import Notification
+from notifications.models import Notification
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +166,7 @@ def test_a_manager_of_another_cluster_cannot_approve(cluster, sme_user, other_ma
 
 
 def test_a_cluster_in_review_takes_no_application(manager, staff_user, sme_user):
-    from tests.clusters.conftest import make_cluster
+    from tests.cluster_fixtures import make_cluster
 
     proposed = make_cluster(manager, staff_user, approve=False)
 

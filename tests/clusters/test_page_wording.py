@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from clusters import services
-from tests.clusters.consortium_world import build_world, draft, proposed
 from tests.clusters.test_imports import apply, csv_bytes, good_row, run_import
+from tests.consortia.consortium_world import build_world, draft, proposed
 from tests.factories import ContactPersonFactory
 
 pytestmark = pytest.mark.django_db

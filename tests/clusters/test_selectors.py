@@ -111,7 +111,7 @@ def test_a_suspended_member_leaves_the_public_page(cluster, manager, knitters):
 
 
 def test_the_public_list_has_only_approved_clusters(cluster, manager, staff_user):
-    from tests.clusters.conftest import make_cluster
+    from tests.cluster_fixtures import make_cluster
 
     make_cluster(manager, staff_user, name="Still in review", approve=False)
 
@@ -121,7 +121,7 @@ def test_the_public_list_has_only_approved_clusters(cluster, manager, staff_user
 def test_a_cluster_in_review_is_hidden_from_the_public(manager, staff_user, sme_user):
     from django.contrib.auth.models import AnonymousUser
 
-    from tests.clusters.conftest import make_cluster
+    from tests.cluster_fixtures import make_cluster
 
     proposed = make_cluster(manager, staff_user, name="In review", approve=False)
 

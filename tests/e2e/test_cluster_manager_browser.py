@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from consortia import services as consortia_services
 from tests.e2e.conftest import (
     fit_the_index,
     load_codes_and_forget_the_index,
@@ -341,7 +342,7 @@ def drafted_consortium():
 
     from django.utils import timezone
 
-    from clusters.models import Consortium
+    from consortia.models import Consortium
     from matching import services as matching_services
     from tests.factories import BuyerFactory, ContactPersonFactory, UserFactory
 
@@ -373,7 +374,7 @@ def test_manager_proposes_a_consortium_and_contacts_show_after_everyone_accepts(
 ):
     from playwright.sync_api import expect
 
-    from clusters.models import Consortium
+    from consortia.models import Consortium
 
     # given: three members, none of which knits 45,000 tees a month alone, a buyer, and
     # the consortium the matcher drafted when the buyer opened the request
@@ -512,20 +513,19 @@ def test_manager_reads_the_analytics_charts_and_downloads_a_csv(live_server, bro
 def test_a_member_declines_and_the_consortium_returns_to_the_manager(live_server, browser_pages):
     from playwright.sync_api import expect
 
-    from clusters import services
-    from clusters.models import Consortium
+    from consortia.models import Consortium
 
     # given: the drafted consortium, with a lead, proposed to the buyer
     members, consortium = drafted_consortium()
     names = sorted(m.supplier.legal_name for m in consortium.members.all())
     manager = consortium.cluster.managers.get()
-    consortium = services.consortium_update(
+    consortium = consortia_services.consortium_update(
         consortium=consortium,
         actor=manager,
         members=[m.supplier_id for m in consortium.members.all()],
         lead=members[names[0]][0].pk,
     )
-    services.consortium_propose(consortium=consortium, actor=manager)
+    consortia_services.consortium_propose(consortium=consortium, actor=manager)
 
     # when: a member declines from its consortium page, with a reason
     member_page = browser_pages()

@@ -3,10 +3,11 @@
 import pytest
 
 from clusters import services
-from clusters.models import BroadcastRecipient
-from companies.models import Notification
 from companies.taxonomy import load_taxonomies
-from tests.clusters.conftest import make_cluster
+from consortia import services as consortia_services
+from consortia.models import BroadcastRecipient
+from notifications.models import Notification
+from tests.cluster_fixtures import make_cluster
 from tests.factories import ClusterBodyFactory, SupplierFactory, UserFactory
 from tests.integration.conftest import JOB_DONE_SECONDS, wait_for
 
@@ -29,7 +30,7 @@ def test_the_worker_tells_every_active_member_of_a_broadcast(
         member_users.append(user)
 
     # when the manager sends a broadcast, its delivery goes through Redis to the worker
-    broadcast = services.broadcast_send(
+    broadcast = consortia_services.broadcast_send(
         cluster=cluster, actor=manager, subject="Buyers visit", body="Bring samples."
     )
 
@@ -42,4 +43,4 @@ def test_the_worker_tells_every_active_member_of_a_broadcast(
     assert wait_for(delivered, seconds=JOB_DONE_SECONDS, interval=0.5), celery_worker.read_text()
     told = set(Notification.objects.filter(kind="cluster_broadcast").values_list("user", flat=True))
     assert told == {user.pk for user in member_users}
-    assert "clusters.tasks.deliver_broadcast" in celery_worker.read_text()
+    assert "consortia.tasks.deliver_broadcast" in celery_worker.read_text()

@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from companies import services as company_services
-from companies.models import Notification, Organisation
+from companies.models import Organisation
 from matching import services, tasks
 from matching.models import MatchRun, NearMiss, Proposal, ScoringWeights
 from matching.services.proposals import WITHDRAWN_REASON
+from notifications.models import Notification
 from tests.factories import (
     CertificationFactory,
     ContactPersonFactory,

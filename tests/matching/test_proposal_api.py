@@ -4,9 +4,9 @@ and a buyer's invitations."""
 import pytest
 from django.urls import reverse
 
-from companies.models import Notification
 from matching import services
 from matching.models import NearMiss, Proposal
+from notifications.models import Notification
 from tests.factories import BuyerFactory, ProductLineFactory, SupplierFactory, UserFactory
 from tests.matching.test_optin import build_world, open_request_for, propose
 

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from companies.models import Notification, Organisation
+from companies.models import Organisation
 from matching import services
 from matching.models import NearMiss, Proposal
+from notifications.models import Notification
 from tests.factories import (
     BuyerFactory,
     CertificationFactory,

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from companies.models import Notification
 from matching import services, tasks
 from matching.models import Proposal, SourcingRequest
+from notifications.models import Notification
 from tests.factories import BuyerFactory, SupplierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

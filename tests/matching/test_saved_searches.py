@@ -7,9 +7,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from companies.models import Notification, Organisation
+from companies.models import Organisation
 from matching import services, tasks
 from matching.models import SavedSearch, SavedSearchHit
+from notifications.models import Notification
 from tests.factories import BuyerFactory, ProductLineFactory, SupplierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

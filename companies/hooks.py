@@ -1,0 +1,21 @@
+"""What the companies app tells the apps above it. Every hook of every app is listed
+in the README's "Hooks between layers" section.
+
+Signals are sent inside the service's transaction: a receiver that writes rows
+writes them in the same transaction, and one that enqueues a job does it with
+``transaction.on_commit``, so a rolled-back write starts nothing.
+"""
+
+from django.dispatch import Signal
+
+# A user joined an organisation, by registering it or by accepting an invitation to it.
+# Arguments: organisation, user.
+user_joined_organisation = Signal()
+
+# The first user of a profile a cluster imported has claimed it: it is the firm's own now.
+# Arguments: organisation, user.
+imported_profile_claimed = Signal()
+
+# What a supplier's profile says changed (its text, codes, product lines, certificates).
+# Arguments: organisation_id.
+supplier_profile_changed = Signal()

@@ -1,0 +1,103 @@
+"""Broadcasts: a cluster's managers tell members about an opportunity.
+
+A broadcast points at a public open sourcing request, carries a message of the
+managers' own (subject and text), or both. Its recipients are fixed when it is
+sent (the cluster's active members, all or a chosen few), one row per member
+firm; a Celery job then notifies the firms' users in-app and by e-mail. A firm's
+row records when it was told and when one of its users first read it, which is
+what the managers see as "read".
+"""
+
+from django.conf import settings
+from django.db import models
+
+from clusters.models.memberships import Cluster, ClusterMembership
+from companies.models import Organisation
+from matching.models import SourcingRequest
+
+SUBJECT_LIMIT = 200
+BODY_LIMIT = 5000
+
+
+class Broadcast(models.Model):
+    """One message from a cluster's managers to some or all of its active members."""
+
+    class Audience(models.TextChoices):
+        ALL = "all", "All active members"
+        SELECTED = "selected", "Chosen members"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Being sent"
+        SENT = "sent", "Sent"
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="broadcasts")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The manager who sent it",
+    )
+    request = models.ForeignKey(
+        SourcingRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="broadcasts",
+        help_text="The public open request the broadcast points at, if any",
+    )
+    subject = models.CharField(
+        max_length=SUBJECT_LIMIT, help_text="The request's title when only a request is sent"
+    )
+    body = models.TextField(blank=True, max_length=BODY_LIMIT, help_text="The managers' words")
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.ALL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the job finished telling every recipient"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["cluster", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.cluster}: {self.subject}"
+
+
+class BroadcastRecipient(models.Model):
+    """A member firm a broadcast was sent to: when it was told, when it first read it."""
+
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="recipients")
+    supplier = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="cluster_broadcasts"
+    )
+    membership = models.ForeignKey(
+        ClusterMembership,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The membership that made the firm a recipient",
+    )
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the firm's users were notified"
+    )
+    read_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a user of the firm first opened it"
+    )
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["supplier__legal_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["broadcast", "supplier"], name="uniq_broadcast_recipient"
+            )
+        ]
+        indexes = [models.Index(fields=["supplier", "broadcast"])]
+
+    def __str__(self) -> str:
+        return f"{self.broadcast} → {self.supplier}"

@@ -1,0 +1,56 @@
+"""The consortia app's selectors: consortia of cluster members, and broadcasts of
+opportunities to members."""
+
+from consortia.selectors.broadcasts import (
+    BROADCASTABLE_REQUEST_LIMIT,
+    broadcast_active_members,
+    broadcast_get_for_manager,
+    broadcast_recipient_for_member,
+    broadcast_recipients,
+    broadcastable_requests,
+    broadcasts_for_manager,
+    broadcasts_for_member,
+)
+from consortia.selectors.consortia import (
+    MemberChoice,
+    Party,
+    active_members_for_choice,
+    consortia_for_buyer,
+    consortia_for_manager,
+    consortia_for_member,
+    consortia_for_request,
+    consortium_contacts,
+    consortium_get_for_manager,
+    consortium_get_visible,
+    consortium_list_visible_to,
+    consortium_request_ids_visible_to,
+    eligible_memberships,
+    makers_filter,
+    request_need,
+)
+
+__all__ = [
+    "BROADCASTABLE_REQUEST_LIMIT",
+    "MemberChoice",
+    "Party",
+    "active_members_for_choice",
+    "broadcast_active_members",
+    "broadcast_get_for_manager",
+    "broadcast_recipient_for_member",
+    "broadcast_recipients",
+    "broadcastable_requests",
+    "broadcasts_for_manager",
+    "broadcasts_for_member",
+    "consortia_for_buyer",
+    "consortia_for_manager",
+    "consortia_for_member",
+    "consortia_for_request",
+    "consortium_contacts",
+    "consortium_get_for_manager",
+    "consortium_get_visible",
+    "consortium_list_visible_to",
+    "consortium_request_ids_visible_to",
+    "eligible_memberships",
+    "makers_filter",
+    "request_need",
+]

@@ -1,0 +1,722 @@
+"""Writes for consortia: the matcher's drafts, the managers' edits and proposals,
+and the buyer's and every member's answers.
+
+The matcher drafts at most one consortium per request and cluster, after
+matching the request (``consortia_propose_for_request``, called by the match
+job). Re-running it updates a draft nobody touched and never one a manager
+edited, proposed or withdrew. Only active members (not suspended, removed or
+left) of approved clusters take part, and only firms a user has claimed.
+
+The buyer and every member answer the latest proposal. A member declining
+returns the consortium to the managers, who edit it (and propose it again:
+everyone answers anew, since the set changed) or withdraw it. When the buyer and
+every member have accepted, the consortium is a linkage and contacts show.
+
+Bad input raises ``ValidationError`` keyed by field and writes nothing; the
+wrong person raises ``PermissionDenied``.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from clusters.models import ClusterMembership
+from clusters.permissions import can_manage_cluster
+from companies.models import ProductLine, User
+from consortia.models import Consortium, ConsortiumMember
+from consortia.models.consortia import Decision, DeclineReason
+from consortia.selectors.consortia import eligible_memberships, makers_filter, request_need
+from engine.consortia import (
+    MAX_MEMBERS,
+    MIN_MEMBERS,
+    ConsortiumOption,
+    MemberCandidate,
+    evaluate,
+    find_consortia,
+)
+from engine.matcher import score_candidates
+from engine.records import SupplierRecord
+from matching.index_store import current_index, supplier_records
+from matching.models import SourcingRequest
+from matching.services.proposals import NOTE_LIMIT, answer_errors
+from matching.services.runs import engine_version, request_record
+from matching.weights import current_weights
+from notifications.services import notify
+
+__all__ = [
+    "COMPETITION_NOTICE",
+    "consortia_close_for_requests",
+    "consortia_propose_for_request",
+    "consortia_return_for_membership",
+    "consortium_decide",
+    "consortium_propose",
+    "consortium_side_of",
+    "consortium_update",
+    "consortium_withdraw",
+]
+
+COMPETITION_NOTICE = (
+    "Members of a consortium coordinate capacity and delivery, never prices: each "
+    "member sets its own prices, and competitors agreeing on prices breaks competition law."
+)
+CONSORTIUM_NOTE_LIMIT = NOTE_LIMIT  # a proposal's note and a consortium's keep one limit
+# The reason the matcher gives when a draft it made no longer answers the request.
+MATCHER_WITHDRAWN_REASON = "The members no longer meet the request together."
+CLOSED_REASON = "The request is no longer open."
+
+Status = Consortium.Status
+
+
+# WHO IS WHO
+# ------------------------------------------------------------------------------
+
+
+def _require_manager(actor: User, consortium: Consortium) -> None:
+    if not can_manage_cluster(actor, consortium.cluster):
+        raise PermissionDenied("Only a manager of this consortium's cluster may do this.")
+
+
+def consortium_side_of(actor: User, consortium: Consortium) -> str | None:
+    """'buyer' or 'member': which side of the consortium the user answers for, if any."""
+    if not actor.is_authenticated or actor.organisation_id is None:
+        return None
+    if actor.organisation_id == consortium.request.buyer_id:
+        return "buyer"
+    if any(m.supplier_id == actor.organisation_id for m in consortium.members.all()):
+        return "member"
+    return None
+
+
+# FROM THE REQUEST AND THE ENGINE
+# ------------------------------------------------------------------------------
+
+
+def _candidates(
+    request: SourcingRequest, supplier_ids: Iterable[int]
+) -> tuple[dict[int, MemberCandidate], dict[int, list[str]], str]:
+    """Each firm scored by the engine for the request, as the search reads it.
+
+    Returns the candidates, each firm's constraint failures in words, and the
+    engine version. The score is the one the match job gives the same pair.
+    """
+
+    ids = sorted(set(supplier_ids))
+    if not ids:
+        return {}, {}, ""
+    record = request_record(request)
+    records: dict[Any, SupplierRecord] = {r.id: r for r in supplier_records(ids)}
+    index = current_index()
+    query = index.query_vector(record.text)
+    scored = score_candidates(
+        index,
+        record,
+        records,
+        word_scores={i: index.word_score(query, i) for i in records},
+        weights=current_weights(),
+        explain=False,
+    )
+    candidates: dict[int, MemberCandidate] = {}
+    reasons: dict[int, list[str]] = {}
+    for item in scored:
+        supplier = records[item.supplier_id]
+        reasons[item.supplier_id] = item.near_miss_reasons
+        candidates[item.supplier_id] = MemberCandidate(
+            id=item.supplier_id,
+            score=item.score,
+            product_lines=list(supplier.product_lines),
+            certifications=frozenset(
+                c.scheme for c in supplier.certifications if c.valid_until >= record.today
+            ),
+        )
+    return candidates, reasons, engine_version()
+
+
+def _outside_wanted_countries(reasons: Sequence[str]) -> bool:
+    return any(r.startswith("outside the wanted countries") for r in reasons)
+
+
+def _breakdown(option: ConsortiumOption, names: dict[int, str]) -> dict[str, Any]:
+    return {
+        "volume": option.volume,
+        "unit": option.unit,
+        "pooled_capacity": option.pooled_capacity,
+        "shortfall": option.shortfall,
+        "capacity_by_product": option.capacity_by_product,
+        "certifications_covered": option.certifications_covered,
+        "missing_certifications": option.missing_certifications,
+        "missing_products": option.missing_products,
+        "meets": option.meets,
+        "members": [
+            {
+                "supplier_id": part.id,
+                "name": names.get(part.id, ""),
+                "score": part.score,
+                "capacity": part.capacity,
+                "hs_codes": part.hs_codes,
+                "missing_certifications": part.missing_certifications,
+            }
+            for part in option.members
+        ],
+    }
+
+
+def _write_members(
+    consortium: Consortium,
+    option: ConsortiumOption,
+    memberships: dict[int, ClusterMembership],
+    *,
+    lead: int | None,
+    keep_decisions: bool = False,
+) -> None:
+    """Replace the member rows with the option's; keeps nothing of removed members."""
+    existing = {m.supplier_id: m for m in consortium.members.all()}
+    wanted = {part.id for part in option.members}
+    consortium.members.exclude(supplier_id__in=wanted).delete()
+    # Clear the lead first: the one-lead constraint holds at every statement.
+    consortium.members.filter(is_lead=True).exclude(supplier_id=lead).update(is_lead=False)
+    for part in option.members:
+        row = existing.get(part.id) or ConsortiumMember(consortium=consortium, supplier_id=part.id)
+        row.membership = memberships[part.id]
+        row.hs_codes = part.hs_codes
+        row.capacity_pledged = int(round(part.capacity))
+        row.score = part.score
+        row.is_lead = part.id == lead
+        if not keep_decisions:
+            row.decision, row.reason, row.note = Decision.PENDING, "", ""
+            row.decided_at, row.decided_by = None, None
+        row.save()
+
+
+# NOTIFICATIONS
+# ------------------------------------------------------------------------------
+
+
+def _manage_url(consortium: Consortium) -> str:
+    return reverse(
+        "cluster-consortium-detail",
+        kwargs={"slug": consortium.cluster.slug, "pk": consortium.pk},
+    )
+
+
+def _party_url(consortium: Consortium) -> str:
+    return reverse("consortium-detail", kwargs={"pk": consortium.pk})
+
+
+def _users_of(organisation_ids: Iterable[int]) -> QuerySet[User]:
+    return User.objects.filter(organisation_id__in=list(organisation_ids), is_active=True)
+
+
+def _tell_managers(consortium: Consortium, *, actor: User | None, kind: str, title: str, body: str):
+    managers = consortium.cluster.managers.filter(is_active=True)
+    if actor is not None:
+        managers = managers.exclude(pk=actor.pk)
+    for user in managers:
+        notify(user=user, kind=kind, title=title, body=body, url=_manage_url(consortium))
+
+
+def _tell_parties(
+    consortium: Consortium,
+    *,
+    actor: User | None,
+    kind: str,
+    title: str,
+    body: str = "",
+    buyer: bool = True,
+    members: bool = True,
+) -> None:
+    org_ids: list[int] = []
+    if buyer:
+        org_ids.append(consortium.request.buyer_id)
+    if members:
+        org_ids.extend(m.supplier_id for m in consortium.members.all())
+    users = _users_of(org_ids)
+    if actor is not None:
+        users = users.exclude(pk=actor.pk)
+    for user in users:
+        notify(user=user, kind=kind, title=title, body=body, url=_party_url(consortium))
+
+
+# THE MATCHER'S DRAFTS
+# ------------------------------------------------------------------------------
+
+
+def _matcher_may_update(consortium: Consortium) -> bool:
+    """A draft nobody touched, or one the matcher itself withdrew; never a manager's."""
+    if consortium.edited_at is not None or consortium.proposed_at is not None:
+        return False
+    if consortium.status == Status.DRAFT:
+        return True
+    return (
+        consortium.status == Status.WITHDRAWN
+        and consortium.status_reason == MATCHER_WITHDRAWN_REASON
+    )
+
+
+def _wants_consortia(request: SourcingRequest) -> bool:
+    return bool(
+        request.is_open and request.allow_consortium and request.volume_per_month and request.unit
+    )
+
+
+@transaction.atomic
+def consortia_propose_for_request(*, request: SourcingRequest) -> list[Consortium]:
+    """Draft, per cluster, the best consortium for a request no single member meets.
+
+    Idempotent: a re-run updates the drafts it made that nobody touched, withdraws
+    those that no longer meet the request, and leaves every other one alone. A
+    request that is no longer open closes its consortia. Returns the drafts made or
+    updated; managers hear of a draft once.
+    """
+    request = (
+        SourcingRequest.objects.select_for_update(of=("self",))
+        .select_related("buyer")
+        .get(pk=request.pk)
+    )
+    if not request.is_open:
+        consortia_close_for_requests(request_ids=[request.pk])
+        return []
+    existing = {
+        c.cluster_id: c
+        for c in Consortium.objects.select_for_update(of=("self",))
+        .select_related("cluster")
+        .filter(request=request)
+    }
+    drafts: dict[int, ConsortiumOption] = {}
+    memberships: dict[int, dict[int, ClusterMembership]] = defaultdict(dict)
+    names: dict[int, str] = {}
+    version = ""
+    if _wants_consortia(request):
+        need = request_need(request)
+        makers = ProductLine.objects.filter(makers_filter(need)).values("organisation_id")
+        rows = list(eligible_memberships().filter(supplier_id__in=makers))
+        for membership in rows:
+            supplier = membership.supplier
+            if supplier is None:  # never: eligible memberships all have a firm
+                continue
+            memberships[membership.cluster_id][supplier.pk] = membership
+            names[supplier.pk] = supplier.legal_name
+        candidates, reasons, version = _candidates(request, names)
+        for cluster_id, members in memberships.items():
+            pool = [
+                candidates[supplier_id]
+                for supplier_id in members
+                if supplier_id in candidates and not _outside_wanted_countries(reasons[supplier_id])
+            ]
+            found = find_consortia(need, pool, limit=1)
+            if found:
+                drafts[cluster_id] = found[0]
+    made: list[Consortium] = []
+    for cluster_id, option in drafts.items():
+        consortium = existing.get(cluster_id)
+        if consortium is not None and not _matcher_may_update(consortium):
+            continue
+        if consortium is None:
+            consortium = Consortium(request=request, cluster_id=cluster_id)
+        consortium.status, consortium.status_reason = Status.DRAFT, ""
+        consortium.score = option.total_score
+        consortium.breakdown = _breakdown(option, names)
+        consortium.engine_version = version
+        consortium.save()
+        # The managers name the lead: the matcher only proposes who takes part.
+        _write_members(consortium, option, memberships[cluster_id], lead=None)
+        made.append(consortium)
+    for cluster_id, consortium in existing.items():
+        if (
+            cluster_id not in drafts
+            and consortium.status == Status.DRAFT
+            and _matcher_may_update(consortium)
+        ):
+            consortium.status, consortium.status_reason = Status.WITHDRAWN, MATCHER_WITHDRAWN_REASON
+            consortium.save(update_fields=["status", "status_reason", "updated_at"])
+    now = timezone.now()
+    for consortium in made:
+        if consortium.managers_notified_at is None:
+            count = len(drafts[consortium.cluster_id].members)
+            _tell_managers(
+                consortium,
+                actor=None,
+                kind="consortium_draft",
+                title=f"{count} of your members could answer together: {request.title}",
+                body=(
+                    f"{request.buyer.legal_name} needs {request.volume_per_month:,} "
+                    f"{request.unit} a month, more than any one member makes. Review the "
+                    "draft consortium, name a lead and propose it to the buyer."
+                ),
+            )
+            consortium.managers_notified_at = now
+            consortium.save(update_fields=["managers_notified_at"])
+    return made
+
+
+@transaction.atomic
+def consortia_close_for_requests(*, request_ids: Iterable[int]) -> int:
+    """The requests closed: their consortia still under way are closed too."""
+    return Consortium.objects.filter(
+        request_id__in=list(request_ids),
+        status__in=[Status.DRAFT, Status.PROPOSED, Status.RETURNED],
+    ).update(status=Status.CLOSED, status_reason=CLOSED_REASON, updated_at=timezone.now())
+
+
+def consortia_return_for_membership(*, membership: ClusterMembership, actor: User | None) -> int:
+    """A member was suspended, removed or left: its proposed consortia go back to the managers.
+
+    Runs inside the membership change's transaction. Drafts keep the member, marked as
+    no longer active on the managers' page, until they edit it or the matcher re-runs.
+    """
+    consortia = list(
+        Consortium.objects.select_for_update(of=("self",))
+        .select_related("request__buyer", "cluster")
+        .filter(members__membership=membership, status=Status.PROPOSED)
+    )
+    name = membership.display_name
+    for consortium in consortia:
+        consortium.status = Status.RETURNED
+        consortium.status_reason = (
+            f"{name} is no longer an active member of the cluster. Replace it or withdraw."
+        )
+        consortium.save(update_fields=["status", "status_reason", "updated_at"])
+        _tell_managers(
+            consortium,
+            actor=None,
+            kind="consortium_returned",
+            title=f"{name} left the consortium for {consortium.request.title}",
+            body=consortium.status_reason,
+        )
+        _tell_parties(
+            consortium,
+            actor=actor,
+            kind="consortium_returned",
+            title=f"The consortium for {consortium.request.title} is being revised",
+            body="A member is no longer in the cluster; the managers will propose it again "
+            "or withdraw it.",
+        )
+    return len(consortia)
+
+
+# MANAGERS
+# ------------------------------------------------------------------------------
+
+
+def _locked(consortium: Consortium) -> Consortium:
+    return (
+        Consortium.objects.select_for_update(of=("self",))
+        .select_related("request__buyer", "cluster")
+        .get(pk=consortium.pk)
+    )
+
+
+def _clean_ids(raw: Any, *, field: str, errors: dict[str, list[str]]) -> list[int]:
+    if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
+        errors[field] = ["Give a list of member ids."]
+        return []
+    ids: list[int] = []
+    for value in raw:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            errors[field] = [f"“{value}” is not a member id."]
+            return []
+        if number not in ids:
+            ids.append(number)
+    return ids
+
+
+def _evaluate_members(
+    consortium: Consortium, supplier_ids: Sequence[int]
+) -> tuple[ConsortiumOption, dict[int, str]]:
+    """The figures of a chosen set, each member scored by the engine for the request."""
+    candidates, _, _ = _candidates(consortium.request, supplier_ids)
+    # Every eligible firm has an engine record; one that had none would count for nothing.
+    option = evaluate(
+        request_need(consortium.request),
+        [candidates.get(i) or MemberCandidate(id=i, score=0.0) for i in supplier_ids],
+    )
+    names = dict(
+        consortium.cluster.memberships.filter(supplier_id__in=supplier_ids).values_list(
+            "supplier_id", "supplier__legal_name"
+        )
+    )
+    return option, names
+
+
+@transaction.atomic
+def consortium_update(
+    *, consortium: Consortium, actor: User, members: Sequence[Any], lead: Any = None
+) -> Consortium:
+    """A manager sets the members (by firm id) and the lead; the figures are recomputed.
+
+    The set must be 2 to 5 active members of the cluster and the lead one of them
+    (or none yet); whether the set meets the request is shown in the breakdown and
+    checked when the consortium is proposed.
+    """
+    consortium = _locked(consortium)
+    _require_manager(actor, consortium)
+    errors: dict[str, list[str]] = {}
+    if not consortium.is_editable:
+        raise ValidationError(
+            {"status": [f"This consortium is {consortium.get_status_display().lower()}."]}
+        )
+    supplier_ids = _clean_ids(members, field="members", errors=errors)
+    if "members" not in errors and not MIN_MEMBERS <= len(supplier_ids) <= MAX_MEMBERS:
+        errors["members"] = [
+            f"A consortium has {MIN_MEMBERS} to {MAX_MEMBERS} members (you chose "
+            f"{len(supplier_ids)})."
+        ]
+    eligible: dict[int, ClusterMembership] = {
+        m.supplier_id: m  # type: ignore[misc]  # eligible memberships all have a firm
+        for m in eligible_memberships(cluster=consortium.cluster).filter(
+            supplier_id__in=supplier_ids
+        )
+    }
+    strangers = [i for i in supplier_ids if i not in eligible]
+    if strangers and "members" not in errors:
+        errors["members"] = [
+            "Only active members of this cluster take part; not: "
+            + ", ".join(str(i) for i in strangers)
+            + "."
+        ]
+    lead_id: int | None = None
+    if lead not in (None, ""):
+        try:
+            lead_id = int(lead)
+        except (TypeError, ValueError):
+            errors["lead"] = ["Give the lead as one of the members' ids."]
+        else:
+            if lead_id not in supplier_ids:
+                errors["lead"] = ["The lead must be one of the members."]
+    if errors:
+        raise ValidationError(errors)
+    option, names = _evaluate_members(consortium, supplier_ids)
+    consortium.score = option.total_score
+    consortium.breakdown = _breakdown(option, names)
+    consortium.edited_at, consortium.edited_by = timezone.now(), actor
+    consortium.save()
+    _write_members(consortium, option, eligible, lead=lead_id, keep_decisions=False)
+    return consortium
+
+
+@transaction.atomic
+def consortium_propose(*, consortium: Consortium, actor: User) -> Consortium:
+    """A manager proposes the consortium to the buyer; the buyer and members then answer."""
+    consortium = _locked(consortium)
+    _require_manager(actor, consortium)
+    if not consortium.is_editable:
+        raise ValidationError(
+            {"status": [f"This consortium is {consortium.get_status_display().lower()}."]}
+        )
+    request = consortium.request
+    errors: dict[str, list[str]] = {}
+    if not _wants_consortia(request):
+        errors["request"] = ["The request no longer takes consortia: it is closed or changed."]
+    rows = list(consortium.members.select_related("membership", "supplier"))
+    if not MIN_MEMBERS <= len(rows) <= MAX_MEMBERS:
+        errors["members"] = [f"A consortium has {MIN_MEMBERS} to {MAX_MEMBERS} members."]
+    gone = [
+        r.supplier.legal_name
+        for r in rows
+        if r.membership.status != ClusterMembership.Status.ACTIVE
+        or r.membership.cluster_id != consortium.cluster_id
+    ]
+    if gone:
+        errors["members"] = [
+            "No longer active members of the cluster: " + ", ".join(gone) + ". Replace them."
+        ]
+    if not any(r.is_lead for r in rows):
+        errors["lead"] = ["Name one member as the lead before proposing."]
+    if "members" not in errors and "request" not in errors:
+        option, names = _evaluate_members(consortium, [r.supplier_id for r in rows])
+        consortium.breakdown = _breakdown(option, names)
+        consortium.score = option.total_score
+        missing = _missing_in_words(option)
+        if missing:
+            errors["members"] = missing
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    consortium.status, consortium.status_reason = Status.PROPOSED, ""
+    consortium.proposed_at, consortium.proposed_by = now, actor
+    consortium.buyer_decision, consortium.buyer_reason, consortium.buyer_note = (
+        Decision.PENDING,
+        "",
+        "",
+    )
+    consortium.buyer_decided_at, consortium.buyer_decided_by = None, None
+    consortium.save()
+    consortium.members.update(
+        decision=Decision.PENDING, reason="", note="", decided_at=None, decided_by=None
+    )
+    count = len(rows)
+    _tell_parties(
+        consortium,
+        actor=actor,
+        kind="consortium_proposed",
+        title=f"{consortium.cluster.name} proposes {count} members together: {request.title}",
+        body=(
+            "Their pooled capacity meets the volume asked. Contacts are shown once the buyer "
+            "and every member have accepted. " + COMPETITION_NOTICE
+        ),
+    )
+    return consortium
+
+
+def _missing_in_words(option: ConsortiumOption) -> list[str]:
+    missing = []
+    if option.pooled_capacity < option.volume:
+        missing.append(
+            f"Pooled capacity {option.pooled_capacity:,.0f} {option.unit} a month is short of "
+            f"the {option.volume:,.0f} asked (missing {option.shortfall:,.0f})."
+        )
+    if option.missing_products:
+        missing.append(
+            "No member makes HS " + ", ".join(option.missing_products) + " in the request's unit."
+        )
+    if option.missing_certifications:
+        missing.append(
+            "Every member must hold: "
+            + ", ".join(option.missing_certifications)
+            + " (some members lack it)."
+        )
+    return missing
+
+
+@transaction.atomic
+def consortium_withdraw(*, consortium: Consortium, actor: User, note: str = "") -> Consortium:
+    """A manager withdraws the consortium; a buyer and members who saw it are told."""
+    consortium = _locked(consortium)
+    _require_manager(actor, consortium)
+    note = (note or "").strip()
+    if len(note) > 255:
+        raise ValidationError({"note": [f"At most 255 characters (you gave {len(note)})."]})
+    if consortium.status not in (Status.DRAFT, Status.PROPOSED, Status.RETURNED):
+        raise ValidationError(
+            {"status": [f"This consortium is {consortium.get_status_display().lower()}."]}
+        )
+    consortium.status = Status.WITHDRAWN
+    consortium.status_reason = note or "Withdrawn by the cluster's managers."
+    consortium.drafted_by_matcher = False
+    consortium.edited_at = consortium.edited_at or timezone.now()
+    consortium.edited_by = consortium.edited_by or actor
+    consortium.save()
+    if consortium.was_proposed:
+        _tell_parties(
+            consortium,
+            actor=actor,
+            kind="consortium_withdrawn",
+            title=f"{consortium.cluster.name} withdrew its consortium: {consortium.request.title}",
+            body=consortium.status_reason,
+        )
+    _tell_managers(
+        consortium,
+        actor=actor,
+        kind="consortium_withdrawn",
+        title=f"Consortium withdrawn: {consortium.request.title}",
+        body=consortium.status_reason,
+    )
+    return consortium
+
+
+# THE BUYER AND THE MEMBERS
+# ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consortium_decide(
+    *, consortium: Consortium, actor: User, accept: bool, reason: str = "", note: str = ""
+) -> Consortium:
+    """The buyer or one member answers the proposal.
+
+    A member declining returns the consortium to the managers; the buyer declining
+    ends it. Accepted by the buyer and every member, it is a linkage.
+    """
+    consortium = _locked(consortium)
+    side = consortium_side_of(actor, consortium)
+    if side is None:
+        raise PermissionDenied("You are neither the buyer nor a member of this consortium.")
+    place = None
+    if side == "member":
+        place = (
+            consortium.members.select_for_update(of=("self",))
+            .select_related("membership", "supplier")
+            .get(supplier_id=actor.organisation_id)
+        )
+        if place.membership.status != ClusterMembership.Status.ACTIVE:
+            raise PermissionDenied(
+                "Your firm is no longer an active member of this cluster: it cannot answer."
+            )
+    errors: dict[str, list[str]] = {}
+    decision = consortium.buyer_decision if place is None else place.decision
+    if consortium.status != Status.PROPOSED:
+        errors["consortium"] = [f"This consortium is {consortium.get_status_display().lower()}."]
+    elif not consortium.request.is_open:
+        errors["consortium"] = ["The request is no longer open."]
+    elif decision != Decision.PENDING:
+        errors["consortium"] = ["Your organisation has already answered this consortium."]
+    errors.update(
+        answer_errors(accept=accept, reason=reason, note=note, reasons=DeclineReason.values)
+    )
+    if errors:
+        raise ValidationError(errors)
+
+    now = timezone.now()
+    answer = Decision.ACCEPTED if accept else Decision.DECLINED
+    note, reason = (note or "").strip(), "" if accept else reason
+    request = consortium.request
+    if place is None:
+        consortium.buyer_decision, consortium.buyer_reason = answer, reason
+        consortium.buyer_note, consortium.buyer_decided_at = note, now
+        consortium.buyer_decided_by = actor
+        name = request.buyer.legal_name
+    else:
+        place.decision, place.reason, place.note = answer, reason, note
+        place.decided_at, place.decided_by = now, actor
+        place.save()
+        name = place.supplier.legal_name
+    if not accept and place is None:
+        consortium.status, consortium.status_reason = Status.DECLINED, "Declined by the buyer."
+    elif not accept:
+        consortium.status = Status.RETURNED
+        consortium.status_reason = (
+            f"{name} declined ({DeclineReason(reason).label.lower()}). Edit or withdraw it."
+        )
+    elif (
+        consortium.buyer_decision == Decision.ACCEPTED
+        and not consortium.members.exclude(decision=Decision.ACCEPTED).exists()
+    ):
+        consortium.status, consortium.status_reason = Status.LINKED, ""
+    consortium.save()
+
+    if consortium.status == Status.LINKED:
+        title = f"Linkage made with {consortium.cluster.name}'s consortium: {request.title}"
+        body = "The buyer and every member accepted. Contacts are now shown to each of you."
+        _tell_parties(consortium, actor=None, kind="consortium_linkage", title=title, body=body)
+        _tell_managers(consortium, actor=None, kind="consortium_linkage", title=title, body=body)
+    elif consortium.status == Status.RETURNED:
+        _tell_managers(
+            consortium,
+            actor=actor,
+            kind="consortium_returned",
+            title=f"{name} declined the consortium for {request.title}",
+            body="It is back with you: replace the member and propose it again, or withdraw it.",
+        )
+        _tell_parties(
+            consortium,
+            actor=actor,
+            kind="consortium_returned",
+            title=f"A member declined; the consortium for {request.title} is being revised",
+            body="The cluster's managers will propose it again or withdraw it.",
+        )
+    elif consortium.status == Status.DECLINED:
+        title = f"{name} declined the consortium: {request.title}"
+        _tell_managers(consortium, actor=actor, kind="consortium_declined", title=title, body=note)
+        _tell_parties(consortium, actor=actor, kind="consortium_declined", title=title, buyer=False)
+    else:
+        title = f"{name} accepted the consortium: {request.title}"
+        _tell_managers(consortium, actor=actor, kind="consortium_accepted", title=title, body="")
+        _tell_parties(consortium, actor=actor, kind="consortium_accepted", title=title)
+    return consortium

@@ -1,0 +1,112 @@
+"""Pages of broadcasts: managers send and review them, members read them.
+
+A cluster the user does not manage, a broadcast of another cluster, or one the
+user's firm did not receive is a 404. Sending goes through ``broadcast_send``,
+the same service as the API.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from clusters import selectors
+from consortia import forms as consortia_forms
+from consortia import selectors as consortia_selectors
+from consortia import services as consortia_services
+from sme_platform.pages import apply_service_errors
+
+__all__ = [
+    "broadcast_detail",
+    "broadcast_list",
+    "broadcast_new",
+    "my_broadcast_detail",
+    "my_broadcast_list",
+]
+
+
+def _managed(request: HttpRequest, slug: str):
+    cluster = selectors.cluster_get_managed(user=request.user, slug=slug)
+    if cluster is None:
+        raise Http404("Not found.")
+    return cluster
+
+
+@login_required
+def broadcast_list(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = _managed(request, slug)
+    return render(
+        request,
+        "consortia/broadcast_list.html",
+        {
+            "cluster": cluster,
+            "broadcasts": consortia_selectors.broadcasts_for_manager(
+                user=request.user, cluster=cluster
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def broadcast_new(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = _managed(request, slug)
+    form = consortia_forms.BroadcastForm(request.POST or None, cluster=cluster, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            broadcast = consortia_services.broadcast_send(
+                cluster=cluster, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Broadcast “{broadcast.subject}” is on its way.")
+            return redirect("cluster-broadcast-detail", slug=cluster.slug, pk=broadcast.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request, "consortia/broadcast_form.html", {"cluster": cluster, "form": form}, status=status
+    )
+
+
+@login_required
+def broadcast_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster = _managed(request, slug)
+    broadcast = consortia_selectors.broadcast_get_for_manager(
+        user=request.user, cluster=cluster, pk=pk
+    )
+    if broadcast is None:
+        raise Http404("Not found.")
+    return render(
+        request,
+        "consortia/broadcast_detail.html",
+        {
+            "cluster": cluster,
+            "broadcast": broadcast,
+            "recipients": consortia_selectors.broadcast_recipients(broadcast=broadcast),
+        },
+    )
+
+
+@login_required
+def my_broadcast_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "consortia/my_broadcasts.html",
+        {"recipients": consortia_selectors.broadcasts_for_member(user=request.user)},
+    )
+
+
+@login_required
+def my_broadcast_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A broadcast the user's firm received; opening it marks it read for the managers."""
+    recipient = consortia_selectors.broadcast_recipient_for_member(user=request.user, pk=pk)
+    if recipient is None:
+        raise Http404("Not found.")
+    consortia_services.broadcast_mark_read(recipient=recipient, actor=request.user)
+    return render(
+        request,
+        "consortia/my_broadcast_detail.html",
+        {"recipient": recipient, "broadcast": recipient.broadcast},
+    )

@@ -1,0 +1,35 @@
+"""How matching answers the hooks of the apps below it (see the README's "Hooks
+between layers"). Each receiver enqueues its job on commit, so a rolled-back write
+starts nothing."""
+
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from clusters import hooks as cluster_hooks
+from clusters.models import Cluster, ClusterMembership
+from clusters.selectors import PublicLinkage
+from companies import hooks as company_hooks
+from matching import selectors, tasks
+
+
+@receiver(company_hooks.supplier_profile_changed)
+def refresh_and_match_changed_supplier(*, organisation_id: int, **kwargs: Any) -> None:
+    transaction.on_commit(lambda: tasks.supplier_profile_changed.delay(organisation_id))
+
+
+@receiver(cluster_hooks.membership_changed)
+def refresh_supplier_of_changed_membership(
+    *, membership: ClusterMembership, from_status: str, **kwargs: Any
+) -> None:
+    """Joining or leaving, or a member's consent, changes what cluster search filters find."""
+    active = ClusterMembership.Status.ACTIVE
+    if membership.supplier_id and active in (from_status, membership.status):
+        supplier_id = membership.supplier_id
+        transaction.on_commit(lambda: tasks.refresh_supplier_in_index.delay(supplier_id))
+
+
+@cluster_hooks.tell_public_linkages
+def cluster_linkages(*, cluster: Cluster, limit: int) -> list[PublicLinkage]:
+    return selectors.public_linkages_of_cluster(cluster=cluster, limit=limit)

@@ -1,0 +1,73 @@
+"""Pages of the matching app: sourcing requests, supplier search, proposals, match runs."""
+
+from matching.views.proposals import (
+    PROPOSAL_PAGE_SIZE,
+    ProposalRow,
+    invite_requests_for,
+    near_miss_list,
+    proposal_accept,
+    proposal_decline,
+    proposal_detail,
+    proposal_invite,
+    proposal_list,
+    proposal_row,
+    request_proposals_context,
+)
+from matching.views.requests import (
+    REQUEST_PAGE_SIZE,
+    linkage_award,
+    open_requests,
+    request_close,
+    request_create,
+    request_detail,
+    request_edit,
+    request_list,
+    request_open,
+)
+from matching.views.runs import (
+    ACTIVE_RUN_STATUSES,
+    RUN_PAGE_SIZE,
+    match_run_detail,
+    match_run_list,
+    match_run_start,
+)
+from matching.views.search import (
+    SEARCH_PAGE_SIZE,
+    saved_search_create,
+    saved_search_delete,
+    saved_search_list,
+    supplier_search,
+)
+
+__all__ = [
+    "ACTIVE_RUN_STATUSES",
+    "PROPOSAL_PAGE_SIZE",
+    "ProposalRow",
+    "REQUEST_PAGE_SIZE",
+    "RUN_PAGE_SIZE",
+    "SEARCH_PAGE_SIZE",
+    "invite_requests_for",
+    "linkage_award",
+    "match_run_detail",
+    "match_run_list",
+    "match_run_start",
+    "near_miss_list",
+    "open_requests",
+    "proposal_accept",
+    "proposal_decline",
+    "proposal_detail",
+    "proposal_invite",
+    "proposal_list",
+    "proposal_row",
+    "request_close",
+    "request_create",
+    "request_detail",
+    "request_edit",
+    "request_list",
+    "request_open",
+    "request_proposals_context",
+    "saved_search_create",
+    "saved_search_delete",
+    "saved_search_list",
+    "supplier_search",
+]

@@ -1,0 +1,107 @@
+"""In-app notifications, with an e-mail copy for users who want one.
+
+``notify`` is what every service calls to tell a person something. The e-mail is
+sent only after the surrounding transaction commits, so a rolled-back write never
+mails anyone, and every e-mail carries a one-click way to stop them: a signed
+link to a page that turns ``email_notifications`` off.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from companies.models import User
+from notifications.models import Notification
+from notifications.selectors import UNSUBSCRIBE_SALT, notification_list
+from notifications.tasks import send_notification_email
+
+logger = logging.getLogger(__name__)
+
+
+def absolute_url(path: str) -> str:
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def unsubscribe_token(*, user: User) -> str:
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(*, user: User) -> str:
+    return absolute_url(
+        reverse("notifications-unsubscribe", kwargs={"token": unsubscribe_token(user=user)})
+    )
+
+
+@transaction.atomic
+def email_notifications_turn_off(*, user: User) -> User:
+    if user.email_notifications:
+        user.email_notifications = False
+        user.save(update_fields=["email_notifications"])
+    return user
+
+
+@transaction.atomic
+def notify(
+    *,
+    user: User,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    send_email: bool = True,
+) -> Notification:
+    """Record an in-app notice and, after commit, e-mail a copy if the user wants them."""
+    notification = Notification.objects.create(
+        user=user, kind=kind[:40], title=title[:200], body=body, url=url[:500]
+    )
+    if send_email and user.email_notifications and user.email:
+        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+    return notification
+
+
+def notification_email_send(*, notification: Notification) -> None:
+    user = notification.user
+    link = unsubscribe_url(user=user)
+    lines = [notification.title, ""]
+    if notification.body:
+        lines += [notification.body, ""]
+    if notification.url:
+        lines += [f"See it here: {absolute_url(notification.url)}", ""]
+    lines += [
+        "--",
+        f"You receive this e-mail because you have an account on {settings.SITE_NAME}.",
+        f"To stop these e-mails, open {link}",
+    ]
+    EmailMessage(
+        subject=notification.title,
+        body="\n".join(lines),
+        to=[user.email],
+        headers={"List-Unsubscribe": f"<{link}>"},
+    ).send()
+
+
+# READS AND READ MARKS
+# ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification, user: User) -> Notification:
+    if notification.user_id != user.pk:
+        # Callers look notifications up through notification_get, so this is a bug.
+        raise ValueError("A user marks only their own notifications read.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, user: User) -> int:
+    return notification_list(user=user).filter(read_at__isnull=True).update(read_at=timezone.now())
