@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from companies import hooks, validation
 from companies.models import (
@@ -27,6 +26,7 @@ from companies.models import (
     User,
 )
 from companies.tasks import send_invitation
+from sme_platform.slugs import unique_slug
 
 # Text fields a user may change on the profile, with their length limits.
 _PROFILE_TEXT_LIMITS: dict[str, int] = {
@@ -94,14 +94,6 @@ def _claim_imported_profile(organisation: Organisation, user: User) -> None:
     _supplier_changed(organisation)
 
 
-def _unique_slug(name: str) -> str:
-    base = slugify(name, allow_unicode=True)[:70] or "organisation"
-    slug, n = base, 2
-    while Organisation.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def _check_lengths(data: dict[str, Any]) -> None:
     errors = {
         field: [f"At most {limit} characters (you gave {len(str(data[field]))})."]
@@ -163,7 +155,7 @@ def organisation_register(
         kind=kind,
         legal_name=legal_name.strip(),
         local_name=local_name.strip(),
-        slug=_unique_slug(legal_name),
+        slug=unique_slug(Organisation.objects, legal_name, fallback="organisation"),
         country=country,
         province=province,
         city=city.strip(),

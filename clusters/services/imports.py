@@ -24,7 +24,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from clusters import member_csv
 from clusters.models import Cluster, ClusterMembership, ImportedFirm, MemberImport
@@ -46,6 +45,7 @@ from companies.models import (
     User,
 )
 from companies.services import invitation_mail
+from sme_platform.slugs import unique_slug
 
 __all__ = [
     "imported_profile_claimed",
@@ -517,14 +517,6 @@ def member_import_fail(*, member_import_id: int, error: str) -> None:
 # ------------------------------------------------------------------------------
 
 
-def _unique_slug(name: str) -> str:
-    base = slugify(name, allow_unicode=True)[:70] or "firm"
-    slug, n = base, 2
-    while Organisation.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def _write_profile(organisation: Organisation, data: FirmData) -> None:
     for name, value in data.fields.items():
         setattr(organisation, name, value)
@@ -578,7 +570,7 @@ def _apply_plan(
         organisation = Organisation(
             kind=Organisation.Kind.SUPPLIER,
             claimed=False,
-            slug=_unique_slug(data.fields["legal_name"]),
+            slug=unique_slug(Organisation.objects, data.fields["legal_name"], fallback="firm"),
         )
         _write_profile(organisation, data)
         firm = ImportedFirm.objects.create(

@@ -17,7 +17,6 @@ from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
 from clusters import hooks
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
@@ -26,6 +25,7 @@ from clusters.tasks import send_membership_invitation
 from companies import validation
 from companies.models import Organisation, User
 from notifications.services import notify
+from sme_platform.slugs import unique_slug
 
 Status = ClusterMembership.Status
 
@@ -126,16 +126,6 @@ def _collect(errors: dict[str, list[str]], fn, *args: Any, **kwargs: Any) -> Any
 
 # Page addresses under /clusters/ that a cluster's slug must not take.
 _RESERVED_SLUGS = frozenset({"propose", "managed", "review", "invitations"})
-
-
-def _unique_slug(name: str) -> str:
-    base = slugify(name, allow_unicode=True)[:70] or "cluster"
-    if base in _RESERVED_SLUGS:
-        base = f"{base}-cluster"
-    slug, n = base, 2
-    while Cluster.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _clean_cluster_data(data: dict[str, Any], *, cluster: Cluster) -> dict[str, Any]:
@@ -269,7 +259,9 @@ def cluster_propose(
         },
         cluster=cluster,
     )
-    cluster.slug = _unique_slug(cluster.name)
+    cluster.slug = unique_slug(
+        Cluster.objects, cluster.name, fallback="cluster", reserved=_RESERVED_SLUGS
+    )
     cluster.full_clean()
     cluster.save()
     cluster.main_products.set(relations.get("main_products", []))
