@@ -4,6 +4,7 @@ are loaded once per test database, so every test sees the real codes."""
 import os
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import (
@@ -89,3 +90,11 @@ def rebuild_search_index(db):
         return index_build_full()
 
     return rebuild
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache, so API throttles count its own calls only."""
+    cache.clear()
+    yield
+    cache.clear()
