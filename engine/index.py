@@ -12,7 +12,7 @@ import pickle
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import numpy as np
 from scipy import sparse
@@ -29,6 +29,9 @@ from engine.records import CodeTaxonomy, Query, SupplierRecord
 from engine.text import analyse
 from engine.topk import accumulate_scores
 from engine.vectorizer import WordVectorizer
+
+# The code columns a segment keeps, as ``SupplierIndex.code_rows`` names them.
+CodeKind = Literal["hs", "isic", "clusters"]
 
 # Deepest page a search may ask for: beyond it results are not ranked exactly.
 MAX_RESULTS = 1000
@@ -325,13 +328,31 @@ class SupplierIndex(BaseEstimator):
             return self.base_, row
         return None
 
-    def _segments(self) -> list[Segment]:
+    def segments(self) -> list[Segment]:
+        """The segments that hold suppliers, base first, for callers that score rows.
+
+        A row's supplier is ``segment.ids[row]``; rows whose ``alive`` is False were
+        replaced or removed since the base was fitted and must be skipped.
+        """
+        check_is_fitted(self, "base_")
         return [s for s in (self.base_, self.delta_) if s is not None and s.size]
 
-    def _code_rows(self, matrix: sparse.csc_matrix, vocab: dict[str, int], codes) -> np.ndarray:
+    def code_rows(self, segment: Segment, kind: CodeKind, codes: Iterable[str]) -> np.ndarray:
+        """Rows of a segment holding any of the codes, as a boolean mask.
+
+        ``kind`` names the codes: ``"hs"`` and ``"isic"`` match a code at any level of
+        its hierarchy (a supplier of 610910 holds 61 and 6109 too), ``"clusters"``
+        matches cluster ids. Unknown codes match nothing.
+        """
+        matrix, vocab = {
+            "hs": (segment.hs, self.hs_vocab_),
+            "isic": (segment.isic, self.isic_vocab_),
+            "clusters": (segment.clusters, self.cluster_vocab_),
+        }[kind]
         mask = np.zeros(matrix.shape[0], dtype=bool)
         for code in codes:
             col = vocab.get(code)
+            # A code first seen in a later segment has no column in an older one.
             if col is not None and col < matrix.shape[1]:
                 mask[matrix.indices[matrix.indptr[col] : matrix.indptr[col + 1]]] = True
         return mask
@@ -345,9 +366,9 @@ class SupplierIndex(BaseEstimator):
             wanted = [self.country_vocab_[c] for c in query.countries if c in self.country_vocab_]
             mask &= np.isin(segment.country, np.asarray(wanted, dtype=np.int16))
         if query.hs_codes:
-            mask &= self._code_rows(segment.hs, self.hs_vocab_, query.hs_codes)
+            mask &= self.code_rows(segment, "hs", query.hs_codes)
         if query.isic_codes:
-            mask &= self._code_rows(segment.isic, self.isic_vocab_, query.isic_codes)
+            mask &= self.code_rows(segment, "isic", query.isic_codes)
         for scheme in query.certifications:
             col = self.cert_vocab_.get(scheme)
             held = np.zeros(segment.size, dtype=bool)
@@ -367,7 +388,7 @@ class SupplierIndex(BaseEstimator):
             if "*" in query.clusters:
                 mask &= np.diff(segment.clusters.tocsr().indptr) > 0
             else:
-                mask &= self._code_rows(segment.clusters, self.cluster_vocab_, query.clusters)
+                mask &= self.code_rows(segment, "clusters", query.clusters)
         if query.exclude_ids:
             mask &= ~np.isin(
                 segment.ids, np.asarray(list(query.exclude_ids), dtype=segment.ids.dtype)
@@ -406,7 +427,7 @@ class SupplierIndex(BaseEstimator):
             return [], [], 0
         ids, keys, scores, total = [], [], [], 0
         want = offset + limit
-        for segment in self._segments():
+        for segment in self.segments():
             mask = self.filter_mask(segment, query)
             if has_words:
                 score = self.text_scores(segment, qvec)

@@ -366,7 +366,7 @@ def candidate_pool(
     qvec = index.query_vector(request.text)
     isic_wanted = list(request.isic_codes) + sorted(wanted_activities(request, taxonomy))
     found: list[Candidate] = []
-    for segment in index._segments():
+    for segment in index.segments():
         alive = segment.alive & segment.listed
         if shard is not None:
             in_shard = np.zeros(segment.size, dtype=bool)
@@ -375,9 +375,9 @@ def candidate_pool(
         text = index.text_scores(segment, qvec)
         code = np.zeros(segment.size, dtype=np.float32)
         if request.hs_codes:
-            code += index._code_rows(segment.hs, index.hs_vocab_, request.hs_codes)
+            code += index.code_rows(segment, "hs", request.hs_codes)
         if isic_wanted:
-            code += index._code_rows(segment.isic, index.isic_vocab_, isic_wanted)
+            code += index.code_rows(segment, "isic", isic_wanted)
         key = np.where(alive, text + CODE_BOOST * np.minimum(code, 1.0), 0.0)
         rows = np.flatnonzero(key > 0)
         if len(rows) > pool:
