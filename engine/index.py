@@ -6,13 +6,14 @@ hyper-parameters, ``fit`` returns ``self``, learned state ends in ``_``.
 The index is made of a base segment, fitted on every supplier, and a small delta
 segment holding suppliers changed since; the delta reuses the base's vocabulary
 and IDF, so a changed profile is searchable at once without refitting everything.
+``engine.persistence`` writes an index, or only its changes, to storage and back.
 """
 
-import pickle
+import copy
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 from scipy import sparse
@@ -88,6 +89,14 @@ def _id_array(ids: list[Any]) -> np.ndarray:
     if ids and all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
         return np.asarray(ids, dtype=np.int64)
     return np.asarray(ids, dtype=object)
+
+
+@dataclass(frozen=True)
+class IndexDelta:
+    """Suppliers changed since an index's base was fitted: new or replaced, and removed."""
+
+    records: tuple[SupplierRecord, ...] = ()
+    removed_ids: frozenset[Any] = frozenset()
 
 
 @dataclass
@@ -498,20 +507,49 @@ class SupplierIndex(BaseEstimator):
                     break
         return words
 
-    # PERSISTENCE
+    # CHANGES AND COPIES
     # --------------------------------------------------------------------------
 
-    def dump(self, handle: IO[bytes]) -> None:
-        check_is_fitted(self, "base_")
-        pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    def changes(self) -> "IndexDelta":
+        """Every supplier added, replaced or removed since the base was fitted.
 
-    @staticmethod
-    def load(handle: IO[bytes]) -> "SupplierIndex":
-        # Artifacts are written by this platform into its own storage, never by users.
-        index = pickle.load(handle)  # noqa: S301
-        if not isinstance(index, SupplierIndex):
-            raise TypeError("Not a supplier index artifact")
-        return index
+        Applying them with ``update`` to a copy of the base (``without_changes``) gives
+        an index that ranks exactly as this one, which is what lets a store keep one
+        large base and a small delta per version.
+        """
+        check_is_fitted(self, "base_")
+        return IndexDelta(
+            records=tuple(self.delta_records_.values()), removed_ids=frozenset(self.removed_ids_)
+        )
+
+    def copy(self) -> "SupplierIndex":
+        """A copy that can be updated while this one goes on answering searches.
+
+        Only what ``update`` changes is copied; the postings and code matrices, by far
+        the largest part, are shared.
+        """
+        check_is_fitted(self, "base_")
+        clone = copy.copy(self)
+        # copy.copy, not dataclasses.replace: replace would sort a million ids again.
+        clone.base_ = copy.copy(self.base_)
+        clone.base_.alive = self.base_.alive.copy()
+        clone.delta_records_ = dict(self.delta_records_)
+        clone.removed_ids_ = set(self.removed_ids_)
+        return clone
+
+    def without_changes(self) -> "SupplierIndex":
+        """A copy holding only the suppliers the base was fitted on, as they were then.
+
+        Words that updates added to the vocabulary stay in it: they match nothing in
+        the base, and a later delta may use them.
+        """
+        clone = self.copy()
+        clone.base_.alive[:] = True
+        clone.delta_records_ = {}
+        clone.removed_ids_ = set()
+        clone.delta_ = None
+        clone.delta_rows_ = {}
+        return clone
 
 
 def matched_terms(query_text: str, document: str) -> list[str]:
