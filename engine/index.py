@@ -28,14 +28,18 @@ from engine.postings import (
 )
 from engine.records import CodeTaxonomy, Query, SupplierRecord
 from engine.text import analyse
+from engine.thresholds import (
+    CHAR_IDF_POOL,
+    MAX_RESULTS,
+    PRIOR_TIE_BREAK,
+    SEARCH_PAGE_SIZE,
+    VERIFIED_PRIOR,
+)
 from engine.topk import accumulate_scores
 from engine.vectorizer import WordVectorizer
 
 # The code columns a segment keeps, as ``SupplierIndex.code_rows`` names them.
 CodeKind = Literal["hs", "isic", "clusters"]
-
-# Deepest page a search may ask for: beyond it results are not ranked exactly.
-MAX_RESULTS = 1000
 
 
 def supplier_document(record: SupplierRecord, taxonomy: CodeTaxonomy) -> str:
@@ -170,9 +174,7 @@ class SupplierIndex(BaseEstimator):
         del documents  # the texts joined with their codes' titles: as large as the input
         postings = term_major_levels_from_counts(counts, self.vectorizer_.idf_)
         del counts
-        self.char_idf_ = chars.fit_idf(
-            [chars.char_document(r) for r in records[: chars.IDF_SAMPLE * 4]]
-        )
+        self.char_idf_ = chars.fit_idf([chars.char_document(r) for r in records[:CHAR_IDF_POOL]])
         self.hs_vocab_: dict[str, int] = {}
         self.isic_vocab_: dict[str, int] = {}
         self.cert_vocab_: dict[str, int] = {}
@@ -271,7 +273,7 @@ class SupplierIndex(BaseEstimator):
             certs=certificate_matrix.tocsc(),
             clusters=clusters.matrix(n).tocsc(),
             capacity=capacity,
-            prior=verified.astype(np.float32) * 4 + completeness,
+            prior=verified.astype(np.float32) * VERIFIED_PRIOR + completeness,
         )
 
     def update(
@@ -421,7 +423,7 @@ class SupplierIndex(BaseEstimator):
         )
 
     def search(
-        self, query: Query, *, offset: int = 0, limit: int = 20
+        self, query: Query, *, offset: int = 0, limit: int = SEARCH_PAGE_SIZE
     ) -> tuple[list[Any], list[float], int]:
         """Supplier ids ranked for the query, their scores and how many matched in all.
 
@@ -441,7 +443,8 @@ class SupplierIndex(BaseEstimator):
             if has_words:
                 score = self.text_scores(segment, qvec)
                 mask &= score > 0
-                key = score + segment.prior * 1e-6  # ties go to verified, complete profiles
+                # Ties go to verified, complete profiles.
+                key = score + segment.prior * PRIOR_TIE_BREAK
             else:
                 score = np.zeros(segment.size, dtype=np.float32)
                 key = segment.prior

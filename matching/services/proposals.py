@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from companies.models import Organisation, User
 from companies.notifications import notify
-from engine.matcher import TOP_K, MatchResult, ScoredSupplier
+from engine.matcher import MatchResult, ScoredSupplier
+from engine.thresholds import TOP_K
 from matching.models import NearMiss, Proposal, SourcingRequest
 
 __all__ = [
