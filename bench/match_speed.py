@@ -117,6 +117,7 @@ def phase_build(args) -> dict:
     import numpy as np
 
     from engine import SupplierIndex, SupplierRecord
+    from engine.persistence import dump_index
 
     texts = supplier_texts(args.suppliers, args.seed)
     records = [SupplierRecord(id=i, name="", description=t) for i, t in enumerate(texts)]
@@ -129,7 +130,7 @@ def phase_build(args) -> dict:
     build_peak = sampler.peak_mb
     WORK.mkdir(parents=True, exist_ok=True)
     with (WORK / "index.pkl").open("wb") as handle:
-        index.dump(handle)
+        dump_index(index, handle)
     postings = index.base_.postings
     index_bytes = postings.data.nbytes + postings.indices.nbytes + postings.indptr.nbytes
     base = index.base_
@@ -167,14 +168,14 @@ def phase_query(args) -> dict:
     import numpy as np
     from sparse_dot_topn import sp_matmul_topn
 
-    from engine import SupplierIndex
     from engine.matcher import explain_scored, score_candidates, score_pair, select
+    from engine.persistence import load_index
     from engine.postings import dequantized, scale_of
     from engine.records import RequestRecord, SupplierRecord
     from engine.topk import scipy_topk, topk_batch, topk_one
 
     with (WORK / "index.pkl").open("rb") as handle:
-        index = SupplierIndex.load(handle)
+        index = load_index(handle)
     postings = index.base_.postings  # terms × suppliers, 16-bit weight levels
     scale = scale_of(postings)
     requests = request_texts(args.requests, args.seed)

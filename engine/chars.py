@@ -12,17 +12,10 @@ from scipy import sparse
 from sklearn.preprocessing import normalize
 
 from engine.text import normalise
+from engine.thresholds import CHAR_IDF_SAMPLE, CHAR_TEXT_LIMIT
 
 N_FEATURES = 2**20  # 4 MB of float32 IDF; collisions are rare at this width
 NGRAM_RANGE = (3, 5)
-# Suppliers sampled to learn the IDF: enough for stable document frequencies of
-# n-grams, and about a second of hashing whatever the number of suppliers.
-IDF_SAMPLE = 3_000
-
-
-# Characters of a text compared by n-grams: names and the opening of a description
-# carry the typos and the local-script names; codes are compared as codes elsewhere.
-TEXT_LIMIT = 400
 
 
 def char_document(record) -> str:
@@ -32,8 +25,8 @@ def char_document(record) -> str:
         for part in (
             record.name,
             record.local_name,
-            (record.description or "")[:TEXT_LIMIT],
-            (record.processes or "")[: TEXT_LIMIT // 2],
+            (record.description or "")[:CHAR_TEXT_LIMIT],
+            (record.processes or "")[: CHAR_TEXT_LIMIT // 2],
         )
         if part
     )
@@ -88,8 +81,8 @@ def fit_idf(documents: list[str], *, seed: int = 0) -> np.ndarray:
     if not documents:
         return np.ones(N_FEATURES, dtype=np.float32)
     rng = np.random.default_rng(seed)
-    if len(documents) > IDF_SAMPLE:
-        picked = rng.choice(len(documents), size=IDF_SAMPLE, replace=False)
+    if len(documents) > CHAR_IDF_SAMPLE:
+        picked = rng.choice(len(documents), size=CHAR_IDF_SAMPLE, replace=False)
         documents = [documents[i] for i in picked]
     counts = _counts(documents)
     df = np.bincount(counts.indices, minlength=N_FEATURES).astype(np.float32)

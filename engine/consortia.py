@@ -17,17 +17,18 @@ What a set must do:
   so when no member holds them all, no consortium can help either.
 
 Order: fewest members first, then the highest total match score, then ids (so
-the result is stable). Only sets of ``MIN_MEMBERS`` to ``MAX_MEMBERS`` count: a
-single member that meets the need is proposed alone by the matcher.
+the result is stable). Only sets of ``CONSORTIUM_MIN_MEMBERS`` to
+``CONSORTIUM_MAX_MEMBERS`` count (``engine.thresholds``): a single member that
+meets the need is proposed alone by the matcher.
 
 The search never walks every subset of a big cluster. It keeps at most
-``MAX_CANDIDATES`` members (the strongest by capacity and by score), tries sizes
+``CONSORTIUM_MAX_CANDIDATES`` members (the strongest by capacity and by score), tries sizes
 in increasing order, skips a size whose largest capacities cannot reach the
 volume, and within a size runs a depth-first branch and bound over members
 sorted by capacity: a branch is cut when even the largest remaining capacities
 cannot reach the volume, when the products left uncovered cannot be covered by
 the members left, or when even the best remaining scores cannot beat the sets
-already kept. ``MAX_NODES`` caps the work per search.
+already kept. ``CONSORTIUM_MAX_NODES`` caps the work per search.
 """
 
 from collections.abc import Iterable, Sequence
@@ -35,18 +36,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.records import ProductLineRecord
-
-MIN_MEMBERS = 2
-MAX_MEMBERS = 5
-# Candidates kept per cluster: half by capacity, half by score (the union). With
-# 40 candidates a size-5 search has at most C(40, 5) ≈ 660,000 leaves before
-# pruning; the bounds cut nearly all of them.
-MAX_CANDIDATES = 40
-# Search nodes visited per call before the best sets found so far are returned
-# (each node costs a few list operations: ~0.1 s of CPU at this cap).
-MAX_NODES = 200_000
-# Sets returned per call (the service keeps the first as the cluster's draft).
-DEFAULT_LIMIT = 3
+from engine.thresholds import (
+    CONSORTIUM_MAX_CANDIDATES,
+    CONSORTIUM_MAX_MEMBERS,
+    CONSORTIUM_MAX_NODES,
+    CONSORTIUM_MIN_MEMBERS,
+    CONSORTIUM_OPTIONS,
+)
 
 
 @dataclass(frozen=True)
@@ -212,11 +208,11 @@ def find_consortia(
     need: ConsortiumNeed,
     candidates: Iterable[MemberCandidate],
     *,
-    limit: int = DEFAULT_LIMIT,
-    min_members: int = MIN_MEMBERS,
-    max_members: int = MAX_MEMBERS,
-    max_candidates: int = MAX_CANDIDATES,
-    max_nodes: int = MAX_NODES,
+    limit: int = CONSORTIUM_OPTIONS,
+    min_members: int = CONSORTIUM_MIN_MEMBERS,
+    max_members: int = CONSORTIUM_MAX_MEMBERS,
+    max_candidates: int = CONSORTIUM_MAX_CANDIDATES,
+    max_nodes: int = CONSORTIUM_MAX_NODES,
 ) -> list[ConsortiumOption]:
     """The best sets of ``min_members`` to ``max_members`` that meet the need.
 

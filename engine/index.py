@@ -6,13 +6,14 @@ hyper-parameters, ``fit`` returns ``self``, learned state ends in ``_``.
 The index is made of a base segment, fitted on every supplier, and a small delta
 segment holding suppliers changed since; the delta reuses the base's vocabulary
 and IDF, so a changed profile is searchable at once without refitting everything.
+``engine.persistence`` writes an index, or only its changes, to storage and back.
 """
 
-import pickle
+import copy
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any, Literal
 
 import numpy as np
 from scipy import sparse
@@ -27,11 +28,18 @@ from engine.postings import (
 )
 from engine.records import CodeTaxonomy, Query, SupplierRecord
 from engine.text import analyse
+from engine.thresholds import (
+    CHAR_IDF_POOL,
+    MAX_RESULTS,
+    PRIOR_TIE_BREAK,
+    SEARCH_PAGE_SIZE,
+    VERIFIED_PRIOR,
+)
 from engine.topk import accumulate_scores
 from engine.vectorizer import WordVectorizer
 
-# Deepest page a search may ask for: beyond it results are not ranked exactly.
-MAX_RESULTS = 1000
+# The code columns a segment keeps, as ``SupplierIndex.code_rows`` names them.
+CodeKind = Literal["hs", "isic", "clusters"]
 
 
 def supplier_document(record: SupplierRecord, taxonomy: CodeTaxonomy) -> str:
@@ -85,6 +93,14 @@ def _id_array(ids: list[Any]) -> np.ndarray:
     if ids and all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
         return np.asarray(ids, dtype=np.int64)
     return np.asarray(ids, dtype=object)
+
+
+@dataclass(frozen=True)
+class IndexDelta:
+    """Suppliers changed since an index's base was fitted: new or replaced, and removed."""
+
+    records: tuple[SupplierRecord, ...] = ()
+    removed_ids: frozenset[Any] = frozenset()
 
 
 @dataclass
@@ -158,9 +174,7 @@ class SupplierIndex(BaseEstimator):
         del documents  # the texts joined with their codes' titles: as large as the input
         postings = term_major_levels_from_counts(counts, self.vectorizer_.idf_)
         del counts
-        self.char_idf_ = chars.fit_idf(
-            [chars.char_document(r) for r in records[: chars.IDF_SAMPLE * 4]]
-        )
+        self.char_idf_ = chars.fit_idf([chars.char_document(r) for r in records[:CHAR_IDF_POOL]])
         self.hs_vocab_: dict[str, int] = {}
         self.isic_vocab_: dict[str, int] = {}
         self.cert_vocab_: dict[str, int] = {}
@@ -259,7 +273,7 @@ class SupplierIndex(BaseEstimator):
             certs=certificate_matrix.tocsc(),
             clusters=clusters.matrix(n).tocsc(),
             capacity=capacity,
-            prior=verified.astype(np.float32) * 4 + completeness,
+            prior=verified.astype(np.float32) * VERIFIED_PRIOR + completeness,
         )
 
     def update(
@@ -325,13 +339,31 @@ class SupplierIndex(BaseEstimator):
             return self.base_, row
         return None
 
-    def _segments(self) -> list[Segment]:
+    def segments(self) -> list[Segment]:
+        """The segments that hold suppliers, base first, for callers that score rows.
+
+        A row's supplier is ``segment.ids[row]``; rows whose ``alive`` is False were
+        replaced or removed since the base was fitted and must be skipped.
+        """
+        check_is_fitted(self, "base_")
         return [s for s in (self.base_, self.delta_) if s is not None and s.size]
 
-    def _code_rows(self, matrix: sparse.csc_matrix, vocab: dict[str, int], codes) -> np.ndarray:
+    def code_rows(self, segment: Segment, kind: CodeKind, codes: Iterable[str]) -> np.ndarray:
+        """Rows of a segment holding any of the codes, as a boolean mask.
+
+        ``kind`` names the codes: ``"hs"`` and ``"isic"`` match a code at any level of
+        its hierarchy (a supplier of 610910 holds 61 and 6109 too), ``"clusters"``
+        matches cluster ids. Unknown codes match nothing.
+        """
+        matrix, vocab = {
+            "hs": (segment.hs, self.hs_vocab_),
+            "isic": (segment.isic, self.isic_vocab_),
+            "clusters": (segment.clusters, self.cluster_vocab_),
+        }[kind]
         mask = np.zeros(matrix.shape[0], dtype=bool)
         for code in codes:
             col = vocab.get(code)
+            # A code first seen in a later segment has no column in an older one.
             if col is not None and col < matrix.shape[1]:
                 mask[matrix.indices[matrix.indptr[col] : matrix.indptr[col + 1]]] = True
         return mask
@@ -345,9 +377,9 @@ class SupplierIndex(BaseEstimator):
             wanted = [self.country_vocab_[c] for c in query.countries if c in self.country_vocab_]
             mask &= np.isin(segment.country, np.asarray(wanted, dtype=np.int16))
         if query.hs_codes:
-            mask &= self._code_rows(segment.hs, self.hs_vocab_, query.hs_codes)
+            mask &= self.code_rows(segment, "hs", query.hs_codes)
         if query.isic_codes:
-            mask &= self._code_rows(segment.isic, self.isic_vocab_, query.isic_codes)
+            mask &= self.code_rows(segment, "isic", query.isic_codes)
         for scheme in query.certifications:
             col = self.cert_vocab_.get(scheme)
             held = np.zeros(segment.size, dtype=bool)
@@ -367,7 +399,7 @@ class SupplierIndex(BaseEstimator):
             if "*" in query.clusters:
                 mask &= np.diff(segment.clusters.tocsr().indptr) > 0
             else:
-                mask &= self._code_rows(segment.clusters, self.cluster_vocab_, query.clusters)
+                mask &= self.code_rows(segment, "clusters", query.clusters)
         if query.exclude_ids:
             mask &= ~np.isin(
                 segment.ids, np.asarray(list(query.exclude_ids), dtype=segment.ids.dtype)
@@ -391,7 +423,7 @@ class SupplierIndex(BaseEstimator):
         )
 
     def search(
-        self, query: Query, *, offset: int = 0, limit: int = 20
+        self, query: Query, *, offset: int = 0, limit: int = SEARCH_PAGE_SIZE
     ) -> tuple[list[Any], list[float], int]:
         """Supplier ids ranked for the query, their scores and how many matched in all.
 
@@ -406,12 +438,13 @@ class SupplierIndex(BaseEstimator):
             return [], [], 0
         ids, keys, scores, total = [], [], [], 0
         want = offset + limit
-        for segment in self._segments():
+        for segment in self.segments():
             mask = self.filter_mask(segment, query)
             if has_words:
                 score = self.text_scores(segment, qvec)
                 mask &= score > 0
-                key = score + segment.prior * 1e-6  # ties go to verified, complete profiles
+                # Ties go to verified, complete profiles.
+                key = score + segment.prior * PRIOR_TIE_BREAK
             else:
                 score = np.zeros(segment.size, dtype=np.float32)
                 key = segment.prior
@@ -477,20 +510,49 @@ class SupplierIndex(BaseEstimator):
                     break
         return words
 
-    # PERSISTENCE
+    # CHANGES AND COPIES
     # --------------------------------------------------------------------------
 
-    def dump(self, handle: IO[bytes]) -> None:
-        check_is_fitted(self, "base_")
-        pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    def changes(self) -> "IndexDelta":
+        """Every supplier added, replaced or removed since the base was fitted.
 
-    @staticmethod
-    def load(handle: IO[bytes]) -> "SupplierIndex":
-        # Artifacts are written by this platform into its own storage, never by users.
-        index = pickle.load(handle)  # noqa: S301
-        if not isinstance(index, SupplierIndex):
-            raise TypeError("Not a supplier index artifact")
-        return index
+        Applying them with ``update`` to a copy of the base (``without_changes``) gives
+        an index that ranks exactly as this one, which is what lets a store keep one
+        large base and a small delta per version.
+        """
+        check_is_fitted(self, "base_")
+        return IndexDelta(
+            records=tuple(self.delta_records_.values()), removed_ids=frozenset(self.removed_ids_)
+        )
+
+    def copy(self) -> "SupplierIndex":
+        """A copy that can be updated while this one goes on answering searches.
+
+        Only what ``update`` changes is copied; the postings and code matrices, by far
+        the largest part, are shared.
+        """
+        check_is_fitted(self, "base_")
+        clone = copy.copy(self)
+        # copy.copy, not dataclasses.replace: replace would sort a million ids again.
+        clone.base_ = copy.copy(self.base_)
+        clone.base_.alive = self.base_.alive.copy()
+        clone.delta_records_ = dict(self.delta_records_)
+        clone.removed_ids_ = set(self.removed_ids_)
+        return clone
+
+    def without_changes(self) -> "SupplierIndex":
+        """A copy holding only the suppliers the base was fitted on, as they were then.
+
+        Words that updates added to the vocabulary stay in it: they match nothing in
+        the base, and a later delta may use them.
+        """
+        clone = self.copy()
+        clone.base_.alive[:] = True
+        clone.delta_records_ = {}
+        clone.removed_ids_ = set()
+        clone.delta_ = None
+        clone.delta_rows_ = {}
+        return clone
 
 
 def matched_terms(query_text: str, document: str) -> list[str]:

@@ -17,8 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from engine.matcher import FACTORS, weighted_score
 from engine.metrics import ndcg_at_k
-
-MIN_DECISIONS = 200
+from engine.thresholds import HOLDOUT_SHARE, MIN_DECISIONS, MIN_REQUESTS_TO_HOLD_OUT, NDCG_K
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,9 @@ def _matrix(decisions: Sequence[Decision]) -> tuple[np.ndarray, np.ndarray, np.n
     return X, y, groups
 
 
-def ranking_ndcg(decisions: Sequence[Decision], weights: Mapping[str, float], k: int = 10) -> float:
+def ranking_ndcg(
+    decisions: Sequence[Decision], weights: Mapping[str, float], k: int = NDCG_K
+) -> float:
     """Mean NDCG@k over requests of their decided proposals ranked by these weights."""
     by_request: dict[str, list[Decision]] = defaultdict(list)
     for d in decisions:
@@ -102,12 +103,13 @@ def learn_weights(
     X, y, groups = _matrix(decisions)
     if len(set(y.tolist())) < 2:
         return None
-    if len(set(groups.tolist())) >= 5:
+    if len(set(groups.tolist())) >= MIN_REQUESTS_TO_HOLD_OUT:
         # Hold out whole requests, so the test ranks requests the fit never saw.
-        split = GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=seed)
+        split = GroupShuffleSplit(n_splits=1, test_size=HOLDOUT_SHARE, random_state=seed)
         train, test = next(split.split(X, y, groups))
     else:
-        train, test = next(ShuffleSplit(n_splits=1, test_size=0.2, random_state=seed).split(X))
+        shuffle = ShuffleSplit(n_splits=1, test_size=HOLDOUT_SHARE, random_state=seed)
+        train, test = next(shuffle.split(X))
     if len(set(y[train].tolist())) < 2:
         return None
     learner = WeightLearner().fit(X[train], y[train])

@@ -18,24 +18,23 @@ import numpy as np
 from engine import chars
 from engine.index import SupplierIndex
 from engine.records import CodeTaxonomy, RequestRecord, SupplierRecord
+from engine.thresholds import (
+    CANDIDATE_POOL,
+    CHAR_TEXT_LIMIT,
+    CODE_BOOST,
+    DEFAULT_WEIGHTS,
+    EXPLAINED_BRIDGE_CODES,
+    EXPLAINED_WORDS,
+    HS_CREDIT,
+    HS_OTHER_LEVEL_CREDIT,
+    ISIC_CREDIT,
+    ISIC_EXPLAINED_MIN_CREDIT,
+    MIN_SCORE,
+    NEAR_MISS_MIN_SCORE,
+    TOP_K,
+)
 
 FACTORS: tuple[str, ...] = ("text", "chars", "hs", "isic", "bridge")
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "text": 0.30,
-    "chars": 0.15,
-    "hs": 0.25,
-    "isic": 0.10,
-    "bridge": 0.20,
-}
-CANDIDATE_POOL = 300  # stage-two candidates per request: ~300 texts re-ranked in ~20 ms
-TOP_K = 20  # proposals kept per request
-MIN_SCORE = 0.05  # below this a supplier is not worth a person's time
-# A near-miss must otherwise be a strong match: "lacks ISO 13485" is news only from a
-# supplier that makes the thing.
-NEAR_MISS_MIN_SCORE = 0.25
-CODE_BOOST = 0.5  # stage-one credit for sharing a code, beside word cosine in [0, 1]
-HS_CREDIT = {6: 1.0, 4: 0.5, 2: 0.25}  # deepest shared level → credit
-ISIC_CREDIT = {4: 1.0, 3: 0.6, 2: 0.3, 1: 0.1}
 FACTOR_LABELS = {
     "text": "words in common",
     "chars": "similar wording",
@@ -83,7 +82,7 @@ def _hs_credit(requested: str, offered: str) -> float:
     if offered.startswith(requested):
         return 1.0  # the supplier makes exactly this, or something under it
     if requested.startswith(offered):
-        return HS_CREDIT.get(len(offered), 0.25)  # the supplier names a broader code
+        return HS_CREDIT.get(len(offered), HS_OTHER_LEVEL_CREDIT)  # a broader code
     for level in (4, 2):
         if len(requested) >= level and requested[:level] == offered[:level]:
             return HS_CREDIT[level]
@@ -129,7 +128,7 @@ def isic_factor(
             if credit > best:
                 best, best_code = credit, other
         total += best
-        if best >= 0.6:
+        if best >= ISIC_EXPLAINED_MIN_CREDIT:
             found.append(best_code)
     return total / len(requested), found
 
@@ -222,10 +221,10 @@ def _explain(
     for code in dict.fromkeys(isic_found):
         lines.append(f"Works in ISIC {code} {taxonomy.isic_titles.get(code, '')}".rstrip())
     if bridge_hits and factors["bridge"] > 0 and not hs_pairs:
-        shown = ", ".join(f"HS {c}" for c in bridge_hits[:3])
+        shown = ", ".join(f"HS {c}" for c in bridge_hits[:EXPLAINED_BRIDGE_CODES])
         lines.append(f"{shown} made under the requested activities")
     if words:
-        lines.append("Words in common: " + ", ".join(words[:8]))
+        lines.append("Words in common: " + ", ".join(words[:EXPLAINED_WORDS]))
     held = {c.scheme: c for c in record.certifications}
     for scheme in request.required_certifications:
         cert = held.get(scheme)
@@ -262,7 +261,7 @@ def score_candidates(
     taxonomy = index.taxonomy or CodeTaxonomy()
     ids = list(records)
     char_sims = chars.similarities(
-        request.text[: chars.TEXT_LIMIT],
+        request.text[:CHAR_TEXT_LIMIT],
         [chars.char_document(records[i]) for i in ids],
         index.char_idf_,
     )
@@ -366,7 +365,7 @@ def candidate_pool(
     qvec = index.query_vector(request.text)
     isic_wanted = list(request.isic_codes) + sorted(wanted_activities(request, taxonomy))
     found: list[Candidate] = []
-    for segment in index._segments():
+    for segment in index.segments():
         alive = segment.alive & segment.listed
         if shard is not None:
             in_shard = np.zeros(segment.size, dtype=bool)
@@ -375,9 +374,9 @@ def candidate_pool(
         text = index.text_scores(segment, qvec)
         code = np.zeros(segment.size, dtype=np.float32)
         if request.hs_codes:
-            code += index._code_rows(segment.hs, index.hs_vocab_, request.hs_codes)
+            code += index.code_rows(segment, "hs", request.hs_codes)
         if isic_wanted:
-            code += index._code_rows(segment.isic, index.isic_vocab_, isic_wanted)
+            code += index.code_rows(segment, "isic", isic_wanted)
         key = np.where(alive, text + CODE_BOOST * np.minimum(code, 1.0), 0.0)
         rows = np.flatnonzero(key > 0)
         if len(rows) > pool:

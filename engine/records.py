@@ -3,6 +3,8 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from engine.thresholds import PREFIX_ACTIVITY_SHARE
+
 
 @dataclass
 class ProductLineRecord:
@@ -53,10 +55,6 @@ class Query:
     clusters: Sequence[str] = ()  # member of any of these; ("*",) means of any cluster
     today: int = 0  # days since 1970-01-01
     exclude_ids: Sequence[str | int] = ()
-
-
-# Share of a heading's subheadings an activity must make to count as the heading's.
-PREFIX_ACTIVITY_SHARE = 0.3
 
 
 @dataclass

@@ -21,12 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from engine.postings import weigh_rows
 from engine.text import analyse, terms_of, tokens
-
-# Below this many documents one process is faster than starting others.
-PARALLEL_MIN_DOCUMENTS = 20_000
-# Documents sent to a counting worker at a time: ~10 MB of profile text, and what it
-# sends back (a vocabulary of its own, ~6 bytes a term occurrence) stays as small.
-CHUNK_DOCUMENTS = 20_000
+from engine.thresholds import CHUNK_DOCUMENTS, PARALLEL_MIN_DOCUMENTS
 
 
 def _count(documents: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:

@@ -12,10 +12,11 @@ import tempfile
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import IO, TypeVar
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -30,7 +31,7 @@ from companies.models import (
     Organisation,
     ProductLine,
 )
-from engine import CodeTaxonomy, SupplierIndex, SupplierRecord
+from engine import CodeTaxonomy, SupplierIndex, SupplierRecord, persistence
 from engine.records import CertificationRecord, ProductLineRecord
 from matching.models import EngineIndexVersion
 
@@ -39,6 +40,7 @@ logger = logging.getLogger(__name__)
 _ADVISORY_LOCK_KEY = 7_340_211  # any constant shared by every writer of the index
 _EPOCH = date(1970, 1, 1)
 _write_lock = threading.Lock()
+_T = TypeVar("_T")
 _load_lock = threading.Lock()
 
 
@@ -130,23 +132,13 @@ def supplier_records(organisation_ids: Iterable[int] | None = None) -> list[Supp
     return records
 
 
-def _store(payload: object, kind: str) -> tuple[str, int]:
-    import pickle
-
+def _store(write: Callable[[IO[bytes]], None], kind: str) -> tuple[str, int]:
     with tempfile.TemporaryFile() as handle:
-        pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        write(handle)
         size = handle.tell()
         handle.seek(0)
         name = default_storage.save(f"engine/{kind}-{uuid.uuid4().hex}.pkl", File(handle))
     return name, size
-
-
-def _read(name: str) -> object:
-    import pickle
-
-    with default_storage.open(name, "rb") as handle:
-        # Written only by this module into the platform's own storage.
-        return pickle.load(handle)  # noqa: S301
 
 
 def _lock_writers() -> None:
@@ -166,7 +158,7 @@ def index_build_full() -> EngineIndexVersion:
 
 def _fit_and_store_full() -> tuple[EngineIndexVersion, SupplierIndex]:
     index = SupplierIndex(taxonomy=code_taxonomy()).fit(supplier_records())
-    name, size = _store(index, "full")
+    name, size = _store(partial(persistence.dump_index, index), "full")
     version = EngineIndexVersion.objects.create(
         kind=EngineIndexVersion.Kind.FULL,
         artifact=name,
@@ -190,8 +182,7 @@ def index_apply_changes(supplier_ids: Iterable[int]) -> EngineIndexVersion:
             gone = set(supplier_ids) - {r.id for r in present}
             index.update(present, removed_ids=gone)
             base = _base_of(newest)
-            delta = {"records": list(index.delta_records_.values()), "removed": index.removed_ids_}
-            name, size = _store(delta, "delta")
+            name, size = _store(partial(persistence.dump_delta, index.changes()), "delta")
             version = EngineIndexVersion.objects.create(
                 kind=EngineIndexVersion.Kind.DELTA,
                 base=base,
@@ -234,46 +225,24 @@ def _load_version(version: EngineIndexVersion) -> SupplierIndex:
     """The index as of a version: its base, plus its delta if it is one."""
     current = _current
     if current is not None and current.artifact == version.artifact:
-        return _copy(current.index)
+        return current.index.copy()
     if version.kind == EngineIndexVersion.Kind.FULL:
-        return _read_index(version.artifact)
+        return _read(version.artifact, persistence.load_index)
     base = _base_of(version)
     if current is not None and current.base_artifact == base.artifact:
-        index = _copy_base(current.index)
+        index = current.index.without_changes()
     else:
-        index = _read_index(base.artifact)
-    delta = _read(version.artifact)
-    if not isinstance(delta, dict):
-        raise TypeError(f"{version.artifact} is not a delta artifact")
-    return index.update(delta["records"], removed_ids=delta["removed"])
+        index = _read(base.artifact, persistence.load_index)
+    delta = _read(version.artifact, persistence.load_delta)
+    return index.update(delta.records, removed_ids=delta.removed_ids)
 
 
-def _read_index(name: str) -> SupplierIndex:
-    index = _read(name)
-    if not isinstance(index, SupplierIndex):
-        raise TypeError(f"{name} is not a supplier index artifact")
-    return index
-
-
-def _copy(index: SupplierIndex) -> SupplierIndex:
-    """A copy whose mutable parts can change without touching the one being searched."""
-    import copy
-
-    clone = copy.copy(index)
-    clone.base_ = copy.copy(index.base_)
-    clone.base_.alive = index.base_.alive.copy()
-    clone.delta_records_ = dict(index.delta_records_)
-    clone.removed_ids_ = set(index.removed_ids_)
-    return clone
-
-
-def _copy_base(index: SupplierIndex) -> SupplierIndex:
-    clone = _copy(index)
-    clone.base_.alive[:] = True
-    clone.delta_records_ = {}
-    clone.removed_ids_ = set()
-    clone.delta_ = None
-    return clone
+def _read(name: str, load: Callable[[IO[bytes]], _T]) -> _T:
+    with default_storage.open(name, "rb") as handle:
+        try:
+            return load(handle)
+        except TypeError as exc:
+            raise TypeError(f"{name}: {exc}") from exc
 
 
 def current_index() -> SupplierIndex:

@@ -24,7 +24,7 @@ from companies.models import (
 )
 from companies.selectors import valid_certifications
 from engine import Query
-from engine.index import MAX_RESULTS
+from engine.thresholds import MAX_RESULTS, MAX_SEARCH_PAGE_SIZE, SEARCH_PAGE_SIZE
 from matching import regions
 from matching.index_store import code_taxonomy, current_index, day_number
 
@@ -243,11 +243,11 @@ def supplier_search(
     query: str,
     filters: SupplierSearchFilters,
     page: int = 1,
-    page_size: int = 20,
+    page_size: int = SEARCH_PAGE_SIZE,
 ) -> SearchPage:
     """A page of suppliers ranked by relevance to the words, each with why it matched."""
     page = max(1, page)
-    page_size = max(1, min(page_size, 100))
+    page_size = max(1, min(page_size, MAX_SEARCH_PAGE_SIZE))
     exclude = (user.organisation_id,) if user is not None and user.organisation_id else ()
     engine_query = filters.to_query(query or "", exclude_ids=exclude)
     index = current_index()

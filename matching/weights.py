@@ -1,6 +1,6 @@
 """The factor weights in force: the newest adopted version, else the defaults."""
 
-from engine.matcher import DEFAULT_WEIGHTS
+from engine.thresholds import DEFAULT_WEIGHTS
 from matching.models import ScoringWeights
 
 

@@ -32,16 +32,14 @@ from companies.models import ProductLine, User
 from consortia.models import Consortium, ConsortiumMember
 from consortia.models.consortia import Decision, DeclineReason
 from consortia.selectors.consortia import eligible_memberships, makers_filter, request_need
-from engine.consortia import (
-    MAX_MEMBERS,
-    MIN_MEMBERS,
-    ConsortiumOption,
-    MemberCandidate,
-    evaluate,
-    find_consortia,
-)
+from engine.consortia import ConsortiumOption, MemberCandidate, evaluate, find_consortia
 from engine.matcher import score_candidates
 from engine.records import SupplierRecord
+from engine.thresholds import (
+    CONSORTIUM_DRAFTS_PER_CLUSTER,
+    CONSORTIUM_MAX_MEMBERS,
+    CONSORTIUM_MIN_MEMBERS,
+)
 from matching.index_store import current_index, supplier_records
 from matching.models import SourcingRequest
 from matching.services.proposals import NOTE_LIMIT, answer_errors
@@ -69,12 +67,17 @@ CONSORTIUM_NOTE_LIMIT = NOTE_LIMIT  # a proposal's note and a consortium's keep 
 # The reason the matcher gives when a draft it made no longer answers the request.
 MATCHER_WITHDRAWN_REASON = "The members no longer meet the request together."
 CLOSED_REASON = "The request is no longer open."
+MEMBERS_RULE = f"A consortium has {CONSORTIUM_MIN_MEMBERS} to {CONSORTIUM_MAX_MEMBERS} members"
 
 Status = Consortium.Status
 
 
 # WHO IS WHO
 # ------------------------------------------------------------------------------
+
+
+def _allowed_size(count: int) -> bool:
+    return CONSORTIUM_MIN_MEMBERS <= count <= CONSORTIUM_MAX_MEMBERS
 
 
 def _require_manager(actor: User, consortium: Consortium) -> None:
@@ -308,7 +311,7 @@ def consortia_propose_for_request(*, request: SourcingRequest) -> list[Consortiu
                 for supplier_id in members
                 if supplier_id in candidates and not _outside_wanted_countries(reasons[supplier_id])
             ]
-            found = find_consortia(need, pool, limit=1)
+            found = find_consortia(need, pool, limit=CONSORTIUM_DRAFTS_PER_CLUSTER)
             if found:
                 drafts[cluster_id] = found[0]
     made: list[Consortium] = []
@@ -451,9 +454,10 @@ def consortium_update(
 ) -> Consortium:
     """A manager sets the members (by firm id) and the lead; the figures are recomputed.
 
-    The set must be 2 to 5 active members of the cluster and the lead one of them
-    (or none yet); whether the set meets the request is shown in the breakdown and
-    checked when the consortium is proposed.
+    The set must be ``CONSORTIUM_MIN_MEMBERS`` to ``CONSORTIUM_MAX_MEMBERS`` active
+    members of the cluster and the lead one of them (or none yet); whether the set
+    meets the request is shown in the breakdown and checked when the consortium is
+    proposed.
     """
     consortium = _locked(consortium)
     _require_manager(actor, consortium)
@@ -463,11 +467,8 @@ def consortium_update(
             {"status": [f"This consortium is {consortium.get_status_display().lower()}."]}
         )
     supplier_ids = _clean_ids(members, field="members", errors=errors)
-    if "members" not in errors and not MIN_MEMBERS <= len(supplier_ids) <= MAX_MEMBERS:
-        errors["members"] = [
-            f"A consortium has {MIN_MEMBERS} to {MAX_MEMBERS} members (you chose "
-            f"{len(supplier_ids)})."
-        ]
+    if "members" not in errors and not _allowed_size(len(supplier_ids)):
+        errors["members"] = [f"{MEMBERS_RULE} (you chose {len(supplier_ids)})."]
     eligible: dict[int, ClusterMembership] = {
         m.supplier_id: m  # type: ignore[misc]  # eligible memberships all have a firm
         for m in eligible_memberships(cluster=consortium.cluster).filter(
@@ -515,8 +516,8 @@ def consortium_propose(*, consortium: Consortium, actor: User) -> Consortium:
     if not _wants_consortia(request):
         errors["request"] = ["The request no longer takes consortia: it is closed or changed."]
     rows = list(consortium.members.select_related("membership", "supplier"))
-    if not MIN_MEMBERS <= len(rows) <= MAX_MEMBERS:
-        errors["members"] = [f"A consortium has {MIN_MEMBERS} to {MAX_MEMBERS} members."]
+    if not _allowed_size(len(rows)):
+        errors["members"] = [f"{MEMBERS_RULE}."]
     gone = [
         r.supplier.legal_name
         for r in rows

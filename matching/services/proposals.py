@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from companies.models import Organisation, User
-from engine.matcher import TOP_K, MatchResult, ScoredSupplier
+from engine.matcher import MatchResult, ScoredSupplier
+from engine.thresholds import TOP_K
 from matching.models import NearMiss, Proposal, SourcingRequest
 from matching.permissions import side_of
 from notifications.services import notify

@@ -17,8 +17,6 @@ from django.utils import timezone
 from companies.models import Organisation, User
 from engine.learning import Decision, learn_weights
 from engine.matcher import (
-    MIN_SCORE,
-    TOP_K,
     MatchResult,
     ScoredSupplier,
     match_request,
@@ -27,6 +25,7 @@ from engine.matcher import (
     shard_candidates,
 )
 from engine.records import RequestRecord
+from engine.thresholds import MIN_SCORE, TOP_K
 from matching import hooks, regions
 from matching.index_store import (
     current_index,

@@ -2,14 +2,9 @@
 
 import time
 
-from engine.consortia import (
-    MAX_MEMBERS,
-    ConsortiumNeed,
-    MemberCandidate,
-    evaluate,
-    find_consortia,
-)
+from engine.consortia import ConsortiumNeed, MemberCandidate, evaluate, find_consortia
 from engine.records import ProductLineRecord
+from engine.thresholds import CONSORTIUM_MAX_MEMBERS
 
 OEKO = "oeko-tex"
 NEED = ConsortiumNeed(volume=50_000, unit="pieces", hs_codes=["6109"])
@@ -121,7 +116,7 @@ def test_members_together_cover_every_requested_product():
 
 
 def test_no_set_meets_the_volume():
-    candidates = [member(str(i), 5_000) for i in range(MAX_MEMBERS + 3)]
+    candidates = [member(str(i), 5_000) for i in range(CONSORTIUM_MAX_MEMBERS + 3)]
 
     # five of 5,000 pool 25,000: short of 50,000 whatever the choice
     assert find_consortia(NEED, candidates) == []
