@@ -44,7 +44,6 @@ public_urls = [
 ]
 
 private_urls = [
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("organisation/<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),
     path("certifications/", views.certification_list, name="certification-list"),
     path("certifications/add/", views.certification_add, name="certification-add"),

@@ -149,48 +149,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 # ------------------------------------------------------------------------------
 
 
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    organisation = None
-    if user.organisation_id is not None:
-        organisation = selectors.organisation_private_get(user=user, pk=user.organisation_id)
-    context: dict[str, Any] = {"organisation": organisation}
-    if organisation is not None:
-        certifications = list(
-            selectors.certification_list(user=user).filter(organisation=organisation)
-        )
-        contacts = list(selectors.contact_list(user=user, organisation=organisation))
-        product_lines = list(
-            selectors.product_line_list(user=user).filter(organisation=organisation)
-        )
-        checklist = [
-            ("Describe the organisation", bool(organisation.description)),
-            ("Add a contact person", bool(contacts)),
-        ]
-        if organisation.is_supplier:
-            checklist += [
-                ("List your products (HS codes)", organisation.hs_codes.exists()),
-                ("Add a product line with its monthly capacity", bool(product_lines)),
-                ("Add a certification", bool(certifications)),
-            ]
-        if organisation.is_buyer:
-            checklist += [
-                ("Choose the countries you source from", bool(organisation.sourcing_regions)),
-                ("Choose your sectors of interest", organisation.sectors_of_interest.exists()),
-            ]
-        context.update(
-            certifications=certifications,
-            expired_count=sum(c.is_expired for c in certifications),
-            contacts=contacts,
-            product_lines=product_lines,
-            colleagues=list(selectors.colleague_list(user=user)),
-            checklist=checklist,
-            checklist_done=sum(done for _, done in checklist),
-        )
-    return render(request, "companies/dashboard.html", context)
-
-
 @organisation_required
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:

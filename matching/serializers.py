@@ -9,8 +9,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from companies.serializers import ContactPersonSerializer
-from matching import permissions as matching_permissions
-from matching import regions
+from matching import permissions, regions
 from matching.models import MatchRun, Proposal, SavedSearch, SourcingRequest
 from matching.permissions import decision_open
 from matching.selectors import factor_rows
@@ -218,10 +217,10 @@ class ProposalOutputSerializer(serializers.ModelSerializer):
         ]
 
     def get_my_side(self, proposal: Proposal) -> str | None:
-        return matching_permissions.side_of(_user(self), proposal)
+        return permissions.side_of(_user(self), proposal)
 
     def get_can_decide(self, proposal: Proposal) -> bool:
-        return decision_open(proposal, matching_permissions.side_of(_user(self), proposal))
+        return decision_open(proposal, permissions.side_of(_user(self), proposal))
 
 
 class ProposalDetailOutputSerializer(ProposalOutputSerializer):

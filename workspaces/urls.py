@@ -5,6 +5,7 @@ from django.urls import path
 from workspaces import views
 
 urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
     path(
         "clusters/<str:slug>/manage/analytics/",
         views.cluster_analytics,

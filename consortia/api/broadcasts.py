@@ -10,9 +10,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clusters import selectors
-from consortia import selectors as consortia_selectors
-from consortia import services as consortia_services
+from clusters import selectors as cluster_selectors
+from consortia import selectors, services
 from consortia.models import Broadcast, BroadcastRecipient
 from sme_platform.api.views import Api, ListApi, found
 
@@ -125,21 +124,25 @@ class ClusterBroadcastListApi(ListApi):
 
     @extend_schema(responses={200: ManagerBroadcastSerializer(many=True)})
     def get(self, request: Request, cluster_id: int) -> Response:
-        cluster = found(selectors.cluster_get_managed_by_id(user=request.user, pk=cluster_id))
+        cluster = found(
+            cluster_selectors.cluster_get_managed_by_id(user=request.user, pk=cluster_id)
+        )
         return self.paginated(
-            consortia_selectors.broadcasts_for_manager(user=request.user, cluster=cluster),
+            selectors.broadcasts_for_manager(user=request.user, cluster=cluster),
             ManagerBroadcastSerializer,
         )
 
     @extend_schema(request=InputSerializer, responses={201: ManagerBroadcastDetailSerializer})
     def post(self, request: Request, cluster_id: int) -> Response:
-        cluster = found(selectors.cluster_get_managed_by_id(user=request.user, pk=cluster_id))
+        cluster = found(
+            cluster_selectors.cluster_get_managed_by_id(user=request.user, pk=cluster_id)
+        )
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        broadcast = consortia_services.broadcast_send(
+        broadcast = services.broadcast_send(
             cluster=cluster, actor=request.user, **serializer.validated_data
         )
-        broadcast = consortia_selectors.broadcast_get_for_manager(
+        broadcast = selectors.broadcast_get_for_manager(
             user=request.user, cluster=cluster, pk=broadcast.pk
         )
         return Response(
@@ -154,11 +157,11 @@ class ClusterBroadcastDetailApi(Api):
 
     @extend_schema(responses={200: ManagerBroadcastDetailSerializer})
     def get(self, request: Request, cluster_id: int, broadcast_id: int) -> Response:
-        cluster = found(selectors.cluster_get_managed_by_id(user=request.user, pk=cluster_id))
+        cluster = found(
+            cluster_selectors.cluster_get_managed_by_id(user=request.user, pk=cluster_id)
+        )
         broadcast = found(
-            consortia_selectors.broadcast_get_for_manager(
-                user=request.user, cluster=cluster, pk=broadcast_id
-            )
+            selectors.broadcast_get_for_manager(user=request.user, cluster=cluster, pk=broadcast_id)
         )
         return Response(ManagerBroadcastDetailSerializer(broadcast).data)
 
@@ -171,7 +174,7 @@ class MyBroadcastListApi(ListApi):
     @extend_schema(responses={200: MemberBroadcastSerializer(many=True)})
     def get(self, request: Request) -> Response:
         return self.paginated(
-            consortia_selectors.broadcasts_for_member(user=request.user), MemberBroadcastSerializer
+            selectors.broadcasts_for_member(user=request.user), MemberBroadcastSerializer
         )
 
 
@@ -183,7 +186,7 @@ class MyBroadcastDetailApi(Api):
     @extend_schema(responses={200: MemberBroadcastSerializer})
     def get(self, request: Request, broadcast_id: int) -> Response:
         recipient = found(
-            consortia_selectors.broadcast_recipient_for_member(user=request.user, pk=broadcast_id)
+            selectors.broadcast_recipient_for_member(user=request.user, pk=broadcast_id)
         )
         return Response(MemberBroadcastSerializer(recipient).data)
 
@@ -196,7 +199,7 @@ class MyBroadcastReadApi(Api):
     @extend_schema(request=None, responses={200: MemberBroadcastSerializer})
     def post(self, request: Request, broadcast_id: int) -> Response:
         recipient = found(
-            consortia_selectors.broadcast_recipient_for_member(user=request.user, pk=broadcast_id)
+            selectors.broadcast_recipient_for_member(user=request.user, pk=broadcast_id)
         )
-        recipient = consortia_services.broadcast_mark_read(recipient=recipient, actor=request.user)
+        recipient = services.broadcast_mark_read(recipient=recipient, actor=request.user)
         return Response(MemberBroadcastSerializer(recipient).data)

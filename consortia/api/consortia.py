@@ -4,7 +4,7 @@ Managers read and change their own cluster's consortia under
 ``clusters/<id>/consortia/``; another cluster's consortium is a 404. The buyer
 and the members read and answer the consortia proposed to them under
 ``consortia/``, and the buyer lists a request's under ``requests/<id>/consortia/``.
-``contacts`` comes only from ``consortia_selectors.consortium_contacts``: empty until the
+``contacts`` comes only from ``selectors.consortium_contacts``: empty until the
 buyer and every member have accepted; lists never carry it.
 """
 
@@ -16,11 +16,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clusters import selectors
+from clusters import selectors as cluster_selectors
 from clusters.models import Cluster
 from companies.serializers import ContactPersonSerializer
-from consortia import selectors as consortia_selectors
-from consortia import services as consortia_services
+from consortia import selectors, services
 from consortia.models import Consortium, ConsortiumMember
 from consortia.models.consortia import Decision, DeclineReason
 from matching import selectors as matching_selectors
@@ -118,11 +117,11 @@ class ConsortiumOutputSerializer(serializers.ModelSerializer):
         ]
 
     def get_my_side(self, consortium: Consortium) -> str | None:
-        return consortia_services.consortium_side_of(_user(self), consortium)
+        return services.consortium_side_of(_user(self), consortium)
 
     def get_can_decide(self, consortium: Consortium) -> bool:
         user = _user(self)
-        side = consortia_services.consortium_side_of(user, consortium)
+        side = services.consortium_side_of(user, consortium)
         if side is None or consortium.status != Consortium.Status.PROPOSED:
             return False
         if side == "buyer":
@@ -133,7 +132,7 @@ class ConsortiumOutputSerializer(serializers.ModelSerializer):
         )
 
     def get_notice(self, consortium: Consortium) -> str:
-        return consortia_services.COMPETITION_NOTICE
+        return services.COMPETITION_NOTICE
 
 
 class ConsortiumDetailOutputSerializer(ConsortiumOutputSerializer):
@@ -147,7 +146,7 @@ class ConsortiumDetailOutputSerializer(ConsortiumOutputSerializer):
 
     @extend_schema_field(PartyContactsSerializer(many=True))
     def get_contacts(self, consortium: Consortium) -> list[dict[str, Any]]:
-        parties = consortia_selectors.consortium_contacts(user=_user(self), consortium=consortium)
+        parties = selectors.consortium_contacts(user=_user(self), consortium=consortium)
         return PartyContactsSerializer(parties, many=True).data
 
 
@@ -156,22 +155,20 @@ def _detail(request: Request, consortium: Consortium) -> dict[str, Any]:
 
 
 def _managed(request: Request, cluster_id: int, pk: int) -> Consortium:
-    cluster = found(selectors.cluster_get_managed_by_id(user=request.user, pk=cluster_id))
-    return found(
-        consortia_selectors.consortium_get_for_manager(user=request.user, cluster=cluster, pk=pk)
-    )
+    cluster = found(cluster_selectors.cluster_get_managed_by_id(user=request.user, pk=cluster_id))
+    return found(selectors.consortium_get_for_manager(user=request.user, cluster=cluster, pk=pk))
 
 
 def _reload_for_manager(request: Request, consortium: Consortium) -> Consortium:
     return found(
-        consortia_selectors.consortium_get_for_manager(
+        selectors.consortium_get_for_manager(
             user=request.user, cluster=consortium.cluster, pk=consortium.pk
         )
     )
 
 
 def _reload_visible(request: Request, consortium: Consortium) -> Consortium:
-    return found(consortia_selectors.consortium_get_visible(user=request.user, pk=consortium.pk))
+    return found(selectors.consortium_get_visible(user=request.user, pk=consortium.pk))
 
 
 # MANAGERS
@@ -190,10 +187,12 @@ class ClusterConsortiumListApi(ListApi):
         parameters=[FilterSerializer], responses={200: ConsortiumOutputSerializer(many=True)}
     )
     def get(self, request: Request, cluster_id: int) -> Response:
-        cluster = found(selectors.cluster_get_managed_by_id(user=request.user, pk=cluster_id))
+        cluster = found(
+            cluster_selectors.cluster_get_managed_by_id(user=request.user, pk=cluster_id)
+        )
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        consortia = consortia_selectors.consortia_for_manager(
+        consortia = selectors.consortia_for_manager(
             user=request.user, cluster=cluster, status=filters.validated_data.get("status", "")
         )
         return self.paginated(consortia, ConsortiumOutputSerializer)
@@ -223,7 +222,7 @@ class ClusterConsortiumDetailApi(Api):
         consortium = _managed(request, cluster_id, pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        consortium = consortia_services.consortium_update(
+        consortium = services.consortium_update(
             consortium=consortium,
             actor=request.user,
             members=serializer.validated_data["members"],
@@ -239,7 +238,7 @@ class ClusterConsortiumProposeApi(Api):
 
     @extend_schema(request=None, responses={200: ConsortiumDetailOutputSerializer})
     def post(self, request: Request, cluster_id: int, pk: int) -> Response:
-        consortium = consortia_services.consortium_propose(
+        consortium = services.consortium_propose(
             consortium=_managed(request, cluster_id, pk), actor=request.user
         )
         return Response(_detail(request, _reload_for_manager(request, consortium)))
@@ -260,7 +259,7 @@ class ClusterConsortiumWithdrawApi(Api):
         consortium = _managed(request, cluster_id, pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        consortium = consortia_services.consortium_withdraw(
+        consortium = services.consortium_withdraw(
             consortium=consortium, actor=request.user, note=serializer.validated_data["note"]
         )
         return Response(_detail(request, _reload_for_manager(request, consortium)))
@@ -279,9 +278,9 @@ class ConsortiumListApi(ListApi):
     def get(self, request: Request) -> Response:
         organisation = request.user.organisation
         if organisation is not None and organisation.is_buyer:
-            consortia = consortia_selectors.consortia_for_buyer(user=request.user)
+            consortia = selectors.consortia_for_buyer(user=request.user)
         else:
-            consortia = consortia_selectors.consortia_for_member(user=request.user)
+            consortia = selectors.consortia_for_member(user=request.user)
         return self.paginated(consortia, ConsortiumOutputSerializer)
 
 
@@ -292,7 +291,7 @@ class ConsortiumDetailApi(Api):
 
     @extend_schema(responses={200: ConsortiumDetailOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        consortium = found(consortia_selectors.consortium_get_visible(user=request.user, pk=pk))
+        consortium = found(selectors.consortium_get_visible(user=request.user, pk=pk))
         return Response(_detail(request, consortium))
 
 
@@ -303,8 +302,8 @@ class ConsortiumAcceptApi(Api):
 
     @extend_schema(request=None, responses={200: ConsortiumDetailOutputSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        consortium = found(consortia_selectors.consortium_get_visible(user=request.user, pk=pk))
-        consortium = consortia_services.consortium_decide(
+        consortium = found(selectors.consortium_get_visible(user=request.user, pk=pk))
+        consortium = services.consortium_decide(
             consortium=consortium, actor=request.user, accept=True
         )
         return Response(_detail(request, _reload_visible(request, consortium)))
@@ -328,10 +327,10 @@ class ConsortiumDeclineApi(Api):
 
     @extend_schema(request=InputSerializer, responses={200: ConsortiumDetailOutputSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        consortium = found(consortia_selectors.consortium_get_visible(user=request.user, pk=pk))
+        consortium = found(selectors.consortium_get_visible(user=request.user, pk=pk))
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        consortium = consortia_services.consortium_decide(
+        consortium = services.consortium_decide(
             consortium=consortium, actor=request.user, accept=False, **serializer.validated_data
         )
         return Response(_detail(request, _reload_visible(request, consortium)))
@@ -347,7 +346,5 @@ class RequestConsortiumListApi(ListApi):
         sourcing_request = found(matching_selectors.request_get_visible(user=request.user, pk=pk))
         if not (request.user.is_staff or request.user.organisation_id == sourcing_request.buyer_id):
             found(None)
-        consortia = consortia_selectors.consortia_for_request(
-            user=request.user, request=sourcing_request
-        )
+        consortia = selectors.consortia_for_request(user=request.user, request=sourcing_request)
         return self.paginated(consortia, ConsortiumOutputSerializer)

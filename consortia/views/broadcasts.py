@@ -12,10 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from clusters import selectors
-from consortia import forms as consortia_forms
-from consortia import selectors as consortia_selectors
-from consortia import services as consortia_services
+from clusters import selectors as cluster_selectors
+from consortia import forms, selectors, services
 from sme_platform.pages import apply_service_errors
 
 __all__ = [
@@ -28,7 +26,7 @@ __all__ = [
 
 
 def _managed(request: HttpRequest, slug: str):
-    cluster = selectors.cluster_get_managed(user=request.user, slug=slug)
+    cluster = cluster_selectors.cluster_get_managed(user=request.user, slug=slug)
     if cluster is None:
         raise Http404("Not found.")
     return cluster
@@ -42,9 +40,7 @@ def broadcast_list(request: HttpRequest, slug: str) -> HttpResponse:
         "consortia/broadcast_list.html",
         {
             "cluster": cluster,
-            "broadcasts": consortia_selectors.broadcasts_for_manager(
-                user=request.user, cluster=cluster
-            ),
+            "broadcasts": selectors.broadcasts_for_manager(user=request.user, cluster=cluster),
         },
     )
 
@@ -53,10 +49,10 @@ def broadcast_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def broadcast_new(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = _managed(request, slug)
-    form = consortia_forms.BroadcastForm(request.POST or None, cluster=cluster, user=request.user)
+    form = forms.BroadcastForm(request.POST or None, cluster=cluster, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            broadcast = consortia_services.broadcast_send(
+            broadcast = services.broadcast_send(
                 cluster=cluster, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -73,9 +69,7 @@ def broadcast_new(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def broadcast_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cluster = _managed(request, slug)
-    broadcast = consortia_selectors.broadcast_get_for_manager(
-        user=request.user, cluster=cluster, pk=pk
-    )
+    broadcast = selectors.broadcast_get_for_manager(user=request.user, cluster=cluster, pk=pk)
     if broadcast is None:
         raise Http404("Not found.")
     return render(
@@ -84,7 +78,7 @@ def broadcast_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         {
             "cluster": cluster,
             "broadcast": broadcast,
-            "recipients": consortia_selectors.broadcast_recipients(broadcast=broadcast),
+            "recipients": selectors.broadcast_recipients(broadcast=broadcast),
         },
     )
 
@@ -94,17 +88,17 @@ def my_broadcast_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "consortia/my_broadcasts.html",
-        {"recipients": consortia_selectors.broadcasts_for_member(user=request.user)},
+        {"recipients": selectors.broadcasts_for_member(user=request.user)},
     )
 
 
 @login_required
 def my_broadcast_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A broadcast the user's firm received; opening it marks it read for the managers."""
-    recipient = consortia_selectors.broadcast_recipient_for_member(user=request.user, pk=pk)
+    recipient = selectors.broadcast_recipient_for_member(user=request.user, pk=pk)
     if recipient is None:
         raise Http404("Not found.")
-    consortia_services.broadcast_mark_read(recipient=recipient, actor=request.user)
+    services.broadcast_mark_read(recipient=recipient, actor=request.user)
     return render(
         request,
         "consortia/my_broadcast_detail.html",

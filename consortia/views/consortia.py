@@ -4,7 +4,7 @@ view and answer.
 A manager's pages look the consortium up among their own cluster's (anything else
 is a 404); the buyer's and members' page among the consortia proposed to them.
 Every write goes through the same service as the API. Contacts come only from
-``consortia_selectors.consortium_contacts``, empty until the buyer and every member accepted.
+``selectors.consortium_contacts``, empty until the buyer and every member accepted.
 """
 
 from dataclasses import dataclass, field
@@ -18,12 +18,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clusters import selectors
+from clusters import selectors as cluster_selectors
 from clusters.models import ClusterMembership
 from clusters.permissions import can_manage_cluster
 from companies.models import CertificationScheme, HsCode
-from consortia import selectors as consortia_selectors
-from consortia import services as consortia_services
+from consortia import selectors, services
 from consortia.forms.consortia import (
     ConsortiumDeclineForm,
     ConsortiumEditForm,
@@ -86,7 +85,7 @@ class ConsortiumRow:
 
 
 def consortium_row(user: Any, consortium: Consortium) -> ConsortiumRow:
-    side = consortia_services.consortium_side_of(user, consortium)
+    side = services.consortium_side_of(user, consortium)
     members = list(consortium.members.all())
     place = next((m for m in members if m.supplier_id == user.organisation_id), None)
     if side == "buyer":
@@ -113,7 +112,7 @@ def consortium_row(user: Any, consortium: Consortium) -> ConsortiumRow:
             side and consortium.status == Status.PROPOSED and decision == Decision.PENDING
         ),
         my_decision=label,
-        contacts=consortia_selectors.consortium_contacts(user=user, consortium=consortium),
+        contacts=selectors.consortium_contacts(user=user, consortium=consortium),
         certifications=[(name, code in covered) for code, name in sorted(names.items())],
         products=[
             (code, descriptions.get(code, ""), capacity)
@@ -140,11 +139,11 @@ def consortium_row(user: Any, consortium: Consortium) -> ConsortiumRow:
 
 
 def _managed(request: HttpRequest, slug: str, pk: Any = None) -> tuple[Any, Consortium | None]:
-    cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
+    cluster = found(cluster_selectors.cluster_get_managed(user=request.user, slug=slug))
     if pk is None:
         return cluster, None
     consortium = found(
-        consortia_selectors.consortium_get_for_manager(user=request.user, cluster=cluster, pk=pk)
+        selectors.consortium_get_for_manager(user=request.user, cluster=cluster, pk=pk)
     )
     return cluster, consortium
 
@@ -155,9 +154,7 @@ def manager_consortium_list(request: HttpRequest, slug: str) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Status.values:
         status = ""
-    consortia = consortia_selectors.consortia_for_manager(
-        user=request.user, cluster=cluster, status=status
-    )
+    consortia = selectors.consortia_for_manager(user=request.user, cluster=cluster, status=status)
     return render(
         request,
         "consortia/consortium_list.html",
@@ -166,7 +163,7 @@ def manager_consortium_list(request: HttpRequest, slug: str) -> HttpResponse:
             "consortia": consortia,
             "status": status,
             "statuses": Status.choices,
-            "notice": consortia_services.COMPETITION_NOTICE,
+            "notice": services.COMPETITION_NOTICE,
         },
     )
 
@@ -175,7 +172,7 @@ def _member_choices(user: Any, cluster: Any, consortium: Consortium) -> list[tup
     unit = consortium.request.get_unit_display()
     choices = {
         c.supplier_id: f"{c.name} — {c.capacity:,.0f} {unit} a month"
-        for c in consortia_selectors.active_members_for_choice(
+        for c in selectors.active_members_for_choice(
             user=user, cluster=cluster, request=consortium.request
         )
     }
@@ -219,7 +216,7 @@ def _render_manager_detail(
             "form": form,
             "withdraw_form": ConsortiumWithdrawForm(),
             "propose_errors": propose_errors or [],
-            "notice": consortia_services.COMPETITION_NOTICE,
+            "notice": services.COMPETITION_NOTICE,
         },
         status=status,
     )
@@ -237,7 +234,7 @@ def manager_consortium_detail(request: HttpRequest, slug: str, pk: int) -> HttpR
     )
     if form.is_valid():
         try:
-            consortia_services.consortium_update(
+            services.consortium_update(
                 consortium=consortium, actor=request.user, **form.service_arguments()
             )
         except PermissionDenied as exc:
@@ -255,7 +252,7 @@ def manager_consortium_detail(request: HttpRequest, slug: str, pk: int) -> HttpR
 def manager_consortium_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cluster, consortium = _managed(request, slug, pk)
     try:
-        consortia_services.consortium_propose(consortium=consortium, actor=request.user)
+        services.consortium_propose(consortium=consortium, actor=request.user)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
@@ -282,7 +279,7 @@ def manager_consortium_withdraw(request: HttpRequest, slug: str, pk: int) -> Htt
                 messages.error(request, error)
         return redirect("cluster-consortium-detail", slug=cluster.slug, pk=consortium.pk)
     try:
-        consortia_services.consortium_withdraw(
+        services.consortium_withdraw(
             consortium=consortium, actor=request.user, note=form.cleaned_data["note"]
         )
     except (PermissionDenied, ValidationError) as exc:
@@ -311,7 +308,7 @@ def _render_party_detail(
             "consortium": consortium,
             "row": consortium_row(request.user, consortium),
             "decline_form": decline_form or ConsortiumDeclineForm(),
-            "notice": consortia_services.COMPETITION_NOTICE,
+            "notice": services.COMPETITION_NOTICE,
             "is_manager": can_manage_cluster(request.user, consortium.cluster),
         },
         status=status,
@@ -320,19 +317,17 @@ def _render_party_detail(
 
 @login_required
 def consortium_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    consortium = found(consortia_selectors.consortium_get_visible(user=request.user, pk=pk))
+    consortium = found(selectors.consortium_get_visible(user=request.user, pk=pk))
     return _render_party_detail(request, consortium)
 
 
 @login_required
 @require_POST
 def consortium_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    consortium = found(consortia_selectors.consortium_get_visible(user=request.user, pk=pk))
+    consortium = found(selectors.consortium_get_visible(user=request.user, pk=pk))
     back = safe_next(request, reverse("consortium-detail", kwargs={"pk": consortium.pk}))
     try:
-        decided = consortia_services.consortium_decide(
-            consortium=consortium, actor=request.user, accept=True
-        )
+        decided = services.consortium_decide(consortium=consortium, actor=request.user, accept=True)
     except (PermissionDenied, ValidationError) as exc:
         for text in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
             messages.error(request, text)
@@ -347,11 +342,11 @@ def consortium_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def consortium_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    consortium = found(consortia_selectors.consortium_get_visible(user=request.user, pk=pk))
+    consortium = found(selectors.consortium_get_visible(user=request.user, pk=pk))
     form = ConsortiumDeclineForm(request.POST)
     if form.is_valid():
         try:
-            consortia_services.consortium_decide(
+            services.consortium_decide(
                 consortium=consortium, actor=request.user, accept=False, **form.service_arguments()
             )
         except PermissionDenied as exc:

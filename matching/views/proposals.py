@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from companies import selectors as company_selectors
-from matching import hooks, selectors, services
-from matching import permissions as matching_permissions
+from matching import hooks, permissions, selectors, services
 from matching.forms import DeclineForm, InviteForm
 from matching.models import Proposal, SourcingRequest
 from matching.permissions import decision_open
@@ -43,7 +42,7 @@ class ProposalRow:
 
 
 def proposal_row(user: Any, proposal: Proposal) -> ProposalRow:
-    side = matching_permissions.side_of(user, proposal) if user.is_authenticated else None
+    side = permissions.side_of(user, proposal) if user.is_authenticated else None
     return ProposalRow(
         proposal=proposal,
         side=side,

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sme_platform.api.views import Api, found
-from workspaces import selectors as workspaces_selectors
+from workspaces import selectors
 
 __all__ = ["ClusterAnalyticsApi"]
 
@@ -71,8 +71,6 @@ class ClusterAnalyticsApi(Api):
 
     @extend_schema(responses={200: AnalyticsSerializer})
     def get(self, request: Request, cluster_id: int) -> Response:
-        cluster = found(
-            workspaces_selectors.cluster_get_for_analytics_by_id(user=request.user, pk=cluster_id)
-        )
-        analytics = workspaces_selectors.cluster_analytics(user=request.user, cluster=cluster)
+        cluster = found(selectors.cluster_get_for_analytics_by_id(user=request.user, pk=cluster_id))
+        analytics = selectors.cluster_analytics(user=request.user, cluster=cluster)
         return Response(AnalyticsSerializer(analytics).data)

@@ -11,6 +11,10 @@ from workspaces.selectors.analytics import (
     cluster_get_for_analytics,
     cluster_get_for_analytics_by_id,
 )
+from workspaces.selectors.dashboards import (
+    dashboard_for,
+    profile_checklist,
+)
 
 __all__ = [
     "ANALYTICS_TABLES",
@@ -22,4 +26,6 @@ __all__ = [
     "cluster_analytics",
     "cluster_get_for_analytics",
     "cluster_get_for_analytics_by_id",
+    "dashboard_for",
+    "profile_checklist",
 ]

@@ -4,8 +4,12 @@ from workspaces.views.analytics import (
     cluster_analytics,
     cluster_analytics_csv,
 )
+from workspaces.views.dashboards import (
+    dashboard,
+)
 
 __all__ = [
     "cluster_analytics",
     "cluster_analytics_csv",
+    "dashboard",
 ]
