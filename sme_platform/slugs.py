@@ -1,6 +1,8 @@
 """Slugs for the addresses of organisations and clusters."""
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db.models import Manager, QuerySet
 from django.utils.text import slugify
 
 # Room for a "-NN" suffix within the 80 characters of a slug field.
@@ -8,7 +10,11 @@ SLUG_BASE_LENGTH = 70
 
 
 def unique_slug(
-    taken: QuerySet, name: str, *, fallback: str, reserved: frozenset[str] = frozenset()
+    taken: QuerySet[Any] | Manager[Any],
+    name: str,
+    *,
+    fallback: str,
+    reserved: frozenset[str] = frozenset(),
 ) -> str:
     """A slug of ``name`` that no row of ``taken`` has yet ("knit-one", then "knit-one-2").
 
