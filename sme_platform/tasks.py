@@ -48,6 +48,7 @@ MAX_RETRIES = 5
 # Celery's own control flow, not a failure: a retry already scheduled, or a job told to
 # stop without an outcome.
 _NOT_A_FAILURE = (Retry, Ignore, Reject)
+_RECORDED = "platform_task_failure_recorded"
 
 
 def error_text(exc: BaseException) -> str:
@@ -96,10 +97,13 @@ class PlatformTask(Task):
         # Read through the class: a plain function stored as a task option would otherwise
         # bind to the task as a method.
         recorder = type(self).on_permanent_failure
-        if recorder is None:
+        # A job run inside this one (a chord run eagerly) that already recorded the error
+        # said more precisely where it happened.
+        if recorder is None or getattr(exc, _RECORDED, False):
             return
         try:
             recorder(self._arguments(args, kwargs), error_text(exc))
+            setattr(exc, _RECORDED, True)
         except Exception:
             # The job's own error matters more than why it could not be recorded.
             logger.exception("Could not record the failure of %s", self.name)

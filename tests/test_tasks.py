@@ -239,6 +239,18 @@ def test_staff_see_the_failed_run_and_its_error(client, monkeypatch, staff_user,
     assert "ValueError: no disk" in page
 
 
+def test_a_shard_failing_inside_an_eager_run_keeps_its_own_error(monkeypatch, settings, run):
+    settings.MATCH_SHARDS = 2
+    monkeypatch.setattr(matching_services, "match_run_prepare", lambda **kwargs: [])
+    monkeypatch.setattr(matching_services, "match_run_shard", Failing(MemoryError("boom")))
+
+    with pytest.raises(MemoryError):
+        matching_tasks.run_full_match_task.delay(run.pk)
+
+    run.refresh_from_db()
+    assert (run.status, run.error) == (MatchRun.Status.FAILED, "shard 0: MemoryError: boom")
+
+
 # MEMBER IMPORTS
 # ------------------------------------------------------------------------------
 
