@@ -99,6 +99,14 @@ def test_every_job_uses_the_platform_task_under_a_name_that_says_it_is_one():
         assert job.name == f"{type(job).__module__.split('.')[0]}.{function}"
 
 
+def test_every_scheduled_job_is_a_registered_job(settings):
+    registered = {job.name for job in project_tasks()}
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+    assert scheduled <= registered
+
+
 def test_the_policy_retries_with_jitter_and_a_limit():
     job = matching_tasks.learn_weights_task
 
