@@ -1,6 +1,10 @@
-"""Thin jobs: load by id, call a service."""
+"""Thin jobs: load by id, call a service.
 
-from collections.abc import Callable
+The services enqueue these jobs, so each job imports the services when it runs.
+"""
+
+from collections.abc import Mapping
+from typing import Any
 
 from celery import shared_task
 from django.urls import reverse
@@ -8,17 +12,13 @@ from django.urls import reverse
 from clusters.models import ClusterMembership
 from companies.models import Invitation
 from notifications.services import absolute_url
-from sme_platform.tasks import RETRY, TRANSIENT
+from sme_platform.tasks import PlatformTask
 
 
-@shared_task(
-    autoretry_for=(ConnectionError, TimeoutError, OSError),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-)
-def send_membership_invitation(membership_id: int) -> None:
+@shared_task(base=PlatformTask, name="clusters.send_membership_invitation_task")
+def send_membership_invitation_task(membership_id: int) -> None:
     """E-mail a cluster's invitation to a firm that has not signed up yet."""
-    from clusters import services  # imported when the job runs: the services enqueue it
+    from clusters import services
 
     membership = (
         ClusterMembership.objects.select_related("cluster__body")
@@ -36,45 +36,41 @@ def send_membership_invitation(membership_id: int) -> None:
 # ------------------------------------------------------------------------------
 
 
-def _import_step(step: Callable[..., object], member_import_id: int) -> None:
-    """Run one step of an import; a permanent error leaves the import FAILED, with why."""
-    from clusters import services  # imported when the job runs: the services enqueue it
+def _record_import_failure(arguments: Mapping[str, Any], error: str) -> None:
+    """The import ends FAILED, with why, on the manager's page."""
+    from clusters import services
 
-    try:
-        step(member_import_id=member_import_id)
-    except TRANSIENT:
-        raise
-    except Exception as exc:
-        services.member_import_fail(
-            member_import_id=member_import_id, error=f"{type(exc).__name__}: {exc}"
-        )
-        raise
-
-
-@shared_task(**RETRY)
-def run_member_import(member_import_id: int) -> None:
-    """Check an uploaded member list (the dry run); apply it too if it was uploaded so."""
-    from clusters import services  # imported when the job runs: the services enqueue it
-
-    _import_step(services.member_import_process, member_import_id)
-
-
-@shared_task(**RETRY)
-def apply_member_import(member_import_id: int) -> None:
-    """Write a checked member list: every valid row in one transaction."""
-    from clusters import services  # imported when the job runs: the services enqueue it
-
-    _import_step(services.member_import_run_apply, member_import_id)
+    services.member_import_fail(member_import_id=arguments["member_import_id"], error=error)
 
 
 @shared_task(
-    autoretry_for=(ConnectionError, TimeoutError, OSError),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
+    base=PlatformTask,
+    name="clusters.run_member_import_task",
+    on_permanent_failure=_record_import_failure,
 )
-def send_claim_invitations(invitation_ids: list[int]) -> int:
+def run_member_import_task(member_import_id: int) -> None:
+    """Check an uploaded member list (the dry run); apply it too if it was uploaded so."""
+    from clusters import services
+
+    services.member_import_process(member_import_id=member_import_id)
+
+
+@shared_task(
+    base=PlatformTask,
+    name="clusters.apply_member_import_task",
+    on_permanent_failure=_record_import_failure,
+)
+def apply_member_import_task(member_import_id: int) -> None:
+    """Write a checked member list: every valid row in one transaction."""
+    from clusters import services
+
+    services.member_import_run_apply(member_import_id=member_import_id)
+
+
+@shared_task(base=PlatformTask, name="clusters.send_claim_invitations_task")
+def send_claim_invitations_task(invitation_ids: list[int]) -> int:
     """E-mail a whole import's invitations to claim the profiles; each is sent once."""
-    from clusters import services  # imported when the job runs: the services enqueue it
+    from clusters import services
 
     sent = 0
     for invitation in Invitation.objects.select_related("organisation").filter(

@@ -25,7 +25,7 @@ from companies.models import (
     Unit,
     User,
 )
-from companies.tasks import send_invitation
+from companies.tasks import send_invitation_task
 from sme_platform.slugs import unique_slug
 
 # Text fields a user may change on the profile, with their length limits.
@@ -490,7 +490,7 @@ def colleague_invite(
         organisation=organisation, email=email, role=role, invited_by=actor
     )
 
-    transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
+    transaction.on_commit(lambda: send_invitation_task.delay(invitation.pk))
     return invitation
 
 

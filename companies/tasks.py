@@ -1,27 +1,27 @@
-"""Thin jobs: load by id, call a service."""
+"""Thin jobs: load by id, call a service.
+
+The services enqueue these jobs, so each job imports the services when it runs.
+"""
 
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
 from companies.models import Invitation
+from sme_platform.tasks import PlatformTask
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(ConnectionError, TimeoutError, OSError),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-)
-def send_invitation(self, invitation_id: int) -> None:
-    from companies import services  # imported when the job runs: the services enqueue it
+@shared_task(base=PlatformTask, name="companies.send_invitation_task")
+def send_invitation_task(invitation_id: int) -> None:
+    """E-mail an invitation to join an organisation; one accepted or already sent is skipped."""
+    from companies import services
 
     invitation = (
         Invitation.objects.select_related("organisation", "invited_by")
         .filter(pk=invitation_id)
         .first()
     )
-    if invitation is None or invitation.accepted_at is not None:
+    if invitation is None or invitation.accepted_at is not None or invitation.sent_at is not None:
         return
     accept_url = settings.SITE_URL.rstrip("/") + reverse(
         "invitation-accept", kwargs={"token": invitation.token}

@@ -16,7 +16,7 @@ from matching import selectors, tasks
 
 @receiver(company_hooks.supplier_profile_changed)
 def refresh_and_match_changed_supplier(*, organisation_id: int, **kwargs: Any) -> None:
-    transaction.on_commit(lambda: tasks.supplier_profile_changed.delay(organisation_id))
+    transaction.on_commit(lambda: tasks.supplier_profile_changed_task.delay(organisation_id))
 
 
 @receiver(cluster_hooks.membership_changed)
@@ -27,7 +27,7 @@ def refresh_supplier_of_changed_membership(
     active = ClusterMembership.Status.ACTIVE
     if membership.supplier_id and active in (from_status, membership.status):
         supplier_id = membership.supplier_id
-        transaction.on_commit(lambda: tasks.refresh_supplier_in_index.delay(supplier_id))
+        transaction.on_commit(lambda: tasks.refresh_supplier_in_index_task.delay(supplier_id))
 
 
 @cluster_hooks.tell_public_linkages

@@ -18,7 +18,7 @@ from django.utils import timezone
 from companies.models import User
 from notifications.models import Notification
 from notifications.selectors import UNSUBSCRIBE_SALT, notification_list
-from notifications.tasks import send_notification_email
+from notifications.tasks import send_notification_email_task
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def notify(
         user=user, kind=kind[:40], title=title[:200], body=body, url=url[:500]
     )
     if send_email and user.email_notifications and user.email:
-        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+        transaction.on_commit(lambda: send_notification_email_task.delay(notification.pk))
     return notification
 
 

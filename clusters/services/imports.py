@@ -33,7 +33,11 @@ from clusters.services.memberships import (
     _transition,
     membership_invite,
 )
-from clusters.tasks import apply_member_import, run_member_import, send_claim_invitations
+from clusters.tasks import (
+    apply_member_import_task,
+    run_member_import_task,
+    send_claim_invitations_task,
+)
 from companies import validation
 from companies.models import (
     HsCode,
@@ -400,7 +404,7 @@ def member_import_upload(
     )
     if queue:
         import_id = member_import.pk
-        transaction.on_commit(lambda: run_member_import.delay(import_id))
+        transaction.on_commit(lambda: run_member_import_task.delay(import_id))
     return member_import
 
 
@@ -502,7 +506,7 @@ def member_import_apply(*, member_import: MemberImport, actor: User) -> MemberIm
     locked.save(update_fields=["status", "applied_by", "rows_done"])
 
     import_id = locked.pk
-    transaction.on_commit(lambda: apply_member_import.delay(import_id))
+    transaction.on_commit(lambda: apply_member_import_task.delay(import_id))
     return locked
 
 
@@ -638,7 +642,7 @@ def member_import_run_apply(
         member_import.save()
         if invitations:
             # One job e-mails the whole batch, not one job per row.
-            transaction.on_commit(lambda: send_claim_invitations.delay(invitations))
+            transaction.on_commit(lambda: send_claim_invitations_task.delay(invitations))
     cache.delete(key)
     return member_import
 

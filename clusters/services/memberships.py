@@ -21,7 +21,7 @@ from django.utils import timezone
 from clusters import hooks
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
 from clusters.permissions import can_manage_cluster
-from clusters.tasks import send_membership_invitation
+from clusters.tasks import send_membership_invitation_task
 from companies import validation
 from companies.models import Organisation, User
 from notifications.services import notify
@@ -585,7 +585,7 @@ def membership_invite(
         )
     else:
         membership_id = membership.pk
-        transaction.on_commit(lambda: send_membership_invitation.delay(membership_id))
+        transaction.on_commit(lambda: send_membership_invitation_task.delay(membership_id))
     return membership
 
 

@@ -1,8 +1,8 @@
 """Writes for broadcasts: a manager sends an opportunity to the cluster's members.
 
 ``broadcast_send`` checks everything and records the broadcast with its
-recipients in one transaction; after commit a job (``clusters.tasks.
-deliver_broadcast``) tells each recipient firm's users through ``notify``, in
+recipients in one transaction; after commit a job (``consortia.tasks.
+deliver_broadcast_task``) tells each recipient firm's users through ``notify``, in
 batches, so a cluster of thousands does not hold up the manager's page. The job
 is safe to run twice: a recipient already told is skipped.
 
@@ -24,7 +24,7 @@ from clusters.permissions import can_manage_cluster
 from companies.models import User
 from consortia.models import Broadcast, BroadcastRecipient
 from consortia.models.broadcasts import BODY_LIMIT, SUBJECT_LIMIT
-from consortia.tasks import deliver_broadcast
+from consortia.tasks import deliver_broadcast_task
 from matching.models import SourcingRequest
 from matching.selectors import request_get_visible
 from notifications.services import notify
@@ -180,7 +180,7 @@ def broadcast_send(
     )
 
     broadcast_id = broadcast.pk
-    transaction.on_commit(lambda: deliver_broadcast.delay(broadcast_id))
+    transaction.on_commit(lambda: deliver_broadcast_task.delay(broadcast_id))
     return broadcast
 
 

@@ -23,7 +23,7 @@ from matching import hooks, regions
 from matching.models import Proposal, SavedSearch, SavedSearchHit, SourcingRequest
 from matching.search import SupplierSearchFilters, supplier_matches
 from matching.selectors import saved_search_filters
-from matching.tasks import match_request
+from matching.tasks import match_request_task
 from notifications.services import notify
 
 __all__ = [
@@ -256,7 +256,7 @@ def _save_request(
 def _enqueue_matching(request: SourcingRequest) -> None:
 
     request_id = request.pk
-    transaction.on_commit(lambda: match_request.delay(request_id))
+    transaction.on_commit(lambda: match_request_task.delay(request_id))
 
 
 # SOURCING REQUESTS

@@ -41,7 +41,7 @@ from matching.services.proposals import (
     proposals_apply_match,
     proposals_close_for_request,
 )
-from matching.tasks import run_full_match
+from matching.tasks import run_full_match_task
 from matching.weights import current_weights, weights_version
 
 __all__ = [
@@ -184,7 +184,7 @@ def match_run_start(*, actor: User | None = None, trigger: str = "schedule") -> 
         run = MatchRun.objects.create(
             scope=MatchRun.Scope.FULL, started_by=actor, trigger=trigger[:40]
         )
-        transaction.on_commit(lambda: run_full_match.delay(run.pk))
+        transaction.on_commit(lambda: run_full_match_task.delay(run.pk))
     return run
 
 

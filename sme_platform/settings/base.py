@@ -174,17 +174,17 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Requests past their deadline already read as closed; this makes it so in the
     # database, and closes their pending proposals.
     "close-expired-requests": {
-        "task": "matching.tasks.close_expired_requests",
+        "task": "matching.close_expired_requests_task",
         "schedule": 300.0,
     },
     # Rebuild the index and re-match every open request, nightly.
     "full-match": {
-        "task": "matching.tasks.scheduled_full_match",
+        "task": "matching.scheduled_full_match_task",
         "schedule": crontab(hour=2, minute=0),
     },
     # Refit the factor weights from the week's decisions.
     "learn-weights": {
-        "task": "matching.tasks.learn_weights",
+        "task": "matching.learn_weights_task",
         "schedule": crontab(hour=3, minute=30, day_of_week=0),
     },
 }

@@ -176,10 +176,10 @@ def test_apply_queues_one_batch_of_invitations_and_no_job_per_row(
         capture=django_capture_on_commit_callbacks,
     )
     with (
-        mock.patch("clusters.tasks.send_claim_invitations.delay") as send,
-        mock.patch("matching.tasks.supplier_profile_changed.delay") as profile_job,
-        mock.patch("matching.tasks.refresh_supplier_in_index.delay") as index_job,
-        mock.patch("matching.tasks.match_supplier.delay") as match_job,
+        mock.patch("clusters.tasks.send_claim_invitations_task.delay") as send,
+        mock.patch("matching.tasks.supplier_profile_changed_task.delay") as profile_job,
+        mock.patch("matching.tasks.refresh_supplier_in_index_task.delay") as index_job,
+        mock.patch("matching.tasks.match_supplier_task.delay") as match_job,
     ):
         apply(member_import, manager, django_capture_on_commit_callbacks)
 
@@ -197,7 +197,7 @@ def test_claim_queues_the_firms_matching_once_on_commit(
     imported, django_capture_on_commit_callbacks
 ):
     invitation = Invitation.objects.get(organisation=imported)
-    with mock.patch("matching.tasks.supplier_profile_changed.delay") as profile_job:
+    with mock.patch("matching.tasks.supplier_profile_changed_task.delay") as profile_job:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             company_services.invitation_accept(token=invitation.token, password=TEST_PASSWORD)
         profile_job.assert_not_called()  # not before the claim commits

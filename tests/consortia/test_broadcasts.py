@@ -12,7 +12,7 @@ from django.utils import timezone
 from clusters import services
 from consortia import services as consortia_services
 from consortia.models import Broadcast, BroadcastRecipient
-from consortia.tasks import deliver_broadcast
+from consortia.tasks import deliver_broadcast_task
 from matching import services as matching_services
 from matching.models import Proposal
 from notifications.models import Notification
@@ -177,8 +177,8 @@ def test_delivery_runs_in_a_job_after_commit_and_twice_changes_nothing(
     assert not Notification.objects.filter(kind="cluster_broadcast").exists()
 
     # when: the job runs twice
-    deliver_broadcast(broadcast.pk)
-    deliver_broadcast(broadcast.pk)
+    deliver_broadcast_task(broadcast.pk)
+    deliver_broadcast_task(broadcast.pk)
 
     # then: each member told once
     assert Notification.objects.filter(kind="cluster_broadcast").count() == 2
@@ -193,7 +193,7 @@ def test_a_member_suspended_before_delivery_is_not_told(
         )
     services.membership_suspend(membership=members["a"][0], actor=manager)
 
-    deliver_broadcast(broadcast.pk)
+    deliver_broadcast_task(broadcast.pk)
 
     assert recipient_names(broadcast) == ["B Knit"]
     assert not Notification.objects.filter(user=members["a"][1], kind="cluster_broadcast")

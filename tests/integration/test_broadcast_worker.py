@@ -43,4 +43,4 @@ def test_the_worker_tells_every_active_member_of_a_broadcast(
     assert wait_for(delivered, seconds=JOB_DONE_SECONDS, interval=0.5), celery_worker.read_text()
     told = set(Notification.objects.filter(kind="cluster_broadcast").values_list("user", flat=True))
     assert told == {user.pk for user in member_users}
-    assert "consortia.tasks.deliver_broadcast" in celery_worker.read_text()
+    assert "consortia.deliver_broadcast_task" in celery_worker.read_text()

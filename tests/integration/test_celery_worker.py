@@ -5,7 +5,7 @@ from django.core import mail
 
 from companies import services
 from companies.models import Invitation
-from companies.tasks import send_invitation
+from companies.tasks import send_invitation_task
 from tests.integration.conftest import JOB_DONE_SECONDS, wait_for
 
 pytestmark = pytest.mark.integration
@@ -25,7 +25,7 @@ def test_worker_sends_invitation_queued_through_redis(celery_worker, jobs_throug
     )
 
     # when the job goes through Redis to the worker
-    result = send_invitation.delay(invitation.pk)
+    result = send_invitation_task.delay(invitation.pk)
 
     # then the worker sends the e-mail and records it in PostgreSQL
     def sent() -> bool:
@@ -38,6 +38,6 @@ def test_worker_sends_invitation_queued_through_redis(celery_worker, jobs_throug
     )
     # ... and it was the worker, not this process, that ran the job
     assert mail.outbox == []
-    assert f"Task companies.tasks.send_invitation[{result.id}] succeeded" in (
+    assert f"Task companies.send_invitation_task[{result.id}] succeeded" in (
         celery_worker.read_text()
     )

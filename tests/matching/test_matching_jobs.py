@@ -92,8 +92,8 @@ def test_rerunning_keeps_decisions_and_notifies_once(
     notices = Notification.objects.count()
     proposals = Proposal.objects.count()
 
-    tasks.match_request(request.pk)
-    tasks.match_request(request.pk)
+    tasks.match_request_task(request.pk)
+    tasks.match_request_task(request.pk)
 
     proposal.refresh_from_db()
     assert proposal.supplier_decision == Proposal.Decision.ACCEPTED
@@ -139,7 +139,7 @@ def test_closing_a_request_closes_its_pending_proposals(
 ):
     request = open_request(buyer_user, django_capture_on_commit_callbacks)
     services.request_close(request=request, actor=buyer_user)
-    tasks.match_request(request.pk)
+    tasks.match_request_task(request.pk)
     assert set(Proposal.objects.filter(request=request).values_list("status", flat=True)) == {
         "closed"
     }
@@ -275,7 +275,7 @@ def test_a_run_that_breaks_ends_failed_with_its_error(staff_user, monkeypatch):
 
     monkeypatch.setattr(services, "match_run_prepare", broken)
     with pytest.raises(ValueError, match="read-only"):
-        tasks.run_full_match(run.pk)
+        tasks.run_full_match_task(run.pk)
     run.refresh_from_db()
     assert run.status == MatchRun.Status.FAILED
     assert "index storage is read-only" in run.error
@@ -283,6 +283,6 @@ def test_a_run_that_breaks_ends_failed_with_its_error(staff_user, monkeypatch):
 
 def test_a_failed_shard_marks_the_run_failed(staff_user):
     run = MatchRun.objects.create(started_by=staff_user, status=MatchRun.Status.RUNNING)
-    tasks.mark_match_run_failed(None, RuntimeError("worker lost"), None, run_id=run.pk)
+    tasks.mark_match_run_failed_task(None, RuntimeError("worker lost"), None, run_id=run.pk)
     run.refresh_from_db()
     assert (run.status, run.error) == (MatchRun.Status.FAILED, "RuntimeError: worker lost")

@@ -231,7 +231,7 @@ def test_periodic_job_closes_requests_past_their_deadline(buyer_user):
     later = opened(buyer_user, title="Later")
     pass_deadline(due)
 
-    closed_count = tasks.close_expired_requests()
+    closed_count = tasks.close_expired_requests_task()
 
     assert closed_count == 1
     due.refresh_from_db()
@@ -244,7 +244,7 @@ def test_periodic_job_is_scheduled():
     from django.conf import settings
 
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "matching.tasks.close_expired_requests" in tasks_scheduled
+    assert "matching.close_expired_requests_task" in tasks_scheduled
 
 
 def test_awarding_a_linkage_awards_the_request_and_tells_the_supplier(buyer_user):

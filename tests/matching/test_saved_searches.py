@@ -103,7 +103,7 @@ def test_the_same_supplier_is_notified_only_once(buyer_user, rebuild_search_inde
     rebuild_search_index()
 
     services.saved_searches_notify_for_supplier(supplier_id=supplier.pk)
-    told_again = tasks.notify_saved_searches_for_supplier(supplier.pk)
+    told_again = tasks.notify_saved_searches_for_supplier_task(supplier.pk)
 
     assert told_again == 0
     assert Notification.objects.filter(user=buyer_user).count() == 1

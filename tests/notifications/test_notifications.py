@@ -135,7 +135,7 @@ def test_the_job_sends_nothing_to_a_user_who_unsubscribed_meanwhile(buyer_user):
     buyer_user.email_notifications = False
     buyer_user.save()
 
-    notifications_tasks.send_notification_email(notice.pk)
+    notifications_tasks.send_notification_email_task(notice.pk)
 
     assert mail.outbox == []
 
