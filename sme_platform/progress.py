@@ -2,6 +2,7 @@
 
 import sys
 import time
+from io import TextIOBase
 from typing import TextIO
 
 
@@ -9,7 +10,12 @@ class ProgressBar:
     """Redraws one line as work advances; on a non-terminal it prints a line per 10%."""
 
     def __init__(
-        self, total: int, *, label: str = "", stream: TextIO | None = None, width: int = 30
+        self,
+        total: int,
+        *,
+        label: str = "",
+        stream: TextIO | TextIOBase | None = None,
+        width: int = 30,
     ):
         self.total = max(total, 1)
         self.label = label

@@ -77,8 +77,9 @@ def cluster_analytics(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def cluster_analytics_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
     cluster = _cluster(request, slug)
-    if table not in selectors.ANALYTICS_TABLES:
-        raise Http404("No such table.")
     analytics = selectors.cluster_analytics(user=request.user, cluster=cluster)
-    header, rows = selectors.analytics_table(analytics, table)
+    downloadable = selectors.analytics_table(analytics, table)
+    if downloadable is None:
+        raise Http404("No such table.")
+    header, rows = downloadable
     return csv_response(f"{cluster.slug}-{table}.csv", header, rows)

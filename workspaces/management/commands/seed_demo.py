@@ -720,6 +720,8 @@ def _create_organisation(spec: DemoOrganisation, staff: User) -> Organisation:
         full_name=spec.full_name,
     )
     organisation = owner.organisation
+    if organisation is None:  # registering always creates the organisation
+        raise CommandError(f"{spec.legal_name} was registered without an organisation.")
     if spec.profile:
         services.organisation_update(organisation=organisation, actor=owner, data=spec.profile)
     for contact in spec.contacts:
