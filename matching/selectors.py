@@ -15,11 +15,13 @@ from django.utils import timezone
 from clusters.models import Cluster
 from clusters.selectors import PublicLinkage, member_supplier_ids_managed_by, public_members
 from companies.models import Organisation, ProductLine, Unit, User
+from companies.permissions import is_staff_user
 from companies.selectors import valid_certifications
 from companies.validation import normalise_code
 from engine.matcher import FACTOR_LABELS
 from matching import hooks, regions
 from matching.models import MatchRun, NearMiss, Proposal, SavedSearch, SourcingRequest
+from matching.permissions import is_request_buyer, sees_request_proposals
 from matching.search import SupplierSearchFilters
 
 AnyUser = User | AnonymousUser
@@ -54,7 +56,7 @@ def _visibility_filter(user: AnyUser) -> Q | None:
     )
     if not user.is_authenticated:
         return public_open
-    if user.is_staff:
+    if is_staff_user(user):
         return None
     visible = Q(visibility=SourcingRequest.Visibility.PUBLIC) & ~Q(
         status=SourcingRequest.Status.DRAFT
@@ -98,10 +100,8 @@ def request_get_visible(*, user: AnyUser, pk: Any) -> SourcingRequest | None:
 
 def request_get_editable(*, user: AnyUser, pk: Any) -> SourcingRequest | None:
     """A request the user may change: one of their own buyer's requests."""
-    if not user.is_authenticated or user.organisation_id is None:
-        return None
     request = request_get_visible(user=user, pk=pk)
-    if request is None or request.buyer_id != user.organisation_id:
+    if request is None or not is_request_buyer(user, request):
         return None
     return request
 
@@ -371,7 +371,7 @@ def proposal_list_visible_to(*, user: AnyUser) -> QuerySet[Proposal]:
     qs = _proposal_details(Proposal.objects.all())
     if not user.is_authenticated:
         return qs.none()
-    if user.is_staff:
+    if is_staff_user(user):
         return qs
     sides = Q(request__buyer_id=user.organisation_id) | Q(supplier_id=user.organisation_id)
     managed = suppliers_of_managed_clusters(user=user)
@@ -403,14 +403,14 @@ def proposals_for_supplier(*, user: AnyUser) -> QuerySet[Proposal]:
 
 def proposals_for_request(*, user: AnyUser, request: SourcingRequest) -> QuerySet[Proposal]:
     """A request's proposals, best first, for its buyer's users and staff."""
-    if not user.is_authenticated or not (user.is_staff or user.organisation_id == request.buyer_id):
+    if not sees_request_proposals(user, request):
         return Proposal.objects.none()
     return _proposal_details(Proposal.objects.filter(request=request)).order_by("status", "-score")
 
 
 def near_misses_for_request(*, user: AnyUser, request: SourcingRequest) -> QuerySet[NearMiss]:
     """Who nearly fits a request, and why not: for its buyer's users and staff."""
-    if not user.is_authenticated or not (user.is_staff or user.organisation_id == request.buyer_id):
+    if not sees_request_proposals(user, request):
         return NearMiss.objects.none()
     return NearMiss.objects.filter(request=request).select_related("supplier").order_by("-score")
 

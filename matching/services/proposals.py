@@ -16,7 +16,7 @@ from django.utils import timezone
 from companies.models import Organisation, User
 from engine.matcher import TOP_K, MatchResult, ScoredSupplier
 from matching.models import NearMiss, Proposal, SourcingRequest
-from matching.permissions import side_of
+from matching.permissions import is_request_buyer, side_of
 from notifications.services import notify
 
 __all__ = [
@@ -268,7 +268,7 @@ def proposal_invite(
         .select_related("buyer")
         .get(pk=request.pk)
     )
-    if actor.organisation_id != request.buyer_id:
+    if not is_request_buyer(actor, request):
         raise PermissionDenied("Only the buyer's users invite suppliers to its requests.")
     errors: dict[str, list[str]] = {}
     if not request.is_open:

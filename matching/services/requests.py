@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from companies import validation
 from companies.models import CertificationScheme, Organisation, Unit, User
-from matching import hooks, regions
+from matching import hooks, permissions, regions
 from matching.models import Proposal, SavedSearch, SavedSearchHit, SourcingRequest
+from matching.permissions import buyer_of
 from matching.search import SupplierSearchFilters, supplier_matches
 from matching.selectors import saved_search_filters
 from matching.tasks import match_request
@@ -71,25 +72,7 @@ SAVED_SEARCH_QUERY_LIMIT = 500
 # ------------------------------------------------------------------------------
 
 
-def buyer_of(actor: User) -> Organisation:
-    """The buyer organisation the actor posts for, or a clear refusal."""
-    organisation = actor.organisation if actor.is_authenticated else None
-    if organisation is None:
-        raise PermissionDenied(
-            "Only users of a buyer organisation post sourcing requests; "
-            "you do not belong to an organisation."
-        )
-    if not organisation.is_buyer:
-        raise PermissionDenied(
-            "Only buyers post sourcing requests; your organisation is registered as "
-            f"{organisation.get_kind_display().lower()}."
-        )
-    return organisation
-
-
-def _require_buyer_member(actor: User, request: SourcingRequest) -> None:
-    if actor.organisation_id is None or actor.organisation_id != request.buyer_id:
-        raise PermissionDenied("Only the buyer's users may change this request.")
+NOT_THE_BUYER = "Only the buyer's users may change this request."
 
 
 # VALIDATION
@@ -310,7 +293,8 @@ def request_update(
     *, request: SourcingRequest, actor: User, data: Mapping[str, Any]
 ) -> SourcingRequest:
     """Change the fields given in ``data``; a draft or open request only."""
-    _require_buyer_member(actor, request)
+    if not permissions.can_edit_request(actor, request):
+        raise PermissionDenied(NOT_THE_BUYER)
     request = SourcingRequest.objects.select_for_update().get(pk=request.pk)
     if request.effective_status not in EDITABLE_STATUSES:
         raise ValidationError(
@@ -326,7 +310,8 @@ def request_update(
 @transaction.atomic
 def request_open(*, request: SourcingRequest, actor: User) -> SourcingRequest:
     """Publish a draft: suppliers can see it (public) and the matcher proposes suppliers."""
-    _require_buyer_member(actor, request)
+    if not permissions.is_request_buyer(actor, request):
+        raise PermissionDenied(NOT_THE_BUYER)
     request = SourcingRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != SourcingRequest.Status.DRAFT:
         raise ValidationError(
@@ -354,7 +339,8 @@ def _close_pending_proposals(request_ids: Iterable[int]) -> None:
 @transaction.atomic
 def request_close(*, request: SourcingRequest, actor: User) -> SourcingRequest:
     """The buyer stops taking responses, before or after the deadline; a draft is withdrawn."""
-    _require_buyer_member(actor, request)
+    if not permissions.is_request_buyer(actor, request):
+        raise PermissionDenied(NOT_THE_BUYER)
     request = SourcingRequest.objects.select_for_update().get(pk=request.pk)
     if request.status not in EDITABLE_STATUSES:
         raise ValidationError({"status": [f"This request is already {request.status}."]})
@@ -390,7 +376,8 @@ def proposal_award(*, proposal: Proposal, actor: User) -> Proposal:
     More than one linkage of a request may be awarded (a split order).
     """
     request = proposal.request
-    _require_buyer_member(actor, request)
+    if not permissions.is_request_buyer(actor, request):
+        raise PermissionDenied(NOT_THE_BUYER)
     proposal = (
         Proposal.objects.select_for_update(of=("self",))
         .select_related("request", "supplier")
@@ -426,14 +413,6 @@ def proposal_award(*, proposal: Proposal, actor: User) -> Proposal:
 # ------------------------------------------------------------------------------
 
 
-def _require_searcher(actor: User) -> None:
-    if actor.is_staff:
-        return
-    organisation = actor.organisation
-    if organisation is None or not organisation.is_buyer:
-        raise PermissionDenied("Only buyers' users search suppliers and save searches.")
-
-
 @transaction.atomic
 def saved_search_create(
     *, actor: User, name: str, query: str = "", params: Mapping[str, Any] | None = None
@@ -444,7 +423,8 @@ def saved_search_create(
     checked by the search module's own parser and stored in its JSON form.
     """
 
-    _require_searcher(actor)
+    if not permissions.can_search_suppliers(actor):
+        raise PermissionDenied("Only buyers' users search suppliers and save searches.")
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     query = (query or "").strip()

@@ -36,6 +36,7 @@ from matching.index_store import (
     supplier_records,
 )
 from matching.models import MatchRun, Proposal, ScoringWeights, SourcingRequest
+from matching.permissions import can_run_matcher
 from matching.services.proposals import (
     ApplyCounts,
     proposal_invite,
@@ -178,7 +179,7 @@ def match_one_supplier(*, supplier_id: int) -> int:
 
 def match_run_start(*, actor: User | None = None, trigger: str = "schedule") -> MatchRun:
     """Record a full run and queue it after commit; staff or the schedule start one."""
-    if actor is not None and not actor.is_staff:
+    if actor is not None and not can_run_matcher(actor):
         raise PermissionDenied("Only staff start match runs.")
 
     with transaction.atomic():

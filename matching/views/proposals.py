@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from companies import selectors as company_selectors
+from companies.permissions import is_buyer_user
 from matching import hooks, selectors, services
 from matching import permissions as matching_permissions
 from matching.forms import DeclineForm, InviteForm
@@ -73,10 +74,7 @@ def request_proposals_context(request: HttpRequest, sourcing_request: SourcingRe
     return {
         "proposal_rows": rows,
         "near_misses": selectors.near_misses_for_request(user=user, request=sourcing_request),
-        "shows_proposals": bool(
-            user.is_authenticated
-            and (user.is_staff or user.organisation_id == sourcing_request.buyer_id)
-        ),
+        "shows_proposals": matching_permissions.sees_request_proposals(user, sourcing_request),
         "my_proposal": my_proposal,
         "decline_form": DeclineForm(),
         **hooks.request_page_context(user=user, sourcing_request=sourcing_request),
@@ -85,8 +83,7 @@ def request_proposals_context(request: HttpRequest, sourcing_request: SourcingRe
 
 def invite_requests_for(user: Any) -> list[SourcingRequest]:
     """The buyer's own open requests, which a supplier found in search may be invited to."""
-    organisation = getattr(user, "organisation", None)
-    if organisation is None or not organisation.is_buyer:
+    if not is_buyer_user(user):
         return []
     return list(
         selectors.request_list_filtered(
@@ -98,8 +95,7 @@ def invite_requests_for(user: Any) -> list[SourcingRequest]:
 @login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     """A supplier's proposals ("My proposals"); a buyer's proposals across its requests."""
-    organisation = request.user.organisation
-    is_supplier = organisation is not None and organisation.is_supplier
+    is_supplier = matching_permissions.is_supplier_user(request.user)
     if is_supplier:
         proposals = selectors.proposals_for_supplier(user=request.user)
     else:
@@ -201,7 +197,7 @@ def proposal_invite(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     sourcing_request = next(r for r in open_requests if r.pk == form.cleaned_data["request"])
     supplier = company_selectors.organisation_public_get_by_id(pk=form.cleaned_data["supplier"])
-    if supplier is None or not supplier.is_supplier:
+    if supplier is None:
         messages.error(request, "Only SME suppliers can be invited.")
         return redirect(back)
     try:
@@ -226,8 +222,7 @@ def proposal_invite(request: HttpRequest) -> HttpResponse:
 @login_required
 def near_miss_list(request: HttpRequest) -> HttpResponse:
     """Requests the supplier nearly matches, and what it lacks for each."""
-    organisation = request.user.organisation
-    if organisation is None or not organisation.is_supplier:
+    if not matching_permissions.is_supplier_user(request.user):
         raise PermissionDenied("Near-misses show an SME supplier what it lacks for a request.")
     page = Paginator(
         selectors.near_misses_for_supplier(user=request.user), PROPOSAL_PAGE_SIZE

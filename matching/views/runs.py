@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from matching import services
 from matching.models import MatchRun
+from matching.permissions import can_run_matcher
 from matching.selectors import match_run_get, match_runs
 from sme_platform.pages import found
 
@@ -20,7 +21,7 @@ ACTIVE_RUN_STATUSES = (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING)
 
 def _require_staff(request: HttpRequest) -> None:
     """Staff tools do not exist for anyone else: a 404, not a 403."""
-    if not request.user.is_staff:
+    if not can_run_matcher(request.user):
         raise Http404("Not found.")
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from matching import forms, selectors, services
+from matching import forms, permissions, selectors, services
 from matching.search import SupplierSearchFilters
 from matching.search import supplier_search as run_search
 from matching.views.proposals import invite_requests_for
@@ -18,10 +18,9 @@ SEARCH_PAGE_SIZE = 20
 
 
 def _require_buyer_or_staff(request: HttpRequest) -> None:
-    user = request.user
-    if user.is_staff or (user.organisation is not None and user.organisation.is_buyer):
-        return
-    raise PermissionDenied("Supplier search and saved searches are for buyers' users.")
+    """Pages that call no service (the search, the list) ask the permission themselves."""
+    if not permissions.can_search_suppliers(request.user):
+        raise PermissionDenied("Supplier search and saved searches are for buyers' users.")
 
 
 def _search_params(data: QueryDict) -> QueryDict:
@@ -85,7 +84,6 @@ def supplier_search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def saved_search_create(request: HttpRequest) -> HttpResponse:
-    _require_buyer_or_staff(request)
     params = _search_params(request.POST)
     query = (request.POST.get("q") or "").strip()
     try:
