@@ -20,7 +20,8 @@ from companies.forms import (
 )
 from companies.models import Unit
 from matching import regions
-from matching.models import Proposal, SourcingRequest
+from matching.models import Proposal, SavedSearch, SourcingRequest
+from matching.search import MAX_QUERY_LENGTH
 from matching.services.proposals import NOTE_LIMIT
 
 # What a browser's datetime-local input sends; read in the user's time zone.
@@ -52,18 +53,25 @@ def _subregion_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return list(grouped.items())
 
 
+def _request_field(name: str, **kwargs: Any) -> Any:
+    """The model's own form field for a request field: its limit, choices and help text."""
+    return SourcingRequest._meta.get_field(name).formfield(**kwargs)
+
+
 class RequestForm(forms.Form):
-    title = forms.CharField(
+    """Parses what the browser sends; the service checks it against the model and the rules."""
+
+    title = _request_field(
+        "title",
         label="Title",
         help_text="What you need, in a line: e.g. Organic cotton T-shirts, 10,000 a month.",
-        widget=forms.TextInput(attrs={"maxlength": 200}),
     )
-    description = forms.CharField(
+    description = _request_field(
+        "description",
         label="Description",
-        required=False,
         help_text="Materials, finishing, packaging, quality expectations, anything suppliers "
         "should know.",
-        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 10000}),
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     hs_codes = CodeListField(
         taxonomy="hs",
@@ -94,29 +102,26 @@ class RequestForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="Added to the subregions. Leave both empty to take suppliers from anywhere.",
     )
-    volume_per_month = forms.IntegerField(label="Volume per month", required=False)
-    unit = ServiceCheckedChoiceField(label="Unit", required=False)
-    target_start = forms.DateField(
-        label="Target start",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="When you would like supplies to begin.",
+    # The model's limits are checked by the service, so that its message is the one shown.
+    volume_per_month = _request_field(
+        "volume_per_month", label="Volume per month", min_value=None, max_value=None
     )
-    deadline = forms.DateTimeField(
+    unit = _request_field("unit", label="Unit", help_text="")
+    target_start = _request_field(
+        "target_start", label="Target start", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    deadline = _request_field(
+        "deadline",
         label="Deadline for responses",
         input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_FORMAT),
     )
-    allow_consortium = forms.BooleanField(
+    allow_consortium = _request_field(
+        "allow_consortium",
         label="A consortium of cluster members may answer",
-        required=False,
         help_text="Several SMEs of one cluster pooling capacity and certifications.",
     )
-    visibility = forms.ChoiceField(
-        label="Visibility",
-        choices=SourcingRequest.Visibility.choices,
-        widget=forms.RadioSelect,
-    )
+    visibility = _request_field("visibility", label="Visibility", widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, time_zone_name: str = "UTC", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -172,7 +177,7 @@ class SupplierSearchForm(forms.Form):
     q = forms.CharField(
         label="Search",
         required=False,
-        max_length=500,
+        max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(
             attrs={"type": "search", "placeholder": "e.g. organic cotton knitwear, เสื้อยืด"}
         ),
@@ -205,11 +210,13 @@ class SupplierSearchForm(forms.Form):
         self.fields["unit"].choices = [("", "Any unit")] + list(Unit.choices)
 
 
+SAVED_SEARCH_NAME_LIMIT: int = SavedSearch._meta.get_field("name").max_length  # type: ignore[assignment]
+
+
 class SavedSearchForm(forms.Form):
-    name = forms.CharField(
+    name = SavedSearch._meta.get_field("name").formfield(
         label="Name of this search",
         required=False,
-        max_length=120,
         help_text="We tell you when a new supplier matches it.",
     )
 
@@ -245,9 +252,10 @@ class DeclineForm(forms.Form):
         required=False,
         help_text="Your answer teaches the matcher what to propose next time.",
     )
-    note = forms.CharField(
+    # The limit is the service's to check, so its message is the one shown.
+    note = Proposal._meta.get_field("buyer_note").formfield(
         label="Anything to add (optional)",
-        required=False,
+        max_length=None,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_LIMIT}),
     )
 

@@ -27,8 +27,10 @@ from engine import Query
 from engine.index import MAX_RESULTS
 from matching import regions
 from matching.index_store import code_taxonomy, current_index, day_number
+from matching.models import SavedSearch
 
-MAX_QUERY_LENGTH = 500
+# A search's words are what a saved search keeps of it.
+MAX_QUERY_LENGTH: int = SavedSearch._meta.get_field("query").max_length  # type: ignore[assignment]
 _TRUE = {"1", "true", "yes", "on"}
 
 

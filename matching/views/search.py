@@ -73,7 +73,9 @@ def supplier_search(request: HttpRequest) -> HttpResponse:
             "found": found,
             "pages": pages,
             "query": query_without_page(request),
-            "save_form": forms.SavedSearchForm(initial={"name": query[:120]}),
+            "save_form": forms.SavedSearchForm(
+                initial={"name": query[: forms.SAVED_SEARCH_NAME_LIMIT]}
+            ),
             "saved_params": [(k, v) for k in params for v in params.getlist(k)],
             "q": query,
             "invite_requests": invite_requests_for(request.user),
