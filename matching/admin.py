@@ -6,7 +6,7 @@ and a correction is saved by the same service as the buyer's edit, so it is
 checked the same way and the request is matched again.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.db.models import Model
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from companies.models import User
 from matching import services
 from matching.models import (
     EngineIndexVersion,
@@ -23,6 +24,7 @@ from matching.models import (
     SavedSearchHit,
     SourcingRequest,
 )
+from matching.services import RequestData
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -82,7 +84,9 @@ class SourcingRequestAdmin(admin.ModelAdmin):
             return
         stored = SourcingRequest.objects.get(pk=obj.pk)
         try:
-            services.request_update(request=stored, actor=request.user, data=data)
+            services.request_update(
+                request=stored, actor=cast(User, request.user), data=cast(RequestData, data)
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 self.message_user(request, message, level=messages.ERROR)

@@ -7,7 +7,8 @@ from sme_platform.errors import ApplicationError
 __all__ = ["RuleBroken", "error_dict"]
 
 
-class RuleBroken(ApplicationError, ValidationError):
+# Both bases keep a ``message``; the stubs type ValidationError's as a lazy string too.
+class RuleBroken(ApplicationError, ValidationError):  # type: ignore[misc]
     """An ``ApplicationError`` whose ``extra`` holds the messages per field.
 
     It is also a Django ``ValidationError`` keyed by the same fields, so the API still

@@ -5,9 +5,11 @@ Forms parse what a browser sends (types, the shape of a code list); every rule
 the service the view calls, so its message is the one shown next to the field.
 """
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
+from django.db import models
 
 from companies import geography, selectors
 from companies.forms import (
@@ -20,8 +22,9 @@ from companies.forms import (
 )
 from companies.models import Unit
 from matching import regions
-from matching.models import Proposal, SavedSearch, SourcingRequest
+from matching.models import Proposal, SavedSearch, SourcingRequest, max_length_of
 from matching.search import MAX_QUERY_LENGTH
+from matching.services import RequestData
 from matching.services.proposals import NOTE_LIMIT
 
 # What a browser's datetime-local input sends; read in the user's time zone.
@@ -55,7 +58,12 @@ def _subregion_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 
 def _request_field(name: str, **kwargs: Any) -> Any:
     """The model's own form field for a request field: its limit, choices and help text."""
-    return SourcingRequest._meta.get_field(name).formfield(**kwargs)
+    return cast(models.Field, SourcingRequest._meta.get_field(name)).formfield(**kwargs)
+
+
+def _set_choices(form: forms.Form, name: str, choices: Sequence[Any]) -> None:
+    """Choices read from the database when the form is made, not when the module loads."""
+    cast(forms.ChoiceField, form.fields[name]).choices = choices
 
 
 class RequestForm(forms.Form):
@@ -125,10 +133,10 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args: Any, time_zone_name: str = "UTC", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["required_certifications"].choices = _scheme_choices()
-        self.fields["subregions"].choices = _subregion_choices()
-        self.fields["countries"].choices = geography.country_choices()
-        self.fields["unit"].choices = BLANK_CHOICE + list(Unit.choices)
+        _set_choices(self, "required_certifications", _scheme_choices())
+        _set_choices(self, "subregions", _subregion_choices())
+        _set_choices(self, "countries", geography.country_choices())
+        _set_choices(self, "unit", BLANK_CHOICE + list(Unit.choices))
         self.fields[
             "deadline"
         ].help_text = f"Date and time in your time zone ({time_zone_name}); responses close then."
@@ -162,13 +170,13 @@ class RequestForm(forms.Form):
         for name in ("hs_codes", "isic_codes"):
             raw = self[name].value()
             codes = split_codes(raw) if isinstance(raw, str) else list(raw or [])
-            out[name] = describe_codes(self.fields[name].taxonomy, codes)
+            out[name] = describe_codes(cast(CodeListField, self.fields[name]).taxonomy, codes)
         return out
 
-    def service_data(self) -> dict[str, Any]:
+    def service_data(self) -> RequestData:
         data = dict(self.cleaned_data)
         data["unit"] = data.get("unit") or ""
-        return data
+        return cast(RequestData, data)
 
 
 class SupplierSearchForm(forms.Form):
@@ -204,17 +212,17 @@ class SupplierSearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Any country")] + geography.country_choices()
-        self.fields["subregion"].choices = [("", "Any subregion")] + _subregion_choices()
-        self.fields["certification"].choices = [("", "Any")] + _scheme_choices()
-        self.fields["unit"].choices = [("", "Any unit")] + list(Unit.choices)
+        _set_choices(self, "country", [("", "Any country")] + geography.country_choices())
+        _set_choices(self, "subregion", [("", "Any subregion")] + _subregion_choices())
+        _set_choices(self, "certification", [("", "Any")] + _scheme_choices())
+        _set_choices(self, "unit", [("", "Any unit")] + list(Unit.choices))
 
 
-SAVED_SEARCH_NAME_LIMIT: int = SavedSearch._meta.get_field("name").max_length  # type: ignore[assignment]
+SAVED_SEARCH_NAME_LIMIT = max_length_of(SavedSearch, "name")
 
 
 class SavedSearchForm(forms.Form):
-    name = SavedSearch._meta.get_field("name").formfield(
+    name = cast(models.Field, SavedSearch._meta.get_field("name")).formfield(
         label="Name of this search",
         required=False,
         help_text="We tell you when a new supplier matches it.",
@@ -233,8 +241,8 @@ class OpenRequestFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Any country")] + geography.country_choices()
-        self.fields["certification"].choices = [("", "Any certification")] + _scheme_choices()
+        _set_choices(self, "country", [("", "Any country")] + geography.country_choices())
+        _set_choices(self, "certification", [("", "Any certification")] + _scheme_choices())
 
 
 class RequestListFilterForm(forms.Form):
@@ -253,7 +261,7 @@ class DeclineForm(forms.Form):
         help_text="Your answer teaches the matcher what to propose next time.",
     )
     # The limit is the service's to check, so its message is the one shown.
-    note = Proposal._meta.get_field("buyer_note").formfield(
+    note = cast(models.Field, Proposal._meta.get_field("buyer_note")).formfield(
         label="Anything to add (optional)",
         max_length=None,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_LIMIT}),
@@ -273,6 +281,6 @@ class InviteForm(forms.Form):
     request = forms.TypedChoiceField(label="Invite to request", coerce=int, choices=())
     supplier = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, open_requests: list[Any] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, open_requests: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["request"].choices = [(r.pk, r.title) for r in open_requests]
+        _set_choices(self, "request", [(r.pk, r.title) for r in open_requests])

@@ -18,6 +18,14 @@ from matching.validators import (
 )
 
 
+def max_length_of(model: type[models.Model], name: str) -> int:
+    """A text field's limit, for the pages and checks that show or apply it."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.max_length is None:
+        raise TypeError(f"{model.__name__}.{name} has no length limit")
+    return field.max_length
+
+
 class TrimmedCharField(models.CharField):
     """Text whose surrounding spaces are not part of it, so that "   " counts as blank.
 
@@ -26,10 +34,11 @@ class TrimmedCharField(models.CharField):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.validators[:] = [
-            TextLimit(self.max_length) if type(v) is MaxLengthValidator else v
-            for v in self.validators
-        ]
+        limit = self.max_length
+        if limit is not None:
+            self.validators[:] = [
+                TextLimit(limit) if type(v) is MaxLengthValidator else v for v in self.validators
+            ]
 
     def to_python(self, value: Any) -> Any:
         value = super().to_python(value)

@@ -27,6 +27,7 @@ __all__ = [
     "is_staff_user",
     "sees_request_proposals",
     "side_of",
+    "supplier_of",
 ]
 
 
@@ -72,10 +73,15 @@ def can_search_suppliers(user: Any) -> bool:
     )
 
 
+def supplier_of(user: Any) -> Organisation | None:
+    """The SME supplier the user works for, if any."""
+    organisation = getattr(user, "organisation", None) if user.is_authenticated else None
+    return organisation if organisation is not None and organisation.is_supplier else None
+
+
 def is_supplier_user(user: Any) -> bool:
     """The user works for an SME supplier."""
-    organisation = getattr(user, "organisation", None) if user.is_authenticated else None
-    return organisation is not None and organisation.is_supplier
+    return supplier_of(user) is not None
 
 
 def can_run_matcher(user: Any) -> bool:

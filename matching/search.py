@@ -27,10 +27,10 @@ from engine import Query
 from engine.index import MAX_RESULTS
 from matching import regions
 from matching.index_store import code_taxonomy, current_index, day_number
-from matching.models import SavedSearch
+from matching.models import SavedSearch, max_length_of
 
 # A search's words are what a saved search keeps of it.
-MAX_QUERY_LENGTH: int = SavedSearch._meta.get_field("query").max_length  # type: ignore[assignment]
+MAX_QUERY_LENGTH = max_length_of(SavedSearch, "query")
 _TRUE = {"1", "true", "yes", "on"}
 
 

@@ -1,8 +1,9 @@
 """How the matching API writes requests, searches, proposals and match runs, and reads
 a request's input."""
 
-from typing import Any
+from typing import Any, cast
 
+from django.db import models
 from drf_spectacular.utils import (
     extend_schema_field,
 )
@@ -78,7 +79,7 @@ def _codes(help_text: str) -> serializers.ListField:
 
 
 def _model_help(name: str) -> str:
-    return str(SourcingRequest._meta.get_field(name).help_text)
+    return str(cast(models.Field, SourcingRequest._meta.get_field(name)).help_text)
 
 
 class RequestInputSerializer(serializers.ModelSerializer):

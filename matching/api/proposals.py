@@ -120,7 +120,7 @@ class RequestInvitationApi(Api):
         sourcing_request = found(selectors.request_get_editable(user=request.user, pk=pk))
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        supplier = organisation_public_get_by_id(pk=serializer.validated_data["supplier_id"])
+        supplier = found(organisation_public_get_by_id(pk=serializer.validated_data["supplier_id"]))
         proposal = services.proposal_invite_from_search(
             request=sourcing_request, supplier=supplier, actor=request.user
         )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from companies.models import Organisation, User
 from engine.matcher import TOP_K, MatchResult, ScoredSupplier
 from matching.errors import RuleBroken
-from matching.models import NearMiss, Proposal, SourcingRequest
+from matching.models import NearMiss, Proposal, SourcingRequest, max_length_of
 from matching.permissions import is_request_buyer, side_of
 from notifications.services import notify
 
@@ -31,7 +31,7 @@ __all__ = [
 
 WITHDRAWN_REASON = f"No longer among the {TOP_K} best matches for this request."
 # Both sides' notes keep the model's one limit.
-NOTE_LIMIT: int = Proposal._meta.get_field("buyer_note").max_length  # type: ignore[assignment]
+NOTE_LIMIT = max_length_of(Proposal, "buyer_note")
 VALIDATION_ERROR = "Validation error"
 
 

@@ -23,7 +23,7 @@ from companies import validation
 from companies.models import CertificationScheme, Organisation, User
 from matching import hooks, permissions
 from matching.errors import RuleBroken, error_dict
-from matching.models import Proposal, SavedSearch, SavedSearchHit, SourcingRequest
+from matching.models import Proposal, SavedSearch, SavedSearchHit, SourcingRequest, max_length_of
 from matching.permissions import buyer_of
 from matching.search import SupplierSearchFilters, supplier_matches
 from matching.selectors import saved_search_filters
@@ -345,7 +345,7 @@ def saved_search_create(
     except ValidationError as exc:
         errors.update(error_dict(exc))
     query = (query or "").strip()
-    name_limit = SavedSearch._meta.get_field("name").max_length
+    name_limit = max_length_of(SavedSearch, "name")
     saved = SavedSearch(
         user=actor,
         name=(name or "").strip() or query[:name_limit] or "Supplier search",

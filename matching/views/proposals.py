@@ -21,6 +21,7 @@ from matching.forms import DeclineForm, InviteForm
 from matching.models import Proposal, SourcingRequest
 from matching.permissions import decision_open
 from matching.selectors import Counterpart, factor_rows
+from matching.views.actors import signed_in_user
 from sme_platform.pages import apply_service_errors, found, safe_next
 
 PROPOSAL_PAGE_SIZE = 25
@@ -55,7 +56,7 @@ def proposal_row(user: Any, proposal: Proposal) -> ProposalRow:
 
 
 # A buyer reads linkages first, then what still awaits a decision, then the rest.
-_STATUS_ORDER = {Proposal.Status.LINKED: 0, Proposal.Status.PENDING: 1}
+_STATUS_ORDER: dict[str, int] = {Proposal.Status.LINKED: 0, Proposal.Status.PENDING: 1}
 
 
 def request_proposals_context(request: HttpRequest, sourcing_request: SourcingRequest) -> dict:
@@ -69,8 +70,9 @@ def request_proposals_context(request: HttpRequest, sourcing_request: SourcingRe
     rows.sort(key=lambda row: (_STATUS_ORDER.get(row.proposal.status, 2), -row.proposal.score))
     my_proposal = None
     if not rows:
-        my_proposal = selectors.proposals_for_supplier(user=user).filter(request=sourcing_request)
-        my_proposal = my_proposal.first()
+        my_proposal = (
+            selectors.proposals_for_supplier(user=user).filter(request=sourcing_request).first()
+        )
     return {
         "proposal_rows": rows,
         "near_misses": selectors.near_misses_for_request(user=user, request=sourcing_request),
@@ -85,10 +87,9 @@ def invite_requests_for(user: Any) -> list[SourcingRequest]:
     """The buyer's own open requests, which a supplier found in search may be invited to."""
     if not is_buyer_user(user):
         return []
-    return list(
-        selectors.request_list_filtered(
-            user=user, status=SourcingRequest.Status.OPEN, mine=True
-        ).order_by("title")
+    return sorted(
+        selectors.request_list_filtered(user=user, status=SourcingRequest.Status.OPEN, mine=True),
+        key=lambda r: r.title,
     )
 
 
@@ -148,7 +149,9 @@ def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = found(selectors.proposal_get_visible(user=request.user, pk=pk))
     back = safe_next(request, reverse("proposal-detail", kwargs={"pk": proposal.pk}))
     try:
-        decided = services.proposal_decide(proposal=proposal, actor=request.user, accept=True)
+        decided = services.proposal_decide(
+            proposal=proposal, actor=signed_in_user(request), accept=True
+        )
     except PermissionDenied:
         messages.error(request, "Only the buyer or the supplier of a proposal answers it.")
     except ValidationError as exc:
@@ -170,7 +173,10 @@ def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.proposal_decide(
-                proposal=proposal, actor=request.user, accept=False, **form.service_arguments()
+                proposal=proposal,
+                actor=signed_in_user(request),
+                accept=False,
+                **form.service_arguments(),
             )
         except PermissionDenied:
             messages.error(request, "Only the buyer or the supplier of a proposal answers it.")
@@ -202,7 +208,7 @@ def proposal_invite(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     try:
         proposal = services.proposal_invite_from_search(
-            request=sourcing_request, supplier=supplier, actor=request.user
+            request=sourcing_request, supplier=supplier, actor=signed_in_user(request)
         )
     except PermissionDenied:
         messages.error(request, "Only the buyer's users invite suppliers to its requests.")

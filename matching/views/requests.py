@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from companies.permissions import is_buyer_user
 from matching import forms, permissions, selectors, services
 from matching.models import SourcingRequest
+from matching.views.actors import signed_in_user
 from matching.views.proposals import request_proposals_context
 from sme_platform.pages import apply_service_errors, found, query_without_page
 
@@ -46,7 +47,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.request_create(actor=request.user, **form.service_data())
+            created = services.request_create(actor=signed_in_user(request), **form.service_data())
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -69,7 +70,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.request_update(
-                request=sourcing_request, actor=request.user, data=form.service_data()
+                request=sourcing_request, actor=signed_in_user(request), data=form.service_data()
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -88,10 +89,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sourcing_request = found(selectors.request_get_visible(user=request.user, pk=pk))
     is_own = permissions.is_request_buyer(request.user, sourcing_request)
     fit = None
-    if permissions.is_supplier_user(request.user):
-        fit = selectors.request_fit_for_supplier(
-            request=sourcing_request, supplier=request.user.organisation
-        )
+    supplier = permissions.supplier_of(request.user)
+    if supplier is not None:
+        fit = selectors.request_fit_for_supplier(request=sourcing_request, supplier=supplier)
     status = sourcing_request.effective_status
     return render(
         request,
@@ -146,7 +146,7 @@ def linkage_award(request: HttpRequest, pk: int, linkage_pk: int) -> HttpRespons
         selectors.linkage_get_for_buyer(user=request.user, request_pk=pk, pk=linkage_pk)
     )
     try:
-        services.proposal_award(proposal=linkage, actor=request.user)
+        services.proposal_award(proposal=linkage, actor=signed_in_user(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -157,8 +157,8 @@ def linkage_award(request: HttpRequest, pk: int, linkage_pk: int) -> HttpRespons
 
 @login_required
 def open_requests(request: HttpRequest) -> HttpResponse:
-    organisation = request.user.organisation
-    if not permissions.is_supplier_user(request.user):
+    organisation = permissions.supplier_of(request.user)
+    if organisation is None:
         raise PermissionDenied(
             "Open requests are shown to SME suppliers, with how they meet each one."
         )

@@ -11,6 +11,7 @@ from matching import services
 from matching.models import MatchRun
 from matching.permissions import can_run_matcher
 from matching.selectors import match_run_get, match_runs
+from matching.views.actors import signed_in_user
 from sme_platform.pages import found
 
 RUN_PAGE_SIZE = 20
@@ -48,7 +49,7 @@ def match_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def match_run_start(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    run = services.match_run_start(actor=request.user, trigger="staff")
+    run = services.match_run_start(actor=signed_in_user(request), trigger="staff")
     messages.success(
         request,
         f"Match run {run.pk} queued: the index is rebuilt, then every open "

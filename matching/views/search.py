@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from matching import forms, permissions, selectors, services
 from matching.search import SupplierSearchFilters
 from matching.search import supplier_search as run_search
+from matching.views.actors import signed_in_user
 from matching.views.proposals import invite_requests_for
 from sme_platform.pages import apply_service_errors, found, query_without_page
 
@@ -53,7 +54,7 @@ def supplier_search(request: HttpRequest) -> HttpResponse:
             except ValueError:
                 page_number = 1
             found = run_search(
-                user=request.user,
+                user=signed_in_user(request),
                 query=query,
                 filters=filters,
                 page=page_number,
@@ -90,7 +91,10 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
     query = (request.POST.get("q") or "").strip()
     try:
         services.saved_search_create(
-            actor=request.user, name=request.POST.get("name", ""), query=query, params=params
+            actor=signed_in_user(request),
+            name=request.POST.get("name", ""),
+            query=query,
+            params=params,
         )
     except ValidationError as exc:
         for message in exc.messages:
@@ -122,6 +126,6 @@ def saved_search_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
     saved = found(selectors.saved_search_get(user=request.user, pk=pk))
-    services.saved_search_delete(saved_search=saved, actor=request.user)
+    services.saved_search_delete(saved_search=saved, actor=signed_in_user(request))
     messages.success(request, f"Saved search “{saved.name}” deleted.")
     return redirect("saved-search-list")
