@@ -23,7 +23,7 @@ from companies.forms import (
 from companies.models import Unit
 from matching import regions
 from matching.models import Proposal, SavedSearch, SourcingRequest, max_length_of
-from matching.search import MAX_QUERY_LENGTH
+from matching.search import FILTER_PARAMS, MAX_QUERY_LENGTH
 from matching.services import RequestData
 from matching.services.proposals import NOTE_LIMIT
 
@@ -31,17 +31,7 @@ from matching.services.proposals import NOTE_LIMIT
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 # Search parameters the supplier search takes besides the words; a saved search keeps them.
-SEARCH_FILTER_PARAMS = (
-    "country",
-    "subregion",
-    "hs_code",
-    "isic_code",
-    "certification",
-    "min_capacity",
-    "unit",
-    "verified_only",
-    "cluster",
-)
+SEARCH_FILTER_PARAMS = tuple(FILTER_PARAMS.values())
 
 
 def _scheme_choices() -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from matching.models import SavedSearch
-from matching.search import SupplierSearchFilters
+from matching.search import FILTER_PARAMS, SupplierSearchFilters
 from matching.selectors.requests import AnyUser
 
 __all__ = [
@@ -18,19 +18,6 @@ __all__ = [
 
 # SAVED SEARCHES
 # ------------------------------------------------------------------------------
-
-# SupplierSearchFilters field -> the query parameter the search page and API take.
-_FILTER_PARAMS = {
-    "countries": "country",
-    "subregions": "subregion",
-    "hs_code": "hs_code",
-    "isic_code": "isic_code",
-    "certification": "certification",
-    "min_capacity": "min_capacity",
-    "capacity_unit": "unit",
-    "verified_only": "verified_only",
-    "cluster": "cluster",
-}
 
 
 def saved_search_list(*, user: AnyUser) -> QuerySet[SavedSearch]:
@@ -53,7 +40,7 @@ def saved_search_params(saved: SavedSearch) -> dict[str, Any]:
     """The search page's query parameters that run this saved search again."""
     params: dict[str, Any] = {"q": saved.query} if saved.query else {}
     stored: Mapping[str, Any] = saved.filters or {}
-    for name, param in _FILTER_PARAMS.items():
+    for name, param in FILTER_PARAMS.items():
         value = stored.get(name, stored.get(param))
         if value in (None, "", [], (), False):
             continue
@@ -63,9 +50,6 @@ def saved_search_params(saved: SavedSearch) -> dict[str, Any]:
     return params
 
 
-def saved_search_filters(saved: SavedSearch) -> "SupplierSearchFilters":
+def saved_search_filters(saved: SavedSearch) -> SupplierSearchFilters:
     """The stored filters as the search module's filters object, checked again."""
-
-    params = saved_search_params(saved)
-    params.pop("q", None)
-    return SupplierSearchFilters.from_params(params)
+    return SupplierSearchFilters.from_stored(saved.filters or {})
