@@ -20,7 +20,7 @@ from companies.forms import (
     describe_codes,
     split_codes,
 )
-from companies.models import Unit
+from companies.models import HsCode, Unit
 from matching import regions
 from matching.models import Proposal, SavedSearch, SourcingRequest, max_length_of
 from matching.search import FILTER_PARAMS, MAX_QUERY_LENGTH
@@ -223,7 +223,8 @@ class OpenRequestFilterForm(forms.Form):
     code = forms.CharField(
         label="HS or ISIC code",
         required=False,
-        max_length=6,
+        # The longest code of either catalogue is an HS subheading.
+        max_length=HsCode._meta.get_field("code").max_length,
         help_text="A heading (e.g. 6109) finds requests for its subheadings.",
     )
     country = ServiceCheckedChoiceField(label="Takes suppliers from", required=False)

@@ -35,7 +35,7 @@ from matching.index_store import (
     index_build_full,
     supplier_records,
 )
-from matching.models import MatchRun, Proposal, ScoringWeights, SourcingRequest
+from matching.models import MatchRun, Proposal, ScoringWeights, SourcingRequest, max_length_of
 from matching.permissions import can_run_matcher
 from matching.services.proposals import (
     ApplyCounts,
@@ -184,7 +184,9 @@ def match_run_start(*, actor: User | None = None, trigger: str = "schedule") -> 
 
     with transaction.atomic():
         run = MatchRun.objects.create(
-            scope=MatchRun.Scope.FULL, started_by=actor, trigger=trigger[:40]
+            scope=MatchRun.Scope.FULL,
+            started_by=actor,
+            trigger=trigger[: max_length_of(MatchRun, "trigger")],
         )
         transaction.on_commit(lambda: run_full_match.delay(run.pk))
     return run
