@@ -11,7 +11,7 @@ from companies.models import Organisation, User
 from companies.permissions import is_staff_user
 from engine.matcher import FACTOR_LABELS
 from matching.models import NearMiss, Proposal, SourcingRequest
-from matching.permissions import sees_request_proposals
+from matching.permissions import sees_request_proposals, side_of
 from matching.selectors.requests import (
     AnyUser,
     request_get_editable,
@@ -152,9 +152,10 @@ def proposal_counterpart(*, user: AnyUser, proposal: Proposal) -> Counterpart | 
     """The other side's contact people, or None until both sides have accepted."""
     if proposal.status != Proposal.Status.LINKED or not user.is_authenticated:
         return None
-    if user.organisation_id == proposal.supplier_id:
+    side = side_of(user, proposal)
+    if side == "supplier":
         other = proposal.request.buyer
-    elif user.organisation_id == proposal.request.buyer_id:
+    elif side == "buyer":
         other = proposal.supplier
     else:
         return None
