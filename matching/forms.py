@@ -5,9 +5,11 @@ Forms parse what a browser sends (types, the shape of a code list); every rule
 the service the view calls, so its message is the one shown next to the field.
 """
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
+from django.db import models
 
 from companies import geography, selectors
 from companies.forms import (
@@ -18,26 +20,18 @@ from companies.forms import (
     describe_codes,
     split_codes,
 )
-from companies.models import Unit
+from companies.models import HsCode, Unit
 from matching import regions
-from matching.models import Proposal, SourcingRequest
+from matching.models import Proposal, SavedSearch, SourcingRequest, max_length_of
+from matching.search import FILTER_PARAMS, MAX_QUERY_LENGTH
+from matching.services import RequestData
 from matching.services.proposals import NOTE_LIMIT
 
 # What a browser's datetime-local input sends; read in the user's time zone.
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 # Search parameters the supplier search takes besides the words; a saved search keeps them.
-SEARCH_FILTER_PARAMS = (
-    "country",
-    "subregion",
-    "hs_code",
-    "isic_code",
-    "certification",
-    "min_capacity",
-    "unit",
-    "verified_only",
-    "cluster",
-)
+SEARCH_FILTER_PARAMS = tuple(FILTER_PARAMS.values())
 
 
 def _scheme_choices() -> list[tuple[str, str]]:
@@ -52,18 +46,30 @@ def _subregion_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return list(grouped.items())
 
 
+def _request_field(name: str, **kwargs: Any) -> Any:
+    """The model's own form field for a request field: its limit, choices and help text."""
+    return cast(models.Field, SourcingRequest._meta.get_field(name)).formfield(**kwargs)
+
+
+def _set_choices(form: forms.Form, name: str, choices: Sequence[Any]) -> None:
+    """Choices read from the database when the form is made, not when the module loads."""
+    cast(forms.ChoiceField, form.fields[name]).choices = choices
+
+
 class RequestForm(forms.Form):
-    title = forms.CharField(
+    """Parses what the browser sends; the service checks it against the model and the rules."""
+
+    title = _request_field(
+        "title",
         label="Title",
         help_text="What you need, in a line: e.g. Organic cotton T-shirts, 10,000 a month.",
-        widget=forms.TextInput(attrs={"maxlength": 200}),
     )
-    description = forms.CharField(
+    description = _request_field(
+        "description",
         label="Description",
-        required=False,
         help_text="Materials, finishing, packaging, quality expectations, anything suppliers "
         "should know.",
-        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 10000}),
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     hs_codes = CodeListField(
         taxonomy="hs",
@@ -94,36 +100,33 @@ class RequestForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="Added to the subregions. Leave both empty to take suppliers from anywhere.",
     )
-    volume_per_month = forms.IntegerField(label="Volume per month", required=False)
-    unit = ServiceCheckedChoiceField(label="Unit", required=False)
-    target_start = forms.DateField(
-        label="Target start",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="When you would like supplies to begin.",
+    # The model's limits are checked by the service, so that its message is the one shown.
+    volume_per_month = _request_field(
+        "volume_per_month", label="Volume per month", min_value=None, max_value=None
     )
-    deadline = forms.DateTimeField(
+    unit = _request_field("unit", label="Unit", help_text="")
+    target_start = _request_field(
+        "target_start", label="Target start", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    deadline = _request_field(
+        "deadline",
         label="Deadline for responses",
         input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_FORMAT),
     )
-    allow_consortium = forms.BooleanField(
+    allow_consortium = _request_field(
+        "allow_consortium",
         label="A consortium of cluster members may answer",
-        required=False,
         help_text="Several SMEs of one cluster pooling capacity and certifications.",
     )
-    visibility = forms.ChoiceField(
-        label="Visibility",
-        choices=SourcingRequest.Visibility.choices,
-        widget=forms.RadioSelect,
-    )
+    visibility = _request_field("visibility", label="Visibility", widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, time_zone_name: str = "UTC", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["required_certifications"].choices = _scheme_choices()
-        self.fields["subregions"].choices = _subregion_choices()
-        self.fields["countries"].choices = geography.country_choices()
-        self.fields["unit"].choices = BLANK_CHOICE + list(Unit.choices)
+        _set_choices(self, "required_certifications", _scheme_choices())
+        _set_choices(self, "subregions", _subregion_choices())
+        _set_choices(self, "countries", geography.country_choices())
+        _set_choices(self, "unit", BLANK_CHOICE + list(Unit.choices))
         self.fields[
             "deadline"
         ].help_text = f"Date and time in your time zone ({time_zone_name}); responses close then."
@@ -157,13 +160,13 @@ class RequestForm(forms.Form):
         for name in ("hs_codes", "isic_codes"):
             raw = self[name].value()
             codes = split_codes(raw) if isinstance(raw, str) else list(raw or [])
-            out[name] = describe_codes(self.fields[name].taxonomy, codes)
+            out[name] = describe_codes(cast(CodeListField, self.fields[name]).taxonomy, codes)
         return out
 
-    def service_data(self) -> dict[str, Any]:
+    def service_data(self) -> RequestData:
         data = dict(self.cleaned_data)
         data["unit"] = data.get("unit") or ""
-        return data
+        return cast(RequestData, data)
 
 
 class SupplierSearchForm(forms.Form):
@@ -172,7 +175,7 @@ class SupplierSearchForm(forms.Form):
     q = forms.CharField(
         label="Search",
         required=False,
-        max_length=500,
+        max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(
             attrs={"type": "search", "placeholder": "e.g. organic cotton knitwear, เสื้อยืด"}
         ),
@@ -199,17 +202,19 @@ class SupplierSearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Any country")] + geography.country_choices()
-        self.fields["subregion"].choices = [("", "Any subregion")] + _subregion_choices()
-        self.fields["certification"].choices = [("", "Any")] + _scheme_choices()
-        self.fields["unit"].choices = [("", "Any unit")] + list(Unit.choices)
+        _set_choices(self, "country", [("", "Any country")] + geography.country_choices())
+        _set_choices(self, "subregion", [("", "Any subregion")] + _subregion_choices())
+        _set_choices(self, "certification", [("", "Any")] + _scheme_choices())
+        _set_choices(self, "unit", [("", "Any unit")] + list(Unit.choices))
+
+
+SAVED_SEARCH_NAME_LIMIT = max_length_of(SavedSearch, "name")
 
 
 class SavedSearchForm(forms.Form):
-    name = forms.CharField(
+    name = cast(models.Field, SavedSearch._meta.get_field("name")).formfield(
         label="Name of this search",
         required=False,
-        max_length=120,
         help_text="We tell you when a new supplier matches it.",
     )
 
@@ -218,7 +223,8 @@ class OpenRequestFilterForm(forms.Form):
     code = forms.CharField(
         label="HS or ISIC code",
         required=False,
-        max_length=6,
+        # The longest code of either catalogue is an HS subheading.
+        max_length=HsCode._meta.get_field("code").max_length,
         help_text="A heading (e.g. 6109) finds requests for its subheadings.",
     )
     country = ServiceCheckedChoiceField(label="Takes suppliers from", required=False)
@@ -226,8 +232,8 @@ class OpenRequestFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Any country")] + geography.country_choices()
-        self.fields["certification"].choices = [("", "Any certification")] + _scheme_choices()
+        _set_choices(self, "country", [("", "Any country")] + geography.country_choices())
+        _set_choices(self, "certification", [("", "Any certification")] + _scheme_choices())
 
 
 class RequestListFilterForm(forms.Form):
@@ -245,9 +251,10 @@ class DeclineForm(forms.Form):
         required=False,
         help_text="Your answer teaches the matcher what to propose next time.",
     )
-    note = forms.CharField(
+    # The limit is the service's to check, so its message is the one shown.
+    note = cast(models.Field, Proposal._meta.get_field("buyer_note")).formfield(
         label="Anything to add (optional)",
-        required=False,
+        max_length=None,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_LIMIT}),
     )
 
@@ -265,6 +272,6 @@ class InviteForm(forms.Form):
     request = forms.TypedChoiceField(label="Invite to request", coerce=int, choices=())
     supplier = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, open_requests: list[Any] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, open_requests: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["request"].choices = [(r.pk, r.title) for r in open_requests]
+        _set_choices(self, "request", [(r.pk, r.title) for r in open_requests])

@@ -1,10 +1,81 @@
 """Sourcing requests, proposals and linkages, saved searches, engine versions, match runs."""
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 
 from companies.models import CertificationScheme, HsCode, IsicCode, Organisation, Unit
+from matching.validators import (
+    TextLimit,
+    validate_country_codes,
+    validate_subregion_slugs,
+    validate_volume,
+)
+
+
+def max_length_of(model: type[models.Model], name: str) -> int:
+    """A text field's limit, for the pages and checks that show or apply it."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.max_length is None:
+        raise TypeError(f"{model.__name__}.{name} has no length limit")
+    return field.max_length
+
+
+class TrimmedCharField(models.CharField):
+    """Text whose surrounding spaces are not part of it, so that "   " counts as blank.
+
+    Its length limit says how many characters were given, in the platform's words.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = self.max_length
+        if limit is not None:
+            self.validators[:] = [
+                TextLimit(limit) if type(v) is MaxLengthValidator else v for v in self.validators
+            ]
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return value.strip() if isinstance(value, str) else value
+
+
+class TrimmedTextField(models.TextField):
+    """Trimmed text like ``TrimmedCharField``, whose ``max_length`` the model enforces too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            self.validators.append(TextLimit(self.max_length))
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return value.strip() if isinstance(value, str) else value
+
+
+class CodeListField(models.JSONField):
+    """A list of codes kept trimmed, in one case and without repeats, whoever writes it."""
+
+    def __init__(self, *args: Any, upper: bool = True, **kwargs: Any) -> None:
+        self.upper = upper
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        if not self.upper:
+            kwargs["upper"] = False
+        return name, path, args, kwargs
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            codes = (str(item).strip() for item in value if str(item).strip())
+            return list(dict.fromkeys(c.upper() if self.upper else c.lower() for c in codes))
+        return value
 
 
 class SourcingRequest(models.Model):
@@ -26,24 +97,54 @@ class SourcingRequest(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    title = models.CharField(max_length=200)
-    description = models.TextField(max_length=10000, blank=True)
+    title = TrimmedCharField(max_length=200, error_messages={"blank": "Give the request a title."})
+    description = TrimmedTextField(max_length=10000, blank=True)
     hs_codes = models.ManyToManyField(HsCode, blank=True, related_name="requests")
     isic_codes = models.ManyToManyField(IsicCode, blank=True, related_name="requests")
     required_certifications = models.ManyToManyField(
         CertificationScheme, blank=True, related_name="requests"
     )
-    countries = models.JSONField(default=list, blank=True, help_text="ISO codes wanted")
-    subregions = models.JSONField(default=list, blank=True, help_text="UN M49 subregion slugs")
+    countries = CodeListField(
+        default=list,
+        blank=True,
+        validators=[validate_country_codes],
+        help_text="ISO 3166-1 alpha-2 codes",
+    )
+    subregions = CodeListField(
+        default=list,
+        blank=True,
+        upper=False,
+        validators=[validate_subregion_slugs],
+        help_text="UN M49 subregion slugs",
+    )
     allow_consortium = models.BooleanField(
         default=True, help_text="Whether a consortium of cluster members may answer"
     )
-    volume_per_month = models.PositiveIntegerField(null=True, blank=True)
-    unit = models.CharField(max_length=10, choices=Unit.choices, blank=True)
-    target_start = models.DateField(null=True, blank=True)
-    deadline = models.DateTimeField(help_text="Responses close at this moment (UTC)")
+    volume_per_month = models.PositiveIntegerField(
+        null=True, blank=True, validators=[validate_volume]
+    )
+    unit = models.CharField(
+        max_length=10,
+        choices=Unit.choices,
+        blank=True,
+        error_messages={"invalid_choice": f"Choose one of: {', '.join(Unit.values)}."},
+        help_text="One of the units",
+    )
+    target_start = models.DateField(
+        null=True, blank=True, help_text="When you would like supplies to begin."
+    )
+    deadline = models.DateTimeField(
+        help_text="Responses close at this moment (UTC)",
+        error_messages={
+            "null": "Give the deadline for responses.",
+            "invalid": "Give a date and time.",
+        },
+    )
     visibility = models.CharField(
-        max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
+        max_length=12,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        error_messages={"invalid_choice": "Choose public or confidential."},
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     opened_at = models.DateTimeField(null=True, blank=True)
@@ -54,6 +155,27 @@ class SourcingRequest(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "visibility", "deadline"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="request_has_title"),
+            models.CheckConstraint(
+                condition=Q(volume_per_month__isnull=True) | Q(volume_per_month__gt=0),
+                name="request_volume_positive",
+            ),
+            # Capacity is compared only in the same unit, so a volume without one means nothing.
+            models.CheckConstraint(
+                condition=Q(volume_per_month__isnull=True) | ~Q(unit=""),
+                name="request_volume_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit="") | Q(unit__in=Unit.values), name="request_unit_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(opened_at__isnull=True)
+                | Q(closed_at__isnull=True)
+                | Q(closed_at__gte=F("opened_at")),
+                name="request_closed_after_opened",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -144,7 +266,15 @@ class Proposal(models.Model):
     class Meta:
         ordering = ["request", "-score"]
         constraints = [
-            models.UniqueConstraint(fields=["request", "supplier"], name="uniq_proposal_per_pair")
+            models.UniqueConstraint(fields=["request", "supplier"], name="uniq_proposal_per_pair"),
+            models.CheckConstraint(
+                condition=Q(rank__isnull=True) | Q(rank__gte=1), name="proposal_rank_from_one"
+            ),
+            # Only a linkage (both sides accepted) can be awarded.
+            models.CheckConstraint(
+                condition=Q(awarded=False) | Q(status="linked"),
+                name="proposal_awarded_is_linked",
+            ),
         ]
         indexes = [models.Index(fields=["supplier", "status"])]
 
@@ -166,14 +296,15 @@ class SavedSearch(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
     )
-    name = models.CharField(max_length=120)
-    query = models.CharField(max_length=500, blank=True)
+    name = TrimmedCharField(max_length=120)
+    query = TrimmedCharField(max_length=500, blank=True)
     filters = models.JSONField(default=dict, blank=True)
     notify_email = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="saved_search_has_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -217,6 +348,16 @@ class EngineIndexVersion(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        constraints = [
+            # A full build stands alone; a delta is applied on top of its base.
+            models.CheckConstraint(
+                condition=Q(kind="full", base__isnull=True) | Q(kind="delta", base__isnull=False),
+                name="index_version_delta_has_base",
+            ),
+            models.CheckConstraint(
+                condition=Q(size_bytes__gte=0), name="index_version_size_not_negative"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"index v{self.pk} ({self.kind})"
@@ -258,6 +399,14 @@ class MatchRun(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(started_at__isnull=True)
+                | Q(finished_at__isnull=True)
+                | Q(finished_at__gte=F("started_at")),
+                name="match_run_finished_after_started",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"match run {self.pk} ({self.status})"
@@ -267,7 +416,7 @@ class MatchRun(models.Model):
         return self.shards_done / self.shards_total if self.shards_total else 0.0
 
     @property
-    def duration(self):
+    def duration(self) -> dt.timedelta | None:
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None

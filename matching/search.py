@@ -26,10 +26,26 @@ from companies.selectors import valid_certifications
 from engine import Query
 from engine.thresholds import MAX_RESULTS, MAX_SEARCH_PAGE_SIZE, SEARCH_PAGE_SIZE
 from matching import regions
+from matching.errors import RuleBroken
 from matching.index_store import code_taxonomy, current_index, day_number
+from matching.models import SavedSearch, max_length_of
 
-MAX_QUERY_LENGTH = 500
+# A search's words are what a saved search keeps of it.
+MAX_QUERY_LENGTH = max_length_of(SavedSearch, "query")
 _TRUE = {"1", "true", "yes", "on"}
+
+# SupplierSearchFilters field -> the query parameter the search page and API take.
+FILTER_PARAMS = {
+    "countries": "country",
+    "subregions": "subregion",
+    "hs_code": "hs_code",
+    "isic_code": "isic_code",
+    "certification": "certification",
+    "min_capacity": "min_capacity",
+    "capacity_unit": "unit",
+    "verified_only": "verified_only",
+    "cluster": "cluster",
+}
 
 
 @dataclass(frozen=True)
@@ -103,7 +119,7 @@ class SupplierSearchFilters:
         verified = params.get("verified_only")
         verified_only = verified is True or str(verified).lower() in _TRUE
         if errors:
-            raise ValidationError(errors)
+            raise RuleBroken("Validation error", errors)
         return cls(
             countries=tuple(countries),
             subregions=tuple(subregions),
@@ -115,6 +131,12 @@ class SupplierSearchFilters:
             verified_only=verified_only,
             cluster=cluster,
         )
+
+    @classmethod
+    def from_stored(cls, stored: Mapping[str, Any]) -> "SupplierSearchFilters":
+        """Filters kept by ``as_dict`` (or by their parameter names), checked again: a code
+        since withdrawn from the catalogue is an error, as in a search."""
+        return cls.from_params({FILTER_PARAMS.get(name, name): v for name, v in stored.items()})
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -1,8 +1,9 @@
 """How the matching API writes requests, searches, proposals and match runs, and reads
 a request's input."""
 
-from typing import Any
+from typing import Any, cast
 
+from django.db import models
 from drf_spectacular.utils import (
     extend_schema_field,
 )
@@ -72,40 +73,78 @@ class RequestOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class RequestInputSerializer(serializers.Serializer):
-    """Types only; every rule (known codes, future deadline, volume > 0) is the service's."""
+def _codes(help_text: str) -> serializers.ListField:
+    return serializers.ListField(child=serializers.CharField(), required=False, help_text=help_text)
 
-    title = serializers.CharField(allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True)
-    hs_codes = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="HS codes, e.g. 6109 or 610910"
+
+def _model_help(name: str) -> str:
+    return str(cast(models.Field, SourcingRequest._meta.get_field(name)).help_text)
+
+
+class RequestInputSerializer(serializers.ModelSerializer):
+    """A request's fields as the model defines them; the service checks codes and rules.
+
+    Codes stay plain lists of strings: the service looks them up in the catalogues and
+    names the unknown ones.
+    """
+
+    hs_codes = _codes("HS codes, e.g. 6109 or 610910")
+    isic_codes = _codes("ISIC Rev. 4 codes")
+    required_certifications = _codes("Catalogue codes, e.g. iso-9001")
+    countries = _codes(_model_help("countries"))
+    subregions = _codes(
+        "UN M49 subregion slugs: " + ", ".join(slug for slug, _ in regions.subregion_choices())
     )
-    isic_codes = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="ISIC Rev. 4 codes"
-    )
-    required_certifications = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Catalogue codes, e.g. iso-9001"
-    )
-    countries = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="ISO 3166-1 alpha-2 codes"
-    )
-    subregions = serializers.ListField(
-        child=serializers.CharField(),
-        required=False,
-        help_text="UN M49 subregion slugs: "
-        + ", ".join(slug for slug, _ in regions.subregion_choices()),
-    )
-    allow_consortium = serializers.BooleanField(required=False)
-    volume_per_month = serializers.IntegerField(required=False, allow_null=True)
-    unit = serializers.CharField(required=False, allow_blank=True, help_text="One of the units")
-    target_start = serializers.DateField(required=False, allow_null=True)
-    deadline = serializers.DateTimeField(help_text="Responses close then; ISO 8601 with offset")
-    visibility = serializers.ChoiceField(choices=SourcingRequest.Visibility.choices, required=False)
+
+    class Meta:
+        model = SourcingRequest
+        fields = [
+            "title",
+            "description",
+            "hs_codes",
+            "isic_codes",
+            "required_certifications",
+            "countries",
+            "subregions",
+            "allow_consortium",
+            "volume_per_month",
+            "unit",
+            "target_start",
+            "deadline",
+            "visibility",
+        ]
+        # The model's own validators (kept on each field) word the limits; the serializer's
+        # automatic copies of them would say the same thing twice, in other words.
+        extra_kwargs = {
+            "title": {"allow_blank": True, "max_length": None},
+            "description": {"max_length": None},
+            "volume_per_month": {"min_value": None, "max_value": None},
+            "unit": {
+                "error_messages": {
+                    "invalid_choice": SourcingRequest._meta.get_field("unit").error_messages[
+                        "invalid_choice"
+                    ]
+                }
+            },
+            "visibility": {
+                "error_messages": {
+                    "invalid_choice": SourcingRequest._meta.get_field("visibility").error_messages[
+                        "invalid_choice"
+                    ]
+                }
+            },
+        }
 
 
 class RequestPatchSerializer(RequestInputSerializer):
-    title = serializers.CharField(required=False, allow_blank=True)
-    deadline = serializers.DateTimeField(required=False)
+    """Only the fields given change."""
+
+    class Meta(RequestInputSerializer.Meta):
+        extra_kwargs = {
+            **RequestInputSerializer.Meta.extra_kwargs,
+            "title": {"allow_blank": True, "max_length": None, "required": False},
+            "deadline": {"required": False},
+        }
 
 
 class SavedSearchOutputSerializer(serializers.ModelSerializer):

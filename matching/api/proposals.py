@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from companies.selectors import organisation_public_get_by_id
 from matching import selectors, services
 from matching.models import NearMiss, Proposal, SourcingRequest
-from matching.permissions import SupplierUser
+from matching.permissions import SupplierUser, sees_request_proposals
 from matching.serializers import (
     PartySerializer,
     ProposalDetailOutputSerializer,
@@ -120,7 +120,7 @@ class RequestInvitationApi(Api):
         sourcing_request = found(selectors.request_get_editable(user=request.user, pk=pk))
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        supplier = organisation_public_get_by_id(pk=serializer.validated_data["supplier_id"])
+        supplier = found(organisation_public_get_by_id(pk=serializer.validated_data["supplier_id"]))
         proposal = services.proposal_invite_from_search(
             request=sourcing_request, supplier=supplier, actor=request.user
         )
@@ -158,11 +158,10 @@ class RequestNearMissListApi(ListApi):
         sourcing_request: SourcingRequest = found(
             selectors.request_get_visible(user=request.user, pk=pk)
         )
-        user = request.user
-        if not (user.is_staff or user.organisation_id == sourcing_request.buyer_id):
+        if not sees_request_proposals(request.user, sourcing_request):
             found(None)
         return self.paginated(
-            selectors.near_misses_for_request(user=user, request=sourcing_request),
+            selectors.near_misses_for_request(user=request.user, request=sourcing_request),
             self.OutputSerializer,
         )
 

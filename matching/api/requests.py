@@ -58,8 +58,8 @@ class RequestListApi(ListApi):
         serializer = RequestInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         created = services.request_create(actor=request.user, **serializer.validated_data)
-        created = selectors.request_get_visible(user=request.user, pk=created.pk)
-        return Response(_request_data(created), status=status.HTTP_201_CREATED)
+        shown = found(selectors.request_get_visible(user=request.user, pk=created.pk))
+        return Response(_request_data(shown), status=status.HTTP_201_CREATED)
 
 
 class RequestDetailApi(Api):
@@ -82,7 +82,9 @@ class RequestDetailApi(Api):
         services.request_update(
             request=sourcing_request, actor=request.user, data=serializer.validated_data
         )
-        return Response(_request_data(selectors.request_get_visible(user=request.user, pk=pk)))
+        return Response(
+            _request_data(found(selectors.request_get_visible(user=request.user, pk=pk)))
+        )
 
 
 class RequestOpenApi(Api):
@@ -94,7 +96,9 @@ class RequestOpenApi(Api):
     def post(self, request: Request, pk: int) -> Response:
         sourcing_request = found(selectors.request_get_editable(user=request.user, pk=pk))
         services.request_open(request=sourcing_request, actor=request.user)
-        return Response(_request_data(selectors.request_get_visible(user=request.user, pk=pk)))
+        return Response(
+            _request_data(found(selectors.request_get_visible(user=request.user, pk=pk)))
+        )
 
 
 class RequestCloseApi(Api):
@@ -106,7 +110,9 @@ class RequestCloseApi(Api):
     def post(self, request: Request, pk: int) -> Response:
         sourcing_request = found(selectors.request_get_editable(user=request.user, pk=pk))
         services.request_close(request=sourcing_request, actor=request.user)
-        return Response(_request_data(selectors.request_get_visible(user=request.user, pk=pk)))
+        return Response(
+            _request_data(found(selectors.request_get_visible(user=request.user, pk=pk)))
+        )
 
 
 class LinkageAwardApi(Api):

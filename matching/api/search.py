@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from companies.serializers import OrganisationPublicSerializer
 from matching import selectors, services
 from matching.permissions import BuyerOrStaff
-from matching.search import SupplierSearchFilters, supplier_search
+from matching.search import MAX_QUERY_LENGTH, SupplierSearchFilters, supplier_search
 from matching.serializers import SavedSearchOutputSerializer
 from sme_platform.api.views import Api, ListApi, found
 
@@ -21,7 +21,9 @@ class SupplierSearchApi(Api):
     permission_classes = [BuyerOrStaff]
 
     class FilterSerializer(serializers.Serializer):
-        q = serializers.CharField(required=False, default="", allow_blank=True, max_length=500)
+        q = serializers.CharField(
+            required=False, default="", allow_blank=True, max_length=MAX_QUERY_LENGTH
+        )
         page = serializers.IntegerField(required=False, default=1, min_value=1)
         page_size = serializers.IntegerField(required=False, default=20, min_value=1, max_value=100)
 

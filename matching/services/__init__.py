@@ -11,6 +11,7 @@ from matching.services.proposals import (
 from matching.services.requests import (
     EDITABLE_STATUSES,
     REQUEST_FIELDS,
+    RequestData,
     buyer_of,
     proposal_award,
     request_close,
@@ -41,6 +42,7 @@ __all__ = [
     "ApplyCounts",
     "EDITABLE_STATUSES",
     "REQUEST_FIELDS",
+    "RequestData",
     "buyer_of",
     "engine_version",
     "match_one_request",

@@ -8,7 +8,7 @@ each side about a proposal once, however often it is re-matched.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +16,9 @@ from django.utils import timezone
 from companies.models import Organisation, User
 from engine.matcher import MatchResult, ScoredSupplier
 from engine.thresholds import TOP_K
-from matching.models import NearMiss, Proposal, SourcingRequest
-from matching.permissions import side_of
+from matching.errors import RuleBroken
+from matching.models import NearMiss, Proposal, SourcingRequest, max_length_of
+from matching.permissions import is_request_buyer, side_of
 from notifications.services import notify
 
 __all__ = [
@@ -30,7 +31,9 @@ __all__ = [
 ]
 
 WITHDRAWN_REASON = f"No longer among the {TOP_K} best matches for this request."
-NOTE_LIMIT = 2000
+# Both sides' notes keep the model's one limit.
+NOTE_LIMIT = max_length_of(Proposal, "buyer_note")
+VALIDATION_ERROR = "Validation error"
 
 
 @dataclass
@@ -214,7 +217,7 @@ def proposal_decide(
         errors["proposal"] = ["Your organisation has already answered this proposal."]
     errors.update(answer_errors(accept=accept, reason=reason, note=note))
     if errors:
-        raise ValidationError(errors)
+        raise RuleBroken(VALIDATION_ERROR, errors)
 
     now = timezone.now()
     decision = Proposal.Decision.ACCEPTED if accept else Proposal.Decision.DECLINED
@@ -269,7 +272,7 @@ def proposal_invite(
         .select_related("buyer")
         .get(pk=request.pk)
     )
-    if actor.organisation_id != request.buyer_id:
+    if not is_request_buyer(actor, request):
         raise PermissionDenied("Only the buyer's users invite suppliers to its requests.")
     errors: dict[str, list[str]] = {}
     if not request.is_open:
@@ -277,7 +280,7 @@ def proposal_invite(
     if supplier.kind != Organisation.Kind.SUPPLIER:
         errors["supplier"] = ["Only SME suppliers can be invited."]
     if errors:
-        raise ValidationError(errors)
+        raise RuleBroken(VALIDATION_ERROR, errors)
     proposal = (
         Proposal.objects.select_for_update().filter(request=request, supplier=supplier).first()
     )
@@ -285,13 +288,13 @@ def proposal_invite(
         Proposal.Status.PENDING,
         Proposal.Status.WITHDRAWN,
     ):
-        raise ValidationError(
-            {"supplier": [f"This supplier's proposal is {proposal.get_status_display().lower()}."]}
-        )
+        message = f"This supplier's proposal is {proposal.get_status_display().lower()}."
+        raise RuleBroken(message, {"supplier": [message]})
     if proposal is None:
         proposal = Proposal(request=request, supplier=supplier, origin=Proposal.Origin.INVITATION)
     if proposal.buyer_decision == Proposal.Decision.ACCEPTED:
-        raise ValidationError({"supplier": ["You have already invited or accepted this supplier."]})
+        message = "You have already invited or accepted this supplier."
+        raise RuleBroken(message, {"supplier": [message]})
     if scored is not None:
         proposal.score = scored.score
         proposal.breakdown = scored.factors

@@ -1,26 +1,30 @@
 """Writes for sourcing requests, their lifecycle, awards and saved searches.
 
-Every function validates everything first, writes inside one transaction and
-enqueues follow-up jobs on commit. Bad input raises ``ValidationError`` keyed by
-field and writes nothing; an actor outside the owning organisation gets
-``PermissionDenied`` (views look objects up through the selectors first, so
-another buyer's request is a 404 long before it gets here).
+Every function takes values the form or serializer has already parsed, checks them
+against the model's own field definitions and the business rules, writes inside
+one transaction and enqueues follow-up jobs on commit. A broken rule raises
+``RuleBroken`` (an ``ApplicationError``) keyed by field and writes nothing; an actor
+outside the owning organisation gets ``PermissionDenied`` (views look objects up
+through the selectors first, so another buyer's request is a 404 long before it
+gets here).
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from companies import validation
-from companies.models import CertificationScheme, Organisation, Unit, User
-from matching import hooks, regions
-from matching.models import Proposal, SavedSearch, SavedSearchHit, SourcingRequest
+from companies.models import CertificationScheme, Organisation, User
+from matching import hooks, permissions
+from matching.errors import RuleBroken, error_dict
+from matching.models import Proposal, SavedSearch, SavedSearchHit, SourcingRequest, max_length_of
+from matching.permissions import buyer_of
 from matching.search import SupplierSearchFilters, supplier_matches
 from matching.selectors import saved_search_filters
 from matching.tasks import match_request_task
@@ -29,6 +33,7 @@ from notifications.services import notify
 __all__ = [
     "EDITABLE_STATUSES",
     "REQUEST_FIELDS",
+    "RequestData",
     "buyer_of",
     "proposal_award",
     "request_close",
@@ -41,63 +46,42 @@ __all__ = [
     "saved_searches_notify_for_supplier",
 ]
 
-# Fields a buyer sets on a request, and which of them take free text of bounded length.
-REQUEST_FIELDS = frozenset(
-    {
-        "title",
-        "description",
-        "hs_codes",
-        "isic_codes",
-        "required_certifications",
-        "countries",
-        "subregions",
-        "allow_consortium",
-        "volume_per_month",
-        "unit",
-        "target_start",
-        "deadline",
-        "visibility",
-    }
-)
-_TEXT_LIMITS = {"title": 200, "description": 10000}
-_RELATIONS = ("hs_codes", "isic_codes", "required_certifications")
+
+class RequestData(TypedDict, total=False):
+    """The fields a buyer sets on a request, as the form and the API parse them."""
+
+    title: str
+    description: str
+    hs_codes: Sequence[str]
+    isic_codes: Sequence[str]
+    required_certifications: Sequence[str]
+    countries: Sequence[str]
+    subregions: Sequence[str]
+    allow_consortium: bool
+    volume_per_month: int | None
+    unit: str
+    target_start: dt.date | None
+    deadline: dt.datetime
+    visibility: str
+
+
+REQUEST_FIELDS = frozenset(RequestData.__annotations__)
 EDITABLE_STATUSES = (SourcingRequest.Status.DRAFT, SourcingRequest.Status.OPEN)
+NOT_THE_BUYER = "Only the buyer's users may change this request."
+VALIDATION_ERROR = "Validation error"
 
-SAVED_SEARCH_NAME_LIMIT = 120
-SAVED_SEARCH_QUERY_LIMIT = 500
 
-
-# PERMISSIONS
+# CHECKING A REQUEST
 # ------------------------------------------------------------------------------
 
 
-def buyer_of(actor: User) -> Organisation:
-    """The buyer organisation the actor posts for, or a clear refusal."""
-    organisation = actor.organisation if actor.is_authenticated else None
-    if organisation is None:
-        raise PermissionDenied(
-            "Only users of a buyer organisation post sourcing requests; "
-            "you do not belong to an organisation."
-        )
-    if not organisation.is_buyer:
-        raise PermissionDenied(
-            "Only buyers post sourcing requests; your organisation is registered as "
-            f"{organisation.get_kind_display().lower()}."
-        )
-    return organisation
+def _refuse(field: str, message: str) -> RuleBroken:
+    return RuleBroken(message, {field: [message]})
 
 
-def _require_buyer_member(actor: User, request: SourcingRequest) -> None:
-    if actor.organisation_id is None or actor.organisation_id != request.buyer_id:
-        raise PermissionDenied("Only the buyer's users may change this request.")
-
-
-# VALIDATION
-# ------------------------------------------------------------------------------
-
-
-def _clean_certifications(raw: Iterable[str]) -> list[CertificationScheme]:
-    wanted = [str(c).strip() for c in raw if str(c).strip()]
+def _certification_schemes(codes: Iterable[str]) -> list[CertificationScheme]:
+    """Schemes by catalogue code, or by name as people write it ("ISO 9001")."""
+    wanted = [str(c).strip() for c in codes if str(c).strip()]
     by_code = {s.code: s for s in CertificationScheme.objects.filter(code__in=wanted)}
     found: list[CertificationScheme] = []
     unknown: list[str] = []
@@ -108,153 +92,74 @@ def _clean_certifications(raw: Iterable[str]) -> list[CertificationScheme]:
         elif scheme not in found:
             found.append(scheme)
     if unknown:
-        raise ValidationError(
-            {"required_certifications": [f"Unknown certification: {', '.join(unknown)}."]}
-        )
+        raise _refuse("required_certifications", f"Unknown certification: {', '.join(unknown)}.")
     return found
 
 
-def _clean_subregions(raw: Iterable[str]) -> list[str]:
-    slugs = [str(s).strip().lower() for s in raw if str(s).strip()]
-    unknown = [s for s in slugs if not regions.is_subregion(s)]
-    if unknown:
-        known = ", ".join(slug for slug, _ in regions.subregion_choices())
-        raise ValidationError(
-            {"subregions": [f"Unknown subregion: {', '.join(unknown)}. Choose from: {known}."]}
-        )
-    return list(dict.fromkeys(slugs))
+# The catalogue rows a request names by code; an unknown code is that field's error.
+_CATALOGUES: dict[str, Callable[[Iterable[str]], Sequence[models.Model]]] = {
+    "hs_codes": validation.clean_hs_codes,
+    "isic_codes": validation.clean_isic_codes,
+    "required_certifications": _certification_schemes,
+}
 
 
-def _clean_volume(raw: Any) -> int | None:
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, bool):
-        raise ValidationError({"volume_per_month": ["Give a whole number."]})
-    try:
-        volume = int(raw)
-    except (TypeError, ValueError):
-        raise ValidationError({"volume_per_month": ["Give a whole number."]}) from None
-    if volume != raw and str(volume) != str(raw).strip():
-        raise ValidationError({"volume_per_month": ["Give a whole number."]})
-    if volume <= 0:
-        raise ValidationError({"volume_per_month": ["The volume must be greater than zero."]})
-    return volume
+def _rule_errors(
+    request: SourcingRequest, *, deadline_set: bool, malformed: Iterable[str]
+) -> dict[str, list[str]]:
+    """What the business rules refuse, among the fields that are each well formed."""
+    malformed = set(malformed)
+    errors: dict[str, list[str]] = {}
+    if deadline_set and "deadline" not in malformed:
+        if timezone.is_naive(request.deadline):
+            errors["deadline"] = ["Give the deadline with its time zone."]
+        elif request.deadline <= timezone.now():
+            errors["deadline"] = ["The deadline must be in the future."]
+    # A volume means nothing without its unit: capacity is compared only in the same unit.
+    if request.volume_per_month and not request.unit and not malformed & {"volume_per_month"}:
+        errors.setdefault("unit", []).append("Give the unit of the volume, e.g. pieces or kg.")
+    return errors
 
 
-def _clean_deadline(raw: Any) -> dt.datetime:
-    if raw in (None, ""):
-        raise ValidationError({"deadline": ["Give the deadline for responses."]})
-    if not isinstance(raw, dt.datetime):
-        raise ValidationError({"deadline": ["Give a date and time."]})
-    if timezone.is_naive(raw):
-        raise ValidationError({"deadline": ["Give the deadline with its time zone."]})
-    if raw <= timezone.now():
-        raise ValidationError({"deadline": ["The deadline must be in the future."]})
-    return raw.astimezone(dt.UTC)
-
-
-def _clean_request_data(
-    data: Mapping[str, Any], *, request: SourcingRequest
-) -> tuple[dict[str, Any], dict[str, list]]:
-    """Check every field given; return (plain field values, relation values) or raise.
-
-    All errors are gathered so that a form shows each bad field at once.
-    """
+def _write_request(request: SourcingRequest, data: RequestData) -> SourcingRequest:
+    """Set the fields given, check them all (every bad field is reported at once), save."""
     unknown = set(data) - REQUEST_FIELDS
     if unknown:
-        raise ValidationError({f: ["This field cannot be set here."] for f in sorted(unknown)})
-
+        raise RuleBroken(
+            VALIDATION_ERROR, {f: ["This field cannot be set here."] for f in sorted(unknown)}
+        )
     errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    relations: dict[str, list] = {}
-
-    def collect(name: str, fn, /, *args, **kwargs) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                errors.setdefault(key if key != "__all__" else name, []).extend(messages)
-            return None
-
-    for field, limit in _TEXT_LIMITS.items():
-        if field in data:
-            text = str(data[field] or "").strip()
-            if len(text) > limit:
-                errors[field] = [f"At most {limit:,} characters (you gave {len(text):,})."]
-            values[field] = text
-    if "title" in values and not values["title"]:
-        errors["title"] = ["Give the request a title."]
-
-    if "hs_codes" in data:
-        relations["hs_codes"] = collect(
-            "hs_codes", validation.clean_hs_codes, data["hs_codes"] or []
-        )
-    if "isic_codes" in data:
-        relations["isic_codes"] = collect(
-            "isic_codes", validation.clean_isic_codes, data["isic_codes"] or []
-        )
-    if "required_certifications" in data:
-        relations["required_certifications"] = collect(
-            "required_certifications", _clean_certifications, data["required_certifications"] or []
-        )
-    if "countries" in data:
-        values["countries"] = collect(
-            "countries", validation.clean_countries, data["countries"] or [], field="countries"
-        )
-    if "subregions" in data:
-        values["subregions"] = collect("subregions", _clean_subregions, data["subregions"] or [])
-    if "allow_consortium" in data:
-        if not isinstance(data["allow_consortium"], bool):
-            errors["allow_consortium"] = ["Answer yes or no."]
-        values["allow_consortium"] = data["allow_consortium"]
-    if "volume_per_month" in data:
-        values["volume_per_month"] = collect(
-            "volume_per_month", _clean_volume, data["volume_per_month"]
-        )
-    if "unit" in data:
-        unit = data["unit"] or ""
-        if unit and unit not in Unit.values:
-            errors["unit"] = [f"Choose one of: {', '.join(Unit.values)}."]
-        values["unit"] = unit
-    if "target_start" in data:
-        start = data["target_start"]
-        if start not in (None, "") and (
-            not isinstance(start, dt.date) or isinstance(start, dt.datetime)
-        ):
-            errors["target_start"] = ["Give a date."]
-        values["target_start"] = start or None
-    if "deadline" in data and (request.pk is None or data["deadline"] != request.deadline):
-        values["deadline"] = collect("deadline", _clean_deadline, data["deadline"])
-    if "visibility" in data:
-        if data["visibility"] not in SourcingRequest.Visibility.values:
-            errors["visibility"] = ["Choose public or confidential."]
-        values["visibility"] = data["visibility"]
-
-    # A volume means nothing without its unit: capacity is compared only in the same unit.
-    volume = values.get("volume_per_month", request.volume_per_month)
-    unit = values.get("unit", request.unit)
-    if volume and not unit and "volume_per_month" not in errors:
-        errors.setdefault("unit", []).append("Give the unit of the volume, e.g. pieces or kg.")
-
+    relations: dict[str, Sequence[models.Model]] = {}
+    for name, lookup in _CATALOGUES.items():
+        if name in data:
+            try:
+                relations[name] = lookup(data[name] or [])  # type: ignore[literal-required]
+            except ValidationError as exc:
+                errors.update(error_dict(exc))
+    deadline_set = "deadline" in data and (
+        request.pk is None or data["deadline"] != request.deadline
+    )
+    for name, value in data.items():
+        if name not in _CATALOGUES:
+            setattr(request, name, value)
+    try:
+        # The database's constraints back up the rules checked just below.
+        request.full_clean(exclude=["buyer", "created_by"], validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(error_dict(exc))
+    for name, messages in _rule_errors(
+        request, deadline_set=deadline_set, malformed=errors
+    ).items():
+        errors.setdefault(name, []).extend(messages)
     if errors:
-        raise ValidationError(errors)
-    return values, relations
-
-
-def _save_request(
-    request: SourcingRequest, values: dict[str, Any], relations: dict[str, list]
-) -> SourcingRequest:
-    for field, value in values.items():
-        setattr(request, field, value)
-    request.full_clean(exclude=["buyer", "created_by"])
+        raise RuleBroken(VALIDATION_ERROR, errors)
     request.save()
-    for field, objects in relations.items():
-        getattr(request, field).set(objects)
+    for name, rows in relations.items():
+        getattr(request, name).set(rows)
     return request
 
 
 def _enqueue_matching(request: SourcingRequest) -> None:
-
     request_id = request.pk
     transaction.on_commit(lambda: match_request_task.delay(request_id))
 
@@ -270,11 +175,11 @@ def request_create(
     title: str,
     deadline: dt.datetime,
     description: str = "",
-    hs_codes: Iterable[str] = (),
-    isic_codes: Iterable[str] = (),
-    required_certifications: Iterable[str] = (),
-    countries: Iterable[str] = (),
-    subregions: Iterable[str] = (),
+    hs_codes: Sequence[str] = (),
+    isic_codes: Sequence[str] = (),
+    required_certifications: Sequence[str] = (),
+    countries: Sequence[str] = (),
+    subregions: Sequence[str] = (),
     allow_consortium: bool = True,
     volume_per_month: int | None = None,
     unit: str = "",
@@ -283,14 +188,14 @@ def request_create(
 ) -> SourcingRequest:
     """A buyer's user drafts a request; it is seen by suppliers once opened."""
     buyer = buyer_of(actor)
-    request = SourcingRequest(buyer=buyer, created_by=actor)
-    values, relations = _clean_request_data(
+    return _write_request(
+        SourcingRequest(buyer=buyer, created_by=actor),
         {
             "title": title,
             "description": description,
-            "hs_codes": list(hs_codes),
-            "isic_codes": list(isic_codes),
-            "required_certifications": list(required_certifications),
+            "hs_codes": hs_codes,
+            "isic_codes": isic_codes,
+            "required_certifications": required_certifications,
             "countries": list(countries),
             "subregions": list(subregions),
             "allow_consortium": allow_consortium,
@@ -300,24 +205,20 @@ def request_create(
             "deadline": deadline,
             "visibility": visibility,
         },
-        request=request,
     )
-    return _save_request(request, values, relations)
 
 
 @transaction.atomic
-def request_update(
-    *, request: SourcingRequest, actor: User, data: Mapping[str, Any]
-) -> SourcingRequest:
+def request_update(*, request: SourcingRequest, actor: User, data: RequestData) -> SourcingRequest:
     """Change the fields given in ``data``; a draft or open request only."""
-    _require_buyer_member(actor, request)
+    if not permissions.can_edit_request(actor, request):
+        raise PermissionDenied(NOT_THE_BUYER)
     request = SourcingRequest.objects.select_for_update().get(pk=request.pk)
     if request.effective_status not in EDITABLE_STATUSES:
-        raise ValidationError(
-            {"status": [f"This request is {request.effective_status}; it can no longer be edited."]}
+        raise _refuse(
+            "status", f"This request is {request.effective_status}; it can no longer be edited."
         )
-    values, relations = _clean_request_data(data, request=request)
-    request = _save_request(request, values, relations)
+    request = _write_request(request, data)
     if request.status == SourcingRequest.Status.OPEN:
         _enqueue_matching(request)
     return request
@@ -326,15 +227,14 @@ def request_update(
 @transaction.atomic
 def request_open(*, request: SourcingRequest, actor: User) -> SourcingRequest:
     """Publish a draft: suppliers can see it (public) and the matcher proposes suppliers."""
-    _require_buyer_member(actor, request)
+    if not permissions.is_request_buyer(actor, request):
+        raise PermissionDenied(NOT_THE_BUYER)
     request = SourcingRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != SourcingRequest.Status.DRAFT:
-        raise ValidationError(
-            {"status": [f"Only a draft can be opened; this one is {request.status}."]}
-        )
+        raise _refuse("status", f"Only a draft can be opened; this one is {request.status}.")
     if request.deadline <= timezone.now():
-        raise ValidationError(
-            {"deadline": ["The deadline has passed; set a deadline in the future, then open it."]}
+        raise _refuse(
+            "deadline", "The deadline has passed; set a deadline in the future, then open it."
         )
     request.status = SourcingRequest.Status.OPEN
     request.opened_at = timezone.now()
@@ -354,10 +254,11 @@ def _close_pending_proposals(request_ids: Iterable[int]) -> None:
 @transaction.atomic
 def request_close(*, request: SourcingRequest, actor: User) -> SourcingRequest:
     """The buyer stops taking responses, before or after the deadline; a draft is withdrawn."""
-    _require_buyer_member(actor, request)
+    if not permissions.is_request_buyer(actor, request):
+        raise PermissionDenied(NOT_THE_BUYER)
     request = SourcingRequest.objects.select_for_update().get(pk=request.pk)
     if request.status not in EDITABLE_STATUSES:
-        raise ValidationError({"status": [f"This request is already {request.status}."]})
+        raise _refuse("status", f"This request is already {request.status}.")
     request.status = SourcingRequest.Status.CLOSED
     request.closed_at = timezone.now()
     request.save(update_fields=["status", "closed_at", "updated_at"])
@@ -390,20 +291,19 @@ def proposal_award(*, proposal: Proposal, actor: User) -> Proposal:
     More than one linkage of a request may be awarded (a split order).
     """
     request = proposal.request
-    _require_buyer_member(actor, request)
+    if not permissions.is_request_buyer(actor, request):
+        raise PermissionDenied(NOT_THE_BUYER)
     proposal = (
         Proposal.objects.select_for_update(of=("self",))
         .select_related("request", "supplier")
         .get(pk=proposal.pk)
     )
     if proposal.status != Proposal.Status.LINKED:
-        raise ValidationError(
-            {"proposal": ["Only a linkage (accepted by both sides) can be awarded."]}
-        )
+        raise _refuse("proposal", "Only a linkage (accepted by both sides) can be awarded.")
     if proposal.awarded:
-        raise ValidationError({"proposal": ["This linkage is already awarded."]})
+        raise _refuse("proposal", "This linkage is already awarded.")
     if request.status == SourcingRequest.Status.DRAFT:
-        raise ValidationError({"status": ["A draft request cannot be awarded."]})
+        raise _refuse("status", "A draft request cannot be awarded.")
     proposal.awarded = True
     proposal.save(update_fields=["awarded", "updated_at"])
     request = proposal.request
@@ -426,14 +326,6 @@ def proposal_award(*, proposal: Proposal, actor: User) -> Proposal:
 # ------------------------------------------------------------------------------
 
 
-def _require_searcher(actor: User) -> None:
-    if actor.is_staff:
-        return
-    organisation = actor.organisation
-    if organisation is None or not organisation.is_buyer:
-        raise PermissionDenied("Only buyers' users search suppliers and save searches.")
-
-
 @transaction.atomic
 def saved_search_create(
     *, actor: User, name: str, query: str = "", params: Mapping[str, Any] | None = None
@@ -444,26 +336,28 @@ def saved_search_create(
     checked by the search module's own parser and stored in its JSON form.
     """
 
-    _require_searcher(actor)
+    if not permissions.can_search_suppliers(actor):
+        raise PermissionDenied("Only buyers' users search suppliers and save searches.")
     errors: dict[str, list[str]] = {}
-    name = (name or "").strip()
-    query = (query or "").strip()
-    if not name:
-        name = query[:SAVED_SEARCH_NAME_LIMIT] or "Supplier search"
-    if len(name) > SAVED_SEARCH_NAME_LIMIT:
-        errors["name"] = [f"At most {SAVED_SEARCH_NAME_LIMIT} characters."]
-    if len(query) > SAVED_SEARCH_QUERY_LIMIT:
-        errors["query"] = [f"At most {SAVED_SEARCH_QUERY_LIMIT} characters."]
-    filters = None
+    filters = SupplierSearchFilters()
     try:
-        filters = SupplierSearchFilters.from_params(dict(params or {}))
+        filters = SupplierSearchFilters.from_params(params or {})
     except ValidationError as exc:
-        errors.update(exc.message_dict)
+        errors.update(error_dict(exc))
+    query = (query or "").strip()
+    name_limit = max_length_of(SavedSearch, "name")
+    saved = SavedSearch(
+        user=actor,
+        name=(name or "").strip() or query[:name_limit] or "Supplier search",
+        query=query,
+        filters=filters.as_dict(),
+    )
+    try:
+        saved.full_clean()
+    except ValidationError as exc:
+        errors.update(error_dict(exc))
     if errors:
-        raise ValidationError(errors)
-    assert filters is not None  # noqa: S101 - set whenever there were no errors
-    saved = SavedSearch(user=actor, name=name, query=query, filters=filters.as_dict())
-    saved.full_clean()
+        raise RuleBroken(VALIDATION_ERROR, errors)
     saved.save()
     return saved
 

@@ -34,7 +34,8 @@ from matching.index_store import (
     index_build_full,
     supplier_records,
 )
-from matching.models import MatchRun, Proposal, ScoringWeights, SourcingRequest
+from matching.models import MatchRun, Proposal, ScoringWeights, SourcingRequest, max_length_of
+from matching.permissions import can_run_matcher
 from matching.services.proposals import (
     ApplyCounts,
     proposal_invite,
@@ -177,12 +178,14 @@ def match_one_supplier(*, supplier_id: int) -> int:
 
 def match_run_start(*, actor: User | None = None, trigger: str = "schedule") -> MatchRun:
     """Record a full run and queue it after commit; staff or the schedule start one."""
-    if actor is not None and not actor.is_staff:
+    if actor is not None and not can_run_matcher(actor):
         raise PermissionDenied("Only staff start match runs.")
 
     with transaction.atomic():
         run = MatchRun.objects.create(
-            scope=MatchRun.Scope.FULL, started_by=actor, trigger=trigger[:40]
+            scope=MatchRun.Scope.FULL,
+            started_by=actor,
+            trigger=trigger[: max_length_of(MatchRun, "trigger")],
         )
         transaction.on_commit(lambda: run_full_match_task.delay(run.pk))
     return run

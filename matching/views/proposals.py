@@ -14,11 +14,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from companies import selectors as company_selectors
-from matching import hooks, permissions, selectors, services
+from companies.permissions import is_buyer_user
+from matching import hooks, selectors, services
+from matching import permissions as matching_permissions
 from matching.forms import DeclineForm, InviteForm
 from matching.models import Proposal, SourcingRequest
 from matching.permissions import decision_open
 from matching.selectors import Counterpart, factor_rows
+from matching.views.actors import signed_in_user
 from sme_platform.pages import apply_service_errors, found, safe_next
 
 PROPOSAL_PAGE_SIZE = 25
@@ -42,7 +45,7 @@ class ProposalRow:
 
 
 def proposal_row(user: Any, proposal: Proposal) -> ProposalRow:
-    side = permissions.side_of(user, proposal) if user.is_authenticated else None
+    side = matching_permissions.side_of(user, proposal) if user.is_authenticated else None
     return ProposalRow(
         proposal=proposal,
         side=side,
@@ -53,7 +56,7 @@ def proposal_row(user: Any, proposal: Proposal) -> ProposalRow:
 
 
 # A buyer reads linkages first, then what still awaits a decision, then the rest.
-_STATUS_ORDER = {Proposal.Status.LINKED: 0, Proposal.Status.PENDING: 1}
+_STATUS_ORDER: dict[str, int] = {Proposal.Status.LINKED: 0, Proposal.Status.PENDING: 1}
 
 
 def request_proposals_context(request: HttpRequest, sourcing_request: SourcingRequest) -> dict:
@@ -67,15 +70,13 @@ def request_proposals_context(request: HttpRequest, sourcing_request: SourcingRe
     rows.sort(key=lambda row: (_STATUS_ORDER.get(row.proposal.status, 2), -row.proposal.score))
     my_proposal = None
     if not rows:
-        my_proposal = selectors.proposals_for_supplier(user=user).filter(request=sourcing_request)
-        my_proposal = my_proposal.first()
+        my_proposal = (
+            selectors.proposals_for_supplier(user=user).filter(request=sourcing_request).first()
+        )
     return {
         "proposal_rows": rows,
         "near_misses": selectors.near_misses_for_request(user=user, request=sourcing_request),
-        "shows_proposals": bool(
-            user.is_authenticated
-            and (user.is_staff or user.organisation_id == sourcing_request.buyer_id)
-        ),
+        "shows_proposals": matching_permissions.sees_request_proposals(user, sourcing_request),
         "my_proposal": my_proposal,
         "decline_form": DeclineForm(),
         **hooks.request_page_context(user=user, sourcing_request=sourcing_request),
@@ -84,21 +85,18 @@ def request_proposals_context(request: HttpRequest, sourcing_request: SourcingRe
 
 def invite_requests_for(user: Any) -> list[SourcingRequest]:
     """The buyer's own open requests, which a supplier found in search may be invited to."""
-    organisation = getattr(user, "organisation", None)
-    if organisation is None or not organisation.is_buyer:
+    if not is_buyer_user(user):
         return []
-    return list(
-        selectors.request_list_filtered(
-            user=user, status=SourcingRequest.Status.OPEN, mine=True
-        ).order_by("title")
+    return sorted(
+        selectors.request_list_filtered(user=user, status=SourcingRequest.Status.OPEN, mine=True),
+        key=lambda r: r.title,
     )
 
 
 @login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     """A supplier's proposals ("My proposals"); a buyer's proposals across its requests."""
-    organisation = request.user.organisation
-    is_supplier = organisation is not None and organisation.is_supplier
+    is_supplier = matching_permissions.is_supplier_user(request.user)
     if is_supplier:
         proposals = selectors.proposals_for_supplier(user=request.user)
     else:
@@ -151,7 +149,9 @@ def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = found(selectors.proposal_get_visible(user=request.user, pk=pk))
     back = safe_next(request, reverse("proposal-detail", kwargs={"pk": proposal.pk}))
     try:
-        decided = services.proposal_decide(proposal=proposal, actor=request.user, accept=True)
+        decided = services.proposal_decide(
+            proposal=proposal, actor=signed_in_user(request), accept=True
+        )
     except PermissionDenied:
         messages.error(request, "Only the buyer or the supplier of a proposal answers it.")
     except ValidationError as exc:
@@ -173,7 +173,10 @@ def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.proposal_decide(
-                proposal=proposal, actor=request.user, accept=False, **form.service_arguments()
+                proposal=proposal,
+                actor=signed_in_user(request),
+                accept=False,
+                **form.service_arguments(),
             )
         except PermissionDenied:
             messages.error(request, "Only the buyer or the supplier of a proposal answers it.")
@@ -200,12 +203,12 @@ def proposal_invite(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     sourcing_request = next(r for r in open_requests if r.pk == form.cleaned_data["request"])
     supplier = company_selectors.organisation_public_get_by_id(pk=form.cleaned_data["supplier"])
-    if supplier is None or not supplier.is_supplier:
+    if supplier is None:
         messages.error(request, "Only SME suppliers can be invited.")
         return redirect(back)
     try:
         proposal = services.proposal_invite_from_search(
-            request=sourcing_request, supplier=supplier, actor=request.user
+            request=sourcing_request, supplier=supplier, actor=signed_in_user(request)
         )
     except PermissionDenied:
         messages.error(request, "Only the buyer's users invite suppliers to its requests.")
@@ -225,8 +228,7 @@ def proposal_invite(request: HttpRequest) -> HttpResponse:
 @login_required
 def near_miss_list(request: HttpRequest) -> HttpResponse:
     """Requests the supplier nearly matches, and what it lacks for each."""
-    organisation = request.user.organisation
-    if organisation is None or not organisation.is_supplier:
+    if not matching_permissions.is_supplier_user(request.user):
         raise PermissionDenied("Near-misses show an SME supplier what it lacks for a request.")
     page = Paginator(
         selectors.near_misses_for_supplier(user=request.user), PROPOSAL_PAGE_SIZE

@@ -12,8 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from matching import forms, selectors, services
+from companies.permissions import is_buyer_user
+from matching import forms, permissions, selectors, services
 from matching.models import SourcingRequest
+from matching.views.actors import signed_in_user
 from matching.views.proposals import request_proposals_context
 from sme_platform.pages import apply_service_errors, found, query_without_page
 
@@ -22,8 +24,7 @@ REQUEST_PAGE_SIZE = 20
 
 def request_list(request: HttpRequest) -> HttpResponse:
     """A buyer's users see their own requests; anyone else the requests visible to them."""
-    organisation = getattr(request.user, "organisation", None)
-    is_buyer = organisation is not None and organisation.is_buyer
+    is_buyer = is_buyer_user(request.user)
     form = forms.RequestListFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
     requests = selectors.request_list_filtered(user=request.user, status=status, mine=is_buyer)
@@ -38,7 +39,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest) -> HttpResponse:
-    services.buyer_of(request.user)  # a clear 403 for SMEs and cluster bodies
+    permissions.buyer_of(request.user)  # a clear 403 for SMEs and cluster bodies, before the form
     form = forms.RequestForm(
         request.POST or None,
         initial=forms.RequestForm.initial_for(None),
@@ -46,7 +47,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.request_create(actor=request.user, **form.service_data())
+            created = services.request_create(actor=signed_in_user(request), **form.service_data())
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -69,7 +70,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.request_update(
-                request=sourcing_request, actor=request.user, data=form.service_data()
+                request=sourcing_request, actor=signed_in_user(request), data=form.service_data()
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -86,11 +87,11 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     sourcing_request = found(selectors.request_get_visible(user=request.user, pk=pk))
-    organisation = getattr(request.user, "organisation", None)
-    is_own = organisation is not None and sourcing_request.buyer_id == organisation.pk
+    is_own = permissions.is_request_buyer(request.user, sourcing_request)
     fit = None
-    if organisation is not None and organisation.is_supplier:
-        fit = selectors.request_fit_for_supplier(request=sourcing_request, supplier=organisation)
+    supplier = permissions.supplier_of(request.user)
+    if supplier is not None:
+        fit = selectors.request_fit_for_supplier(request=sourcing_request, supplier=supplier)
     status = sourcing_request.effective_status
     return render(
         request,
@@ -145,7 +146,7 @@ def linkage_award(request: HttpRequest, pk: int, linkage_pk: int) -> HttpRespons
         selectors.linkage_get_for_buyer(user=request.user, request_pk=pk, pk=linkage_pk)
     )
     try:
-        services.proposal_award(proposal=linkage, actor=request.user)
+        services.proposal_award(proposal=linkage, actor=signed_in_user(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -156,8 +157,8 @@ def linkage_award(request: HttpRequest, pk: int, linkage_pk: int) -> HttpRespons
 
 @login_required
 def open_requests(request: HttpRequest) -> HttpResponse:
-    organisation = request.user.organisation
-    if organisation is None or not organisation.is_supplier:
+    organisation = permissions.supplier_of(request.user)
+    if organisation is None:
         raise PermissionDenied(
             "Open requests are shown to SME suppliers, with how they meet each one."
         )

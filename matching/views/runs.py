@@ -9,7 +9,9 @@ from django.views.decorators.http import require_POST
 
 from matching import services
 from matching.models import MatchRun
+from matching.permissions import can_run_matcher
 from matching.selectors import match_run_get, match_runs
+from matching.views.actors import signed_in_user
 from sme_platform.pages import found
 
 RUN_PAGE_SIZE = 20
@@ -20,7 +22,7 @@ ACTIVE_RUN_STATUSES = (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING)
 
 def _require_staff(request: HttpRequest) -> None:
     """Staff tools do not exist for anyone else: a 404, not a 403."""
-    if not request.user.is_staff:
+    if not can_run_matcher(request.user):
         raise Http404("Not found.")
 
 
@@ -47,7 +49,7 @@ def match_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def match_run_start(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    run = services.match_run_start(actor=request.user, trigger="staff")
+    run = services.match_run_start(actor=signed_in_user(request), trigger="staff")
     messages.success(
         request,
         f"Match run {run.pk} queued: the index is rebuilt, then every open "

@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from matching import forms, selectors, services
+from matching import forms, permissions, selectors, services
 from matching.search import SupplierSearchFilters
 from matching.search import supplier_search as run_search
+from matching.views.actors import signed_in_user
 from matching.views.proposals import invite_requests_for
 from sme_platform.pages import apply_service_errors, found, query_without_page
 
@@ -18,10 +19,9 @@ SEARCH_PAGE_SIZE = 20
 
 
 def _require_buyer_or_staff(request: HttpRequest) -> None:
-    user = request.user
-    if user.is_staff or (user.organisation is not None and user.organisation.is_buyer):
-        return
-    raise PermissionDenied("Supplier search and saved searches are for buyers' users.")
+    """Pages that call no service (the search, the list) ask the permission themselves."""
+    if not permissions.can_search_suppliers(request.user):
+        raise PermissionDenied("Supplier search and saved searches are for buyers' users.")
 
 
 def _search_params(data: QueryDict) -> QueryDict:
@@ -54,7 +54,7 @@ def supplier_search(request: HttpRequest) -> HttpResponse:
             except ValueError:
                 page_number = 1
             found = run_search(
-                user=request.user,
+                user=signed_in_user(request),
                 query=query,
                 filters=filters,
                 page=page_number,
@@ -74,7 +74,9 @@ def supplier_search(request: HttpRequest) -> HttpResponse:
             "found": found,
             "pages": pages,
             "query": query_without_page(request),
-            "save_form": forms.SavedSearchForm(initial={"name": query[:120]}),
+            "save_form": forms.SavedSearchForm(
+                initial={"name": query[: forms.SAVED_SEARCH_NAME_LIMIT]}
+            ),
             "saved_params": [(k, v) for k in params for v in params.getlist(k)],
             "q": query,
             "invite_requests": invite_requests_for(request.user),
@@ -85,12 +87,14 @@ def supplier_search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def saved_search_create(request: HttpRequest) -> HttpResponse:
-    _require_buyer_or_staff(request)
     params = _search_params(request.POST)
     query = (request.POST.get("q") or "").strip()
     try:
         services.saved_search_create(
-            actor=request.user, name=request.POST.get("name", ""), query=query, params=params
+            actor=signed_in_user(request),
+            name=request.POST.get("name", ""),
+            query=query,
+            params=params,
         )
     except ValidationError as exc:
         for message in exc.messages:
@@ -122,6 +126,6 @@ def saved_search_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
     saved = found(selectors.saved_search_get(user=request.user, pk=pk))
-    services.saved_search_delete(saved_search=saved, actor=request.user)
+    services.saved_search_delete(saved_search=saved, actor=signed_in_user(request))
     messages.success(request, f"Saved search “{saved.name}” deleted.")
     return redirect("saved-search-list")

@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from matching import selectors, services
+from matching import services
 from matching.models import Proposal, SourcingRequest
+from matching.selectors import requests as selectors
 from tests.factories import BuyerFactory, SupplierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

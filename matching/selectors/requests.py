@@ -1,26 +1,41 @@
-"""Reads for sourcing requests and saved searches; who may see what lives here.
+"""Reads of sourcing requests: who may see which, the lists and their filters, and how
+an open request fits one supplier.
 
 A request nobody may see is simply absent (None, or missing from a list): the
 views turn that into a 404, so a confidential request's existence never leaks.
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from clusters.models import Cluster
-from clusters.selectors import PublicLinkage, member_supplier_ids_managed_by, public_members
+from clusters.selectors import member_supplier_ids_managed_by
 from companies.models import Organisation, ProductLine, Unit, User
+from companies.permissions import is_staff_user
 from companies.selectors import valid_certifications
 from companies.validation import normalise_code
-from engine.matcher import FACTOR_LABELS
 from matching import hooks, regions
-from matching.models import MatchRun, NearMiss, Proposal, SavedSearch, SourcingRequest
-from matching.search import SupplierSearchFilters
+from matching.models import Proposal, SourcingRequest
+from matching.permissions import is_request_buyer
+
+__all__ = [
+    "AnyUser",
+    "filter_by_effective_status",
+    "open_requests_for_supplier",
+    "request_fit",
+    "request_fit_for_supplier",
+    "request_get_editable",
+    "request_get_visible",
+    "request_list_filtered",
+    "request_list_visible_to",
+    "RequestFit",
+    "subregion_names",
+    "suppliers_of_managed_clusters",
+    "wanted_countries",
+]
 
 AnyUser = User | AnonymousUser
 
@@ -54,7 +69,7 @@ def _visibility_filter(user: AnyUser) -> Q | None:
     )
     if not user.is_authenticated:
         return public_open
-    if user.is_staff:
+    if is_staff_user(user):
         return None
     visible = Q(visibility=SourcingRequest.Visibility.PUBLIC) & ~Q(
         status=SourcingRequest.Status.DRAFT
@@ -98,10 +113,8 @@ def request_get_visible(*, user: AnyUser, pk: Any) -> SourcingRequest | None:
 
 def request_get_editable(*, user: AnyUser, pk: Any) -> SourcingRequest | None:
     """A request the user may change: one of their own buyer's requests."""
-    if not user.is_authenticated or user.organisation_id is None:
-        return None
     request = request_get_visible(user=user, pk=pk)
-    if request is None or request.buyer_id != user.organisation_id:
+    if request is None or not is_request_buyer(user, request):
         return None
     return request
 
@@ -269,244 +282,3 @@ def request_fit_for_supplier(*, request: SourcingRequest, supplier: Organisation
     )
     lines = list(ProductLine.objects.filter(organisation=supplier))
     return request_fit(request=request, supplier=supplier, held_schemes=held, lines=lines)
-
-
-# LINKAGES OF A REQUEST
-# ------------------------------------------------------------------------------
-
-
-def request_linkages(*, request: SourcingRequest) -> QuerySet[Proposal]:
-    """The linkages (accepted by both sides) of a request, for its buyer."""
-    return (
-        Proposal.objects.filter(request=request, status=Proposal.Status.LINKED)
-        .select_related("supplier")
-        .order_by("-awarded", "-score")
-    )
-
-
-def linkage_get_for_buyer(*, user: AnyUser, request_pk: Any, pk: Any) -> Proposal | None:
-    request = request_get_editable(user=user, pk=request_pk)
-    if request is None:
-        return None
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return (
-        Proposal.objects.select_related("request", "supplier")
-        .filter(request=request, pk=pk)
-        .first()
-    )
-
-
-# SAVED SEARCHES
-# ------------------------------------------------------------------------------
-
-# SupplierSearchFilters field -> the query parameter the search page and API take.
-_FILTER_PARAMS = {
-    "countries": "country",
-    "subregions": "subregion",
-    "hs_code": "hs_code",
-    "isic_code": "isic_code",
-    "certification": "certification",
-    "min_capacity": "min_capacity",
-    "capacity_unit": "unit",
-    "verified_only": "verified_only",
-    "cluster": "cluster",
-}
-
-
-def saved_search_list(*, user: AnyUser) -> QuerySet[SavedSearch]:
-    if not user.is_authenticated:
-        return SavedSearch.objects.none()
-    return SavedSearch.objects.filter(user=user).prefetch_related(
-        Prefetch("hits", to_attr="hit_list")
-    )
-
-
-def saved_search_get(*, user: AnyUser, pk: Any) -> SavedSearch | None:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return saved_search_list(user=user).filter(pk=pk).first()
-
-
-def saved_search_params(saved: SavedSearch) -> dict[str, Any]:
-    """The search page's query parameters that run this saved search again."""
-    params: dict[str, Any] = {"q": saved.query} if saved.query else {}
-    stored: Mapping[str, Any] = saved.filters or {}
-    for name, param in _FILTER_PARAMS.items():
-        value = stored.get(name, stored.get(param))
-        if value in (None, "", [], (), False):
-            continue
-        if isinstance(value, bool):
-            value = "1"
-        params[param] = list(value) if isinstance(value, list | tuple) else value
-    return params
-
-
-def saved_search_filters(saved: SavedSearch) -> "SupplierSearchFilters":
-    """The stored filters as the search module's filters object, checked again."""
-
-    params = saved_search_params(saved)
-    params.pop("q", None)
-    return SupplierSearchFilters.from_params(params)
-
-
-# PROPOSALS AND NEAR-MISSES
-# ------------------------------------------------------------------------------
-
-
-def _proposal_details(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    return qs.select_related("request__buyer", "supplier")
-
-
-def proposal_list_visible_to(*, user: AnyUser) -> QuerySet[Proposal]:
-    """Proposals the user is a side of (buyer or supplier), or all of them for staff.
-
-    A cluster manager also sees their members' proposals (the clusters app fills
-    ``suppliers_of_managed_clusters``).
-    """
-    qs = _proposal_details(Proposal.objects.all())
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_staff:
-        return qs
-    sides = Q(request__buyer_id=user.organisation_id) | Q(supplier_id=user.organisation_id)
-    managed = suppliers_of_managed_clusters(user=user)
-    if managed:
-        sides |= Q(supplier_id__in=managed)
-    if user.organisation_id is None and not managed:
-        return qs.none()
-    return qs.filter(sides).exclude(request__status=SourcingRequest.Status.DRAFT)
-
-
-def proposal_get_visible(*, user: AnyUser, pk: Any) -> Proposal | None:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return proposal_list_visible_to(user=user).filter(pk=pk).first()
-
-
-def proposals_for_supplier(*, user: AnyUser) -> QuerySet[Proposal]:
-    """The proposals made to the user's own organisation, newest first."""
-    if not user.is_authenticated or user.organisation_id is None:
-        return Proposal.objects.none()
-    return _proposal_details(
-        Proposal.objects.filter(supplier_id=user.organisation_id).exclude(
-            request__status=SourcingRequest.Status.DRAFT
-        )
-    ).order_by("-created_at")
-
-
-def proposals_for_request(*, user: AnyUser, request: SourcingRequest) -> QuerySet[Proposal]:
-    """A request's proposals, best first, for its buyer's users and staff."""
-    if not user.is_authenticated or not (user.is_staff or user.organisation_id == request.buyer_id):
-        return Proposal.objects.none()
-    return _proposal_details(Proposal.objects.filter(request=request)).order_by("status", "-score")
-
-
-def near_misses_for_request(*, user: AnyUser, request: SourcingRequest) -> QuerySet[NearMiss]:
-    """Who nearly fits a request, and why not: for its buyer's users and staff."""
-    if not user.is_authenticated or not (user.is_staff or user.organisation_id == request.buyer_id):
-        return NearMiss.objects.none()
-    return NearMiss.objects.filter(request=request).select_related("supplier").order_by("-score")
-
-
-def near_misses_for_supplier(*, user: AnyUser) -> QuerySet[NearMiss]:
-    """Requests the user's organisation nearly matches, and what it lacks.
-
-    Only requests it may see: a confidential request it was not proposed to stays
-    hidden even when it nearly fits.
-    """
-    if not user.is_authenticated or user.organisation_id is None:
-        return NearMiss.objects.none()
-    visible = request_list_visible_to(user=user).values("pk")
-    return (
-        NearMiss.objects.filter(supplier_id=user.organisation_id, request_id__in=visible)
-        .select_related("request__buyer")
-        .order_by("-score")
-    )
-
-
-@dataclass
-class Counterpart:
-    """The other side's people, shown only on a linkage (both sides accepted)."""
-
-    organisation: Organisation
-    contacts: list[Any]
-    users: list[User]
-
-
-def proposal_counterpart(*, user: AnyUser, proposal: Proposal) -> Counterpart | None:
-    """The other side's contact people, or None until both sides have accepted."""
-    if proposal.status != Proposal.Status.LINKED or not user.is_authenticated:
-        return None
-    if user.organisation_id == proposal.supplier_id:
-        other = proposal.request.buyer
-    elif user.organisation_id == proposal.request.buyer_id:
-        other = proposal.supplier
-    else:
-        return None
-    return Counterpart(
-        organisation=other,
-        contacts=list(other.contacts.all()),
-        users=list(other.users.filter(is_active=True).order_by("email")),
-    )
-
-
-# CLUSTER PAGES
-# ------------------------------------------------------------------------------
-
-
-def public_linkages_of_cluster(*, cluster: Cluster, limit: int) -> list[PublicLinkage]:
-    """Linkages of a cluster's listed members, newest first; buyer and title only for
-    public requests."""
-    proposals = (
-        Proposal.objects.filter(
-            status=Proposal.Status.LINKED,
-            supplier_id__in=public_members(cluster=cluster).values("pk"),
-        )
-        .select_related("supplier", "request__buyer")
-        .order_by("-updated_at")[:limit]
-    )
-    linkages = []
-    for proposal in proposals:
-        public = proposal.request.visibility == SourcingRequest.Visibility.PUBLIC
-        linkages.append(
-            PublicLinkage(
-                supplier_name=proposal.supplier.legal_name,
-                supplier_slug=proposal.supplier.slug,
-                buyer_name=proposal.request.buyer.legal_name if public else "",
-                request_title=proposal.request.title if public else "",
-                linked_at=proposal.updated_at,
-            )
-        )
-    return linkages
-
-
-def factor_rows(breakdown: dict[str, float]) -> list[dict[str, Any]]:
-    """Each factor of a score with its label and a percentage, in the engine's order."""
-    rows = []
-    for factor, label in FACTOR_LABELS.items():
-        value = float(breakdown.get(factor, 0.0) or 0.0)
-        value = min(max(value, 0.0), 1.0)
-        rows.append(
-            {"factor": factor, "label": label, "value": value, "percent": round(value * 100)}
-        )
-    return rows
-
-
-def match_runs() -> QuerySet[MatchRun]:
-    """Every match run, newest first (staff read them)."""
-    return MatchRun.objects.select_related("started_by", "index_version").order_by("-created_at")
-
-
-def match_run_get(*, pk: Any) -> MatchRun | None:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return match_runs().filter(pk=pk).first()
