@@ -13,13 +13,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from companies import geography, selectors, services, validation
 from companies.models import Certification, Invitation, Organisation, Unit, User
+from companies.permissions import MemberForWrites, OrganisationOwner
 from companies.serializers import (
     CertificationPrivateSerializer,
     ContactPersonSerializer,
@@ -33,29 +33,6 @@ from companies.serializers import (
 )
 from sme_platform.api.permissions import StaffOnlyOrNotFound
 from sme_platform.api.views import Api, ListApi, found
-
-# PERMISSIONS
-# ------------------------------------------------------------------------------
-
-
-class MemberForWrites(BasePermission):
-    """Reading one's own things needs a login; adding things needs an organisation."""
-
-    message = "Register an organisation or accept an invitation to one first."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        if not request.user.is_authenticated:
-            return False
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return True
-        return request.user.organisation_id is not None
-
-
-class OrganisationOwner(BasePermission):
-    message = "Only an owner of the organisation may invite colleagues or see invitations."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return bool(request.user.is_authenticated and request.user.is_owner)
 
 
 def _token_response(user: User) -> Response:

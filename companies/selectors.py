@@ -4,6 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from companies import permissions
 from companies.models import (
     Certification,
     CertificationScheme,
@@ -100,24 +101,24 @@ def organisation_of(*, user: AnyUser) -> Organisation | None:
 
 def organisation_private_get(*, user: AnyUser, pk: int) -> Organisation | None:
     """An organisation with its private parts, only for its own users and staff."""
-    if not user.is_authenticated:
+    organisation = _with_profile(Organisation.objects.filter(pk=pk)).first()
+    if organisation is None or not permissions.is_member_of(user, organisation):
         return None
-    if not user.is_staff and user.organisation_id != pk:
-        return None
-    return _with_profile(Organisation.objects.filter(pk=pk)).first()
+    return organisation
 
 
 def contact_list(*, user: AnyUser, organisation: Organisation) -> QuerySet[ContactPerson]:
-    if not user.is_authenticated or (not user.is_staff and user.organisation_id != organisation.pk):
+    if not permissions.is_member_of(user, organisation):
         return ContactPerson.objects.none()
     return organisation.contacts.all()
 
 
 def _own(user: AnyUser, qs: QuerySet) -> QuerySet:
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_staff:
+    """The rows of the user's own organisation; every row for staff."""
+    if permissions.is_staff_user(user):
         return qs
+    if not permissions.has_organisation(user):
+        return qs.none()
     return qs.filter(organisation_id=user.organisation_id)
 
 
@@ -151,7 +152,7 @@ def invitation_open_get(*, token: str) -> Invitation | None:
 
 
 def colleague_list(*, user: AnyUser) -> QuerySet[User]:
-    if not user.is_authenticated or user.organisation_id is None:
+    if not permissions.has_organisation(user):
         return User.objects.none()
     return User.objects.filter(organisation_id=user.organisation_id).order_by("email")
 

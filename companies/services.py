@@ -9,12 +9,12 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from companies import hooks, validation
+from companies import hooks, permissions, validation
 from companies.models import (
     Certification,
     CertificationScheme,
@@ -45,24 +45,6 @@ PROFILE_FIELDS = (
     | _BUYER_ONLY
     | {"country", "province", "year_founded", "employees_band", "website"}
 )
-
-
-def _require_member(actor: User, organisation: Organisation) -> None:
-    if actor.is_staff:
-        return
-    if actor.organisation_id != organisation.pk:
-        raise PermissionDenied("You do not belong to this organisation.")
-
-
-def _require_owner(actor: User, organisation: Organisation) -> None:
-    _require_member(actor, organisation)
-    if not actor.is_staff and actor.role != User.Role.OWNER:
-        raise PermissionDenied("Only an owner of the organisation may do this.")
-
-
-def _require_staff(actor: User) -> None:
-    if not actor.is_staff:
-        raise PermissionDenied("Only platform staff may do this.")
 
 
 def _supplier_changed(organisation: Organisation) -> None:
@@ -181,7 +163,7 @@ def organisation_update(
     *, organisation: Organisation, actor: User, data: dict[str, Any]
 ) -> Organisation:
     """Change the profile fields given in ``data``; fields not given stay as they are."""
-    _require_member(actor, organisation)
+    permissions.require_member_of(actor, organisation)
     unknown = set(data) - PROFILE_FIELDS
     if unknown:
         raise ValidationError({f: ["This field cannot be changed here."] for f in sorted(unknown)})
@@ -277,7 +259,7 @@ def organisation_set_verification(
     *, organisation: Organisation, actor: User, verification: str
 ) -> Organisation:
     """Staff mark an organisation verified or rejected after checking it."""
-    _require_staff(actor)
+    permissions.require_staff(actor)
     if verification not in Organisation.Verification.values:
         raise ValidationError({"verification": ["Unknown verification status."]})
     organisation.verification = verification
@@ -310,7 +292,7 @@ def _apply_contact(contact: ContactPerson, data: dict[str, Any]) -> ContactPerso
 def contact_person_create(
     *, organisation: Organisation, actor: User, data: dict[str, Any]
 ) -> ContactPerson:
-    _require_member(actor, organisation)
+    permissions.require_member_of(actor, organisation)
     return _apply_contact(ContactPerson(organisation=organisation), data)
 
 
@@ -318,13 +300,13 @@ def contact_person_create(
 def contact_person_update(
     *, contact: ContactPerson, actor: User, data: dict[str, Any]
 ) -> ContactPerson:
-    _require_member(actor, contact.organisation)
+    permissions.require_member_of(actor, contact.organisation)
     return _apply_contact(contact, data)
 
 
 @transaction.atomic
 def contact_person_delete(*, contact: ContactPerson, actor: User) -> None:
-    _require_member(actor, contact.organisation)
+    permissions.require_member_of(actor, contact.organisation)
     contact.delete()
 
 
@@ -344,7 +326,7 @@ def certification_add(
     evidence: UploadedFile | None = None,
 ) -> Certification:
     """Record a certificate the organisation holds; staff check it later."""
-    _require_member(actor, organisation)
+    permissions.require_member_of(actor, organisation)
     errors: dict[str, list[str]] = {}
     scheme_obj = CertificationScheme.objects.filter(code=scheme).first()
     if scheme_obj is None:
@@ -378,7 +360,7 @@ def certification_add(
 
 @transaction.atomic
 def certification_delete(*, certification: Certification, actor: User) -> None:
-    _require_member(actor, certification.organisation)
+    permissions.require_member_of(actor, certification.organisation)
     if certification.evidence:
         certification.evidence.delete(save=False)
     certification.delete()
@@ -388,7 +370,7 @@ def certification_delete(*, certification: Certification, actor: User) -> None:
 @transaction.atomic
 def certification_check(*, certification: Certification, actor: User, status: str) -> Certification:
     """Staff record the outcome of checking a certificate's evidence."""
-    _require_staff(actor)
+    permissions.require_staff(actor)
     if status not in Certification.Status.values:
         raise ValidationError({"status": ["Unknown status."]})
     certification.status = status
@@ -445,7 +427,7 @@ def _apply_product_line(line: ProductLine, data: dict[str, Any]) -> ProductLine:
 def product_line_create(
     *, organisation: Organisation, actor: User, data: dict[str, Any]
 ) -> ProductLine:
-    _require_member(actor, organisation)
+    permissions.require_member_of(actor, organisation)
     if not organisation.is_supplier:
         raise ValidationError({"hs_code": ["Only SME suppliers list product lines."]})
     missing = [f for f in ("hs_code", "monthly_capacity", "unit") if data.get(f) in (None, "")]
@@ -456,13 +438,13 @@ def product_line_create(
 
 @transaction.atomic
 def product_line_update(*, line: ProductLine, actor: User, data: dict[str, Any]) -> ProductLine:
-    _require_member(actor, line.organisation)
+    permissions.require_member_of(actor, line.organisation)
     return _apply_product_line(line, data)
 
 
 @transaction.atomic
 def product_line_delete(*, line: ProductLine, actor: User) -> None:
-    _require_member(actor, line.organisation)
+    permissions.require_member_of(actor, line.organisation)
     line.delete()
     _supplier_changed(line.organisation)
 
@@ -476,7 +458,7 @@ def colleague_invite(
     *, organisation: Organisation, actor: User, email: str, role: str = User.Role.MEMBER
 ) -> Invitation:
     """An owner invites a colleague by e-mail; the e-mail goes out after commit."""
-    _require_owner(actor, organisation)
+    permissions.require_owner_of(actor, organisation)
     email = (email or "").strip().lower()
     probe = Invitation(organisation=organisation, email=email, role=role)
     probe.full_clean(exclude=["token", "invited_by", "expires_at"])

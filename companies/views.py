@@ -19,7 +19,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from companies import forms, selectors, services
+from companies import forms, permissions, selectors, services
 from companies.models import Organisation
 from sme_platform.pages import apply_service_errors, found
 
@@ -87,8 +87,7 @@ def organisation_profile(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": organisation,
             # Expired and rejected certificates are not claims a buyer may rely on.
             "certifications": [c for c in organisation.certifications.all() if c.counts],
-            "is_own": request.user.is_authenticated
-            and request.user.organisation_id == organisation.pk,
+            "is_own": permissions.works_for(request.user, organisation),
         },
     )
 
@@ -435,7 +434,8 @@ def colleague_list(request: HttpRequest) -> HttpResponse:
 @organisation_required
 @require_http_methods(["GET", "POST"])
 def colleague_invite(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_owner:
+    # The service refuses a non-owner's invitation; the form is not even shown to one.
+    if request.method == "GET" and not permissions.owns_an_organisation(request.user):
         raise PermissionDenied("Only an owner of the organisation may invite colleagues.")
     form = forms.InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from companies.models import User
+from notifications import permissions
 from notifications.models import Notification
 from notifications.selectors import UNSUBSCRIBE_SALT, notification_list
 from notifications.tasks import send_notification_email
@@ -93,7 +94,7 @@ def notification_email_send(*, notification: Notification) -> None:
 
 @transaction.atomic
 def notification_mark_read(*, notification: Notification, user: User) -> Notification:
-    if notification.user_id != user.pk:
+    if not permissions.is_recipient_of(user, notification):
         # Callers look notifications up through notification_get, so this is a bug.
         raise ValueError("A user marks only their own notifications read.")
     if notification.read_at is None:
