@@ -37,12 +37,12 @@ _PROFILE_TEXT_LIMITS: dict[str, int] = {
     "description": 5000,
     "processes": 5000,
 }
-_SUPPLIER_ONLY = {"processes", "hs_codes", "isic_codes", "export_markets", "languages"}
-_BUYER_ONLY = {"sourcing_regions", "sectors_of_interest"}
+SUPPLIER_ONLY_FIELDS = {"processes", "hs_codes", "isic_codes", "export_markets", "languages"}
+BUYER_ONLY_FIELDS = {"sourcing_regions", "sectors_of_interest"}
 PROFILE_FIELDS = (
     set(_PROFILE_TEXT_LIMITS)
-    | _SUPPLIER_ONLY
-    | _BUYER_ONLY
+    | SUPPLIER_ONLY_FIELDS
+    | BUYER_ONLY_FIELDS
     | {"country", "province", "year_founded", "employees_band", "website"}
 )
 
@@ -167,8 +167,8 @@ def organisation_update(
     unknown = set(data) - PROFILE_FIELDS
     if unknown:
         raise ValidationError({f: ["This field cannot be changed here."] for f in sorted(unknown)})
-    wrong_kind = (set(data) & _SUPPLIER_ONLY if not organisation.is_supplier else set()) | (
-        set(data) & _BUYER_ONLY if not organisation.is_buyer else set()
+    wrong_kind = (set(data) & SUPPLIER_ONLY_FIELDS if not organisation.is_supplier else set()) | (
+        set(data) & BUYER_ONLY_FIELDS if not organisation.is_buyer else set()
     )
     if wrong_kind:
         raise ValidationError(
