@@ -355,8 +355,16 @@ class CertificationAdmin(ServiceWritesAdmin):
 _CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
 
 
+class ContactPersonAdminForm(ModelForm):
+    def _get_validation_exclusions(self) -> set[str]:
+        # A new primary contact takes over from the old one in the service, as on the
+        # pages, so the form does not refuse it for the one-primary constraint.
+        return {*super()._get_validation_exclusions(), "is_primary"}
+
+
 @admin.register(ContactPerson)
 class ContactPersonAdmin(ServiceWritesAdmin):
+    form = ContactPersonAdminForm
     list_display = ["name", "organisation", "email", "phone", "is_primary"]
     search_fields = ["name", "email", "organisation__legal_name"]
     autocomplete_fields = ["organisation"]
@@ -370,12 +378,12 @@ class ContactPersonAdmin(ServiceWritesAdmin):
         data = {name: form.cleaned_data[name] for name in _CONTACT_FIELDS}
         if change:
             refused_by_service(
-                lambda: services.contact_person_update(contact=obj, actor=request.user, data=data)
+                lambda: services.contact_person_update(contact=obj, actor=request.user, **data)
             )
             return
         contact = refused_by_service(
             lambda: services.contact_person_create(
-                organisation=obj.organisation, actor=request.user, data=data
+                organisation=obj.organisation, actor=request.user, **data
             )
         )
         obj.pk = contact.pk

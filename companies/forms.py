@@ -11,7 +11,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from companies import geography, selectors
-from companies.models import HsCode, IsicCode, Organisation, Unit, User
+from companies.models import ContactPerson, HsCode, IsicCode, Organisation, Unit, User
 from companies.validation import normalise_code
 
 HS_SEARCH_URL = "/api/v1/taxonomies/hs/"
@@ -341,14 +341,10 @@ class ProfileForm(forms.Form):
         return {name: self.cleaned_data.get(name) for name in self.fields}
 
 
-class ContactPersonForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=120)
-    position = forms.CharField(label="Position", required=False, max_length=120)
-    email = forms.EmailField(label="E-mail address")
-    phone = forms.CharField(label="Phone", required=False, max_length=40)
-    is_primary = forms.BooleanField(
-        label="Primary contact", required=False, help_text="The first person buyers reach."
-    )
+class ContactPersonForm(forms.ModelForm):
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "position", "email", "phone", "is_primary"]
 
 
 class CertificationForm(forms.Form):

@@ -215,12 +215,21 @@ class ContactPerson(models.Model):
     )
     name = models.CharField(max_length=120)
     position = models.CharField(max_length=120, blank=True)
-    email = models.EmailField()
+    email = models.EmailField("e-mail address")
     phone = models.CharField(max_length=40, blank=True)
-    is_primary = models.BooleanField(default=False)
+    is_primary = models.BooleanField(
+        "primary contact", default=False, help_text="The first person buyers reach."
+    )
 
     class Meta:
         ordering = ["-is_primary", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(is_primary=True),
+                name="one_primary_contact_per_organisation",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

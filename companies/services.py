@@ -6,7 +6,7 @@ writes nothing.
 """
 
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -274,34 +274,59 @@ def organisation_set_verification(
 # ------------------------------------------------------------------------------
 
 
-def _apply_contact(contact: ContactPerson, data: dict[str, Any]) -> ContactPerson:
-    for field in ("name", "position", "email", "phone", "is_primary"):
-        if field in data:
-            value = data[field]
-            setattr(contact, field, value.strip() if isinstance(value, str) else value)
-    contact.full_clean()
-    contact.save()
+class ContactChanges(TypedDict, total=False):
+    """What an edit of a contact person may change; fields not given stay as they are."""
+
+    name: str
+    position: str
+    email: str
+    phone: str
+    is_primary: bool
+
+
+def _save_contact(contact: ContactPerson) -> ContactPerson:
     if contact.is_primary:
-        ContactPerson.objects.filter(organisation=contact.organisation).exclude(
-            pk=contact.pk
-        ).update(is_primary=False)
+        # One primary contact per organisation (the database refuses a second): the new
+        # one takes over before it is saved.
+        ContactPerson.objects.filter(
+            organisation_id=contact.organisation_id, is_primary=True
+        ).exclude(pk=contact.pk).update(is_primary=False)
+    contact.save()
     return contact
 
 
 @transaction.atomic
 def contact_person_create(
-    *, organisation: Organisation, actor: User, data: dict[str, Any]
+    *,
+    organisation: Organisation,
+    actor: User,
+    name: str,
+    email: str,
+    position: str = "",
+    phone: str = "",
+    is_primary: bool = False,
 ) -> ContactPerson:
     permissions.require_member_of(actor, organisation)
-    return _apply_contact(ContactPerson(organisation=organisation), data)
+    return _save_contact(
+        ContactPerson(
+            organisation=organisation,
+            name=name,
+            email=email,
+            position=position,
+            phone=phone,
+            is_primary=is_primary,
+        )
+    )
 
 
 @transaction.atomic
 def contact_person_update(
-    *, contact: ContactPerson, actor: User, data: dict[str, Any]
+    *, contact: ContactPerson, actor: User, **changes: Unpack[ContactChanges]
 ) -> ContactPerson:
     permissions.require_member_of(actor, contact.organisation)
-    return _apply_contact(contact, data)
+    for field, value in changes.items():
+        setattr(contact, field, value)
+    return _save_contact(contact)
 
 
 @transaction.atomic

@@ -367,7 +367,7 @@ def contact_add(request: HttpRequest) -> HttpResponse:
             services.contact_person_create(
                 organisation=request.user.organisation,
                 actor=request.user,
-                data=form.cleaned_data,
+                **form.cleaned_data,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -385,9 +385,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ContactPersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_person_update(
-                contact=contact, actor=request.user, data=form.cleaned_data
-            )
+            services.contact_person_update(contact=contact, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from companies import selectors, services
-from companies.models import Certification, Unit
+from companies.models import Certification, ContactPerson, Unit
 from companies.permissions import MemberForWrites
 from companies.serializers import (
     CertificationPrivateSerializer,
@@ -20,12 +20,10 @@ from sme_platform.api.permissions import StaffOnlyOrNotFound
 from sme_platform.api.views import Api, ListApi, found
 
 
-class ContactInputSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    position = serializers.CharField(required=False, allow_blank=True)
-    email = serializers.EmailField()
-    phone = serializers.CharField(required=False, allow_blank=True)
-    is_primary = serializers.BooleanField(required=False)
+class ContactInputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "position", "email", "phone", "is_primary"]
 
 
 class OrganisationContactListApi(ListApi):
@@ -49,7 +47,7 @@ class OrganisationContactListApi(ListApi):
         serializer = ContactInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         contact = services.contact_person_create(
-            organisation=organisation, actor=request.user, data=serializer.validated_data
+            organisation=organisation, actor=request.user, **serializer.validated_data
         )
         return Response(ContactPersonSerializer(contact).data, status=status.HTTP_201_CREATED)
 
@@ -68,7 +66,7 @@ class ContactDetailApi(Api):
         serializer = ContactInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         contact = services.contact_person_update(
-            contact=contact, actor=request.user, data=serializer.validated_data
+            contact=contact, actor=request.user, **serializer.validated_data
         )
         return Response(ContactPersonSerializer(contact).data)
 
