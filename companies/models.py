@@ -46,6 +46,11 @@ class HsCode(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = "HS code"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__in=[2, 4, 6]), name="hs_code_level_is_2_4_or_6"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.description}"
@@ -66,6 +71,11 @@ class IsicCode(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = "ISIC code"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__in=[1, 2, 3, 4]), name="isic_code_level_is_1_to_4"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.description}"
@@ -114,23 +124,38 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(claimed=True)
 
 
+# The earliest founding year a profile may give; the latest is the current year.
+FIRST_YEAR_FOUNDED = 1800
+
+
+# The choices live beside the models so that the models' constraints can name them;
+# code reaches them as Organisation.Kind, Certification.Status, User.Role and so on.
+
+
+class OrganisationKind(models.TextChoices):
+    SUPPLIER = "supplier", "SME supplier"
+    BUYER = "buyer", "Buyer"
+    CLUSTER_BODY = "cluster_body", "Cluster body"
+
+
+class OrganisationVerification(models.TextChoices):
+    UNVERIFIED = "unverified", "Not verified"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
+
+
+class EmployeesBand(models.TextChoices):
+    MICRO = "1-9", "1–9"
+    SMALL = "10-49", "10–49"
+    MEDIUM = "50-249", "50–249"
+    LARGE = "250-999", "250–999"
+    XLARGE = "1000+", "1,000 or more"
+
+
 class Organisation(models.Model):
-    class Kind(models.TextChoices):
-        SUPPLIER = "supplier", "SME supplier"
-        BUYER = "buyer", "Buyer"
-        CLUSTER_BODY = "cluster_body", "Cluster body"
-
-    class Verification(models.TextChoices):
-        UNVERIFIED = "unverified", "Not verified"
-        VERIFIED = "verified", "Verified"
-        REJECTED = "rejected", "Rejected"
-
-    class EmployeesBand(models.TextChoices):
-        MICRO = "1-9", "1–9"
-        SMALL = "10-49", "10–49"
-        MEDIUM = "50-249", "50–249"
-        LARGE = "250-999", "250–999"
-        XLARGE = "1000+", "1,000 or more"
+    Kind = OrganisationKind
+    Verification = OrganisationVerification
+    EmployeesBand = EmployeesBand
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     legal_name = models.CharField(max_length=200)
@@ -190,6 +215,28 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["legal_name"]
         indexes = [models.Index(fields=["kind", "verification", "country"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=OrganisationKind.values),
+                name="organisation_kind_is_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verification__in=OrganisationVerification.values),
+                name="organisation_verification_is_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(employees_band__in=["", *EmployeesBand.values]),
+                name="organisation_employees_band_is_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(legal_name=""), name="organisation_has_a_legal_name"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year_founded__isnull=True)
+                | models.Q(year_founded__gte=FIRST_YEAR_FOUNDED),
+                name="organisation_year_founded_is_plausible",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.legal_name
@@ -235,13 +282,16 @@ class ContactPerson(models.Model):
         return self.name
 
 
+class CertificationStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting check"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
+
+
 class Certification(models.Model):
     """A certificate an organisation holds; counts only while valid and not rejected."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting check"
-        VERIFIED = "verified", "Verified"
-        REJECTED = "rejected", "Rejected"
+    Status = CertificationStatus
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="certifications"
@@ -260,6 +310,16 @@ class Certification(models.Model):
 
     class Meta:
         ordering = ["scheme__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=CertificationStatus.values),
+                name="certification_status_is_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(issuer="") & ~models.Q(certificate_number=""),
+                name="certification_names_issuer_and_number",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.scheme} ({self.organisation})"
@@ -288,6 +348,19 @@ class ProductLine(models.Model):
 
     class Meta:
         ordering = ["hs_code_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit__in=Unit.values), name="product_line_unit_is_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(monthly_capacity__gte=0),
+                name="product_line_capacity_is_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_order_quantity__gte=0),
+                name="product_line_min_order_is_not_negative",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.hs_code_id}: {self.monthly_capacity} {self.unit}/month"
@@ -319,12 +392,15 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+class UserRole(models.TextChoices):
+    OWNER = "owner", "Owner"
+    MEMBER = "member", "Member"
+
+
 class User(AbstractUser):
     """A person; logs in with e-mail and belongs to at most one organisation."""
 
-    class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        MEMBER = "member", "Member"
+    Role = UserRole
 
     username = None
     email = models.EmailField(unique=True)
@@ -339,6 +415,14 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=UserRole.values), name="user_role_is_known"
+            )
+        ]
+
     REQUIRED_FIELDS: list[str] = []
     objects = UserManager()
 
@@ -377,6 +461,11 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=User.Role.values), name="invitation_role_is_known"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
