@@ -11,7 +11,15 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from companies import geography, selectors
-from companies.models import ContactPerson, HsCode, IsicCode, Organisation, Unit, User
+from companies.models import (
+    Certification,
+    ContactPerson,
+    HsCode,
+    Invitation,
+    IsicCode,
+    Organisation,
+    ProductLine,
+)
 from companies.validation import normalise_code
 
 HS_SEARCH_URL = "/api/v1/taxonomies/hs/"
@@ -347,24 +355,21 @@ class ContactPersonForm(forms.ModelForm):
         fields = ["name", "position", "email", "phone", "is_primary"]
 
 
-class CertificationForm(forms.Form):
+class CertificationForm(forms.ModelForm):
+    # The service looks the scheme up by its code, as the API does by code or name.
     scheme = forms.ChoiceField(label="Certification")
-    issuer = forms.CharField(
-        label="Issued by", max_length=160, help_text="The certification body, e.g. SGS or TÜV."
-    )
-    certificate_number = forms.CharField(label="Certificate number", max_length=80)
-    valid_until = forms.DateField(
-        label="Valid until", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    evidence = forms.FileField(
-        label="Copy of the certificate",
-        required=False,
-        help_text="PDF, PNG, JPEG or WebP. Staff check it before the certificate is shown "
-        "as verified.",
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".pdf,.png,.jpg,.jpeg,.webp,application/pdf,image/*"}
-        ),
-    )
+
+    class Meta:
+        model = Certification
+        fields = ["issuer", "certificate_number", "valid_until", "evidence"]
+        widgets = {
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "evidence": forms.ClearableFileInput(
+                attrs={"accept": ".pdf,.png,.jpg,.jpeg,.webp,application/pdf,image/*"}
+            ),
+        }
+
+    field_order = ["scheme", "issuer", "certificate_number", "valid_until", "evidence"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -373,8 +378,13 @@ class CertificationForm(forms.Form):
             for s in selectors.certification_scheme_list()
         ]
 
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["evidence"] = data.get("evidence") or None
+        return data
 
-class ProductLineForm(forms.Form):
+
+class ProductLineForm(forms.ModelForm):
     hs_code = CodeListField(
         taxonomy="hs",
         multiple=False,
@@ -382,22 +392,21 @@ class ProductLineForm(forms.Form):
         label="Product (HS code)",
         help_text="Type the product or its HS code and pick it from the list.",
     )
-    description = forms.CharField(
-        label="Description",
-        required=False,
-        max_length=255,
-        help_text="e.g. 100% cotton jersey T-shirts, 140–180 g/m².",
-    )
-    monthly_capacity = forms.IntegerField(
-        label="Monthly capacity", widget=forms.NumberInput(attrs={"min": 0})
-    )
-    unit = forms.ChoiceField(label="Unit", choices=Unit.choices)
-    min_order_quantity = forms.IntegerField(
-        label="Minimum order quantity",
-        required=False,
-        initial=0,
-        widget=forms.NumberInput(attrs={"min": 0}),
-    )
+
+    class Meta:
+        model = ProductLine
+        # The HS code is a typed code the service looks up, not the model's choice of rows.
+        fields = ["description", "monthly_capacity", "unit", "min_order_quantity"]
+        widgets = {
+            "monthly_capacity": forms.NumberInput(attrs={"min": 0}),
+            "min_order_quantity": forms.NumberInput(attrs={"min": 0}),
+        }
+
+    field_order = ["hs_code", "description", "monthly_capacity", "unit", "min_order_quantity"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["min_order_quantity"].required = False
 
     def code_fields(self) -> dict[str, list[tuple[str, str]]]:
         raw = self["hs_code"].value()
@@ -410,14 +419,11 @@ class ProductLineForm(forms.Form):
         return data
 
 
-class InviteForm(forms.Form):
-    email = forms.EmailField(label="Colleague's e-mail address")
-    role = forms.ChoiceField(
-        label="Role",
-        choices=User.Role.choices,
-        initial=User.Role.MEMBER,
-        help_text="Owners can also invite colleagues.",
-    )
+class InviteForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "role"]
+        labels = {"email": "Colleague's e-mail address"}
 
 
 class InvitationAcceptForm(_PasswordPairMixin, forms.Form):

@@ -297,10 +297,18 @@ class Certification(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="certifications"
     )
     scheme = models.ForeignKey(CertificationScheme, on_delete=models.PROTECT, related_name="+")
-    issuer = models.CharField(max_length=160, help_text="Certification body")
+    issuer = models.CharField(
+        "issued by", max_length=160, help_text="The certification body, e.g. SGS or TÜV."
+    )
     certificate_number = models.CharField(max_length=80)
     valid_until = models.DateField()
-    evidence = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    evidence = models.FileField(
+        "copy of the certificate",
+        upload_to="evidence/%Y/%m/",
+        blank=True,
+        help_text="PDF, PNG, JPEG or WebP. Staff check it before the certificate is shown "
+        "as verified.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     checked_at = models.DateTimeField(null=True, blank=True)
     checked_by = models.ForeignKey(
@@ -341,10 +349,12 @@ class ProductLine(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="product_lines"
     )
     hs_code = models.ForeignKey(HsCode, on_delete=models.PROTECT, related_name="product_lines")
-    description = models.CharField(max_length=255, blank=True)
+    description = models.CharField(
+        max_length=255, blank=True, help_text="e.g. 100% cotton jersey T-shirts, 140–180 g/m²."
+    )
     monthly_capacity = models.PositiveIntegerField()
     unit = models.CharField(max_length=10, choices=Unit.choices)
-    min_order_quantity = models.PositiveIntegerField(default=0)
+    min_order_quantity = models.PositiveIntegerField("minimum order quantity", default=0)
 
     class Meta:
         ordering = ["hs_code_id"]
@@ -449,7 +459,12 @@ class Invitation(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="invitations"
     )
     email = models.EmailField()
-    role = models.CharField(max_length=10, choices=User.Role.choices, default=User.Role.MEMBER)
+    role = models.CharField(
+        max_length=10,
+        choices=User.Role.choices,
+        default=User.Role.MEMBER,
+        help_text="Owners can also invite colleagues.",
+    )
     token = models.CharField(max_length=64, unique=True, default=_invitation_token)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -231,7 +231,9 @@ def certification_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.certification_add(
-                organisation=request.user.organisation, actor=request.user, **form.cleaned_data
+                organisation=request.user.organisation,
+                actor=request.user,
+                **form.service_arguments(),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from companies import selectors, services
-from companies.models import Certification, ContactPerson, Unit
+from companies.models import Certification, ContactPerson, ProductLine
 from companies.permissions import MemberForWrites
 from companies.serializers import (
     CertificationPrivateSerializer,
@@ -83,14 +83,13 @@ class CertificationListApi(ListApi):
     permission_classes = [MemberForWrites]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.ModelSerializer):
+        # The service looks the scheme up by its catalogue code or its name.
         scheme = serializers.CharField(help_text="Catalogue code or name, e.g. iso-9001")
-        issuer = serializers.CharField(help_text="The certification body")
-        certificate_number = serializers.CharField()
-        valid_until = serializers.DateField()
-        evidence = serializers.FileField(
-            required=False, help_text="A scan of the certificate: PDF, PNG, JPEG or WebP"
-        )
+
+        class Meta:
+            model = Certification
+            fields = ["scheme", "issuer", "certificate_number", "valid_until", "evidence"]
 
     @extend_schema(responses={200: CertificationPrivateSerializer(many=True)})
     def get(self, request: Request) -> Response:
@@ -149,12 +148,13 @@ class StaffCertificationCheckApi(Api):
         )
 
 
-class ProductLineInputSerializer(serializers.Serializer):
+class ProductLineInputSerializer(serializers.ModelSerializer):
+    # A typed HS code the service looks up, not a choice among the model's rows.
     hs_code = serializers.CharField(help_text="HS code of the product, e.g. 610910")
-    description = serializers.CharField(required=False, allow_blank=True)
-    monthly_capacity = serializers.IntegerField(min_value=0)
-    unit = serializers.ChoiceField(choices=Unit.choices)
-    min_order_quantity = serializers.IntegerField(min_value=0, required=False)
+
+    class Meta:
+        model = ProductLine
+        fields = ["hs_code", "description", "monthly_capacity", "unit", "min_order_quantity"]
 
 
 class ProductLineListApi(ListApi):

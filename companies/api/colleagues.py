@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from companies import selectors, services
-from companies.models import Invitation, User
+from companies.models import Invitation
 from companies.permissions import OrganisationOwner
 from sme_platform.api.views import ListApi
 
@@ -16,9 +16,10 @@ class InvitationListApi(ListApi):
 
     permission_classes = [OrganisationOwner]
 
-    class InputSerializer(serializers.Serializer):
-        email = serializers.EmailField()
-        role = serializers.ChoiceField(choices=User.Role.choices, default=User.Role.MEMBER)
+    class InputSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Invitation
+            fields = ["email", "role"]
 
     class OutputSerializer(serializers.ModelSerializer):
         is_open = serializers.BooleanField(read_only=True)
