@@ -29,8 +29,19 @@ PROVINCES_URL = "/api/v1/taxonomies/countries/{code}/provinces/"
 BLANK_CHOICE = [("", "—")]
 
 
-def _max_length(field: str) -> int | None:
-    return Organisation._meta.get_field(field).max_length
+def organisation_field(name: str, **overrides: Any) -> forms.Field:
+    """The form field of an organisation's model field: its limit, help text and the
+    model's message for an over-long text come from the model."""
+    model_field = Organisation._meta.get_field(name)
+    messages = {
+        code: message
+        for code, message in model_field.error_messages.items()
+        if code == "max_length"
+    }
+    field = model_field.formfield(error_messages=messages, **overrides)
+    if field is None:
+        raise TypeError(f"Organisation.{name} has no form field.")
+    return field
 
 
 def split_codes(raw: str) -> list[str]:
@@ -145,15 +156,11 @@ class SignupForm(_PasswordPairMixin, forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    legal_name = forms.CharField(
-        label="Organisation's legal name",
-        widget=forms.TextInput(attrs={"maxlength": _max_length("legal_name")}),
-    )
-    local_name = forms.CharField(
+    legal_name = organisation_field("legal_name", label="Organisation's legal name")
+    local_name = organisation_field(
+        "local_name",
         label="Name in local script",
-        required=False,
         help_text="Optional, e.g. in Thai, Vietnamese or Chinese.",
-        widget=forms.TextInput(attrs={"maxlength": _max_length("local_name")}),
     )
     country = ServiceCheckedChoiceField(label="Country")
     province = forms.CharField(
@@ -161,11 +168,7 @@ class SignupForm(_PasswordPairMixin, forms.Form):
         required=False,
         widget=forms.Select(attrs={"data-province-for": "id_country"}),
     )
-    city = forms.CharField(
-        label="City",
-        required=False,
-        widget=forms.TextInput(attrs={"maxlength": _max_length("city")}),
-    )
+    city = organisation_field("city", label="City")
     full_name = forms.CharField(label="Your name", required=False, max_length=150)
     email = forms.EmailField(
         label="Your e-mail address",
@@ -200,32 +203,16 @@ def _set_province_choices(form: forms.Form, *, default_country: str) -> None:
 class ProfileForm(forms.Form):
     """The profile fields of one organisation; supplier- and buyer-only fields by kind."""
 
-    legal_name = forms.CharField(
-        label="Legal name",
-        widget=forms.TextInput(attrs={"maxlength": _max_length("legal_name")}),
-    )
-    local_name = forms.CharField(
-        label="Name in local script",
-        required=False,
-        widget=forms.TextInput(attrs={"maxlength": _max_length("local_name")}),
-    )
+    legal_name = organisation_field("legal_name", label="Legal name")
+    local_name = organisation_field("local_name", label="Name in local script", help_text="")
     country = ServiceCheckedChoiceField(label="Country")
     province = forms.CharField(
         label="Province or region",
         required=False,
         widget=forms.Select(attrs={"data-province-for": "id_country"}),
     )
-    city = forms.CharField(
-        label="City",
-        required=False,
-        widget=forms.TextInput(attrs={"maxlength": _max_length("city")}),
-    )
-    nearest_port = forms.CharField(
-        label="Nearest port",
-        required=False,
-        help_text="Sea or air port you ship from, e.g. Cat Lai or Laem Chabang.",
-        widget=forms.TextInput(attrs={"maxlength": _max_length("nearest_port")}),
-    )
+    city = organisation_field("city", label="City")
+    nearest_port = organisation_field("nearest_port", label="Nearest port")
     year_founded = forms.IntegerField(label="Year founded", required=False)
     employees_band = forms.ChoiceField(
         label="Employees",
@@ -237,17 +224,12 @@ class ProfileForm(forms.Form):
         required=False,
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
-    description = forms.CharField(
-        label="About the organisation",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": _max_length("description")}),
+    description = organisation_field(
+        "description", label="About the organisation", widget=forms.Textarea(attrs={"rows": 5})
     )
     # Suppliers
-    processes = forms.CharField(
-        label="Processes and capabilities",
-        required=False,
-        help_text="What you can do, in your words: knitting, dyeing, CNC machining, …",
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": _max_length("processes")}),
+    processes = organisation_field(
+        "processes", label="Processes and capabilities", widget=forms.Textarea(attrs={"rows": 4})
     )
     hs_codes = CodeListField(
         taxonomy="hs",

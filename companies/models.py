@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
@@ -127,6 +128,10 @@ class OrganisationQuerySet(models.QuerySet):
 # The earliest founding year a profile may give; the latest is the current year.
 FIRST_YEAR_FOUNDED = 1800
 
+# How an over-long text is refused, on the pages, in the API and by the models alike.
+TOO_LONG = {"max_length": "At most %(limit_value)d characters (you gave %(show_value)d)."}
+LONG_TEXT = 5000
+
 
 # The choices live beside the models so that the models' constraints can name them;
 # code reaches them as Organisation.Kind, Certification.Status, User.Role and so on.
@@ -158,22 +163,40 @@ class Organisation(models.Model):
     EmployeesBand = EmployeesBand
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    legal_name = models.CharField(max_length=200)
+    legal_name = models.CharField(max_length=200, error_messages=TOO_LONG)
     local_name = models.CharField(
-        max_length=200, blank=True, help_text="Name in local script, e.g. Thai or Chinese"
+        max_length=200,
+        blank=True,
+        help_text="Name in local script, e.g. Thai or Chinese",
+        error_messages=TOO_LONG,
     )
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
     province = models.CharField(max_length=10, blank=True, help_text="ISO 3166-2 code")
-    city = models.CharField(max_length=120, blank=True)
-    nearest_port = models.CharField(max_length=120, blank=True)
+    city = models.CharField(max_length=120, blank=True, error_messages=TOO_LONG)
+    nearest_port = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Sea or air port you ship from, e.g. Cat Lai or Laem Chabang.",
+        error_messages=TOO_LONG,
+    )
     year_founded = models.PositiveSmallIntegerField(null=True, blank=True)
     employees_band = models.CharField(max_length=10, choices=EmployeesBand.choices, blank=True)
     website = models.URLField(blank=True)
-    description = models.TextField(blank=True, max_length=5000)
+    # A TextField's max_length binds forms only: the validator makes the model hold it too.
+    description = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        error_messages=TOO_LONG,
+    )
     # Suppliers
     processes = models.TextField(
-        blank=True, max_length=5000, help_text="Processes and capabilities in free text"
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        help_text="What you can do, in your words: knitting, dyeing, CNC machining, …",
+        error_messages=TOO_LONG,
     )
     hs_codes = models.ManyToManyField(HsCode, blank=True, related_name="organisations")
     isic_codes = models.ManyToManyField(IsicCode, blank=True, related_name="organisations")

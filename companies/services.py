@@ -28,19 +28,19 @@ from companies.models import (
 from companies.tasks import send_invitation
 from sme_platform.slugs import unique_slug
 
-# Text fields a user may change on the profile, with their length limits.
-_PROFILE_TEXT_LIMITS: dict[str, int] = {
-    "legal_name": 200,
-    "local_name": 200,
-    "city": 120,
-    "nearest_port": 120,
-    "description": 5000,
-    "processes": 5000,
-}
+# Text fields a user may change on the profile; their limits are the model's.
+_PROFILE_TEXT_FIELDS = (
+    "legal_name",
+    "local_name",
+    "city",
+    "nearest_port",
+    "description",
+    "processes",
+)
 SUPPLIER_ONLY_FIELDS = {"processes", "hs_codes", "isic_codes", "export_markets", "languages"}
 BUYER_ONLY_FIELDS = {"sourcing_regions", "sectors_of_interest"}
 PROFILE_FIELDS = (
-    set(_PROFILE_TEXT_LIMITS)
+    set(_PROFILE_TEXT_FIELDS)
     | SUPPLIER_ONLY_FIELDS
     | BUYER_ONLY_FIELDS
     | {"country", "province", "year_founded", "employees_band", "website"}
@@ -74,16 +74,6 @@ def _claim_imported_profile(organisation: Organisation, user: User) -> None:
     organisation.save(update_fields=["claimed", "updated_at"])
     hooks.imported_profile_claimed.send(sender=Organisation, organisation=organisation, user=user)
     _supplier_changed(organisation)
-
-
-def _check_lengths(data: dict[str, Any]) -> None:
-    errors = {
-        field: [f"At most {limit} characters (you gave {len(str(data[field]))})."]
-        for field, limit in _PROFILE_TEXT_LIMITS.items()
-        if field in data and data[field] is not None and len(str(data[field])) > limit
-    }
-    if errors:
-        raise ValidationError(errors)
 
 
 def _clean_email_free(email: str) -> str:
@@ -131,7 +121,6 @@ def organisation_register(
         errors["password"] = list(exc.messages)
     if errors:
         raise ValidationError(errors)
-    _check_lengths({"legal_name": legal_name, "local_name": local_name, "city": city})
 
     organisation = Organisation(
         kind=kind,
@@ -174,7 +163,6 @@ def organisation_update(
         raise ValidationError(
             {f: ["Not a field of this kind of organisation."] for f in sorted(wrong_kind)}
         )
-    _check_lengths(data)
 
     errors: dict[str, list[str]] = {}
     relations: dict[str, list] = {}
@@ -221,7 +209,7 @@ def organisation_update(
         value = collect(validation.clean_languages, data["languages"] or [])
         if value is not None:
             organisation.languages = value
-    for field in ("legal_name", "local_name", "city", "nearest_port", "description", "processes"):
+    for field in _PROFILE_TEXT_FIELDS:
         if field in data:
             setattr(organisation, field, (data[field] or "").strip())
     if "legal_name" in data and not organisation.legal_name:
