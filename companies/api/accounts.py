@@ -33,20 +33,32 @@ class RegisterApi(Api):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=Organisation.Kind.choices)
-        legal_name = serializers.CharField()
-        local_name = serializers.CharField(required=False, allow_blank=True, default="")
-        country = serializers.CharField(help_text="ISO 3166-1 alpha-2 code, e.g. VN")
-        province = serializers.CharField(
-            required=False, allow_blank=True, default="", help_text="ISO 3166-2 code, e.g. VN-SG"
-        )
-        city = serializers.CharField(required=False, allow_blank=True, default="")
+    class InputSerializer(serializers.ModelSerializer):
+        # The organisation's fields come from its model; the first user's are declared
+        # here, since the user is made by the same call (and its e-mail checked there).
         email = serializers.EmailField()
         password = serializers.CharField(
             write_only=True, trim_whitespace=False, style={"input_type": "password"}
         )
-        full_name = serializers.CharField()
+        full_name = serializers.CharField(max_length=User._meta.get_field("full_name").max_length)
+
+        class Meta:
+            model = Organisation
+            fields = [
+                "kind",
+                "legal_name",
+                "local_name",
+                "country",
+                "province",
+                "city",
+                "email",
+                "password",
+                "full_name",
+            ]
+            extra_kwargs = {
+                "country": {"help_text": "ISO 3166-1 alpha-2 code, e.g. VN"},
+                "province": {"help_text": "ISO 3166-2 code, e.g. VN-SG"},
+            }
 
     @extend_schema(
         request=InputSerializer,

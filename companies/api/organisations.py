@@ -68,22 +68,8 @@ class OrganisationDirectoryApi(ListApi):
 class OrganisationDetailApi(Api):
     """Any organisation's public profile; its own users change it."""
 
-    class InputSerializer(serializers.Serializer):
-        legal_name = serializers.CharField(required=False)
-        local_name = serializers.CharField(required=False, allow_blank=True)
-        country = serializers.CharField(required=False, help_text="ISO 3166-1 alpha-2 code")
-        province = serializers.CharField(
-            required=False, allow_blank=True, help_text="ISO 3166-2 code"
-        )
-        city = serializers.CharField(required=False, allow_blank=True)
-        nearest_port = serializers.CharField(required=False, allow_blank=True)
-        year_founded = serializers.IntegerField(required=False, allow_null=True)
-        employees_band = serializers.ChoiceField(
-            choices=Organisation.EmployeesBand.choices, required=False, allow_blank=True
-        )
-        website = serializers.URLField(required=False, allow_blank=True)
-        description = serializers.CharField(required=False, allow_blank=True)
-        processes = serializers.CharField(required=False, allow_blank=True)
+    class InputSerializer(serializers.ModelSerializer):
+        # Codes and country lists are typed by the client and looked up by the service.
         hs_codes = serializers.ListField(
             child=serializers.CharField(), required=False, help_text="HS codes, e.g. 610910"
         )
@@ -102,6 +88,29 @@ class OrganisationDetailApi(Api):
         sectors_of_interest = serializers.ListField(
             child=serializers.CharField(), required=False, help_text="ISIC Rev. 4 codes"
         )
+
+        class Meta:
+            model = Organisation
+            fields = [
+                "legal_name",
+                "local_name",
+                "country",
+                "province",
+                "city",
+                "nearest_port",
+                "year_founded",
+                "employees_band",
+                "website",
+                "description",
+                "processes",
+                "hs_codes",
+                "isic_codes",
+                "export_markets",
+                "languages",
+                "sourcing_regions",
+                "sectors_of_interest",
+            ]
+            extra_kwargs = {"country": {"required": False}, "legal_name": {"required": False}}
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             # A field that cannot be changed here (verification, kind, ...) is refused
