@@ -46,6 +46,14 @@ def _apply(request: HttpRequest, queryset: QuerySet, action, done: str) -> None:
         messages.success(request, f"{changed} {done}.")
 
 
+def _staff(request: HttpRequest) -> User:
+    """The staff user acting in the admin (the admin lets no one else in)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
 class _Refused(Exception):
     """A service refused an admin's save or delete; carries the service's error."""
 
@@ -216,7 +224,7 @@ class OrganisationAdmin(ServiceWritesAdmin):
         if data:
             refused_by_service(
                 lambda: services.organisation_update(
-                    organisation=obj, actor=request.user, data=data
+                    organisation=obj, actor=_staff(request), data=data
                 )
             )
 
@@ -234,7 +242,7 @@ class OrganisationAdmin(ServiceWritesAdmin):
             queryset,
             lambda org: services.organisation_set_verification(
                 organisation=org,
-                actor=request.user,
+                actor=_staff(request),
                 verification=Organisation.Verification.VERIFIED,
             ),
             "organisation(s) marked verified",
@@ -247,7 +255,7 @@ class OrganisationAdmin(ServiceWritesAdmin):
             queryset,
             lambda org: services.organisation_set_verification(
                 organisation=org,
-                actor=request.user,
+                actor=_staff(request),
                 verification=Organisation.Verification.REJECTED,
             ),
             "organisation(s) marked rejected",
@@ -299,7 +307,7 @@ class CertificationAdmin(ServiceWritesAdmin):
         certification = refused_by_service(
             lambda: services.certification_add(
                 organisation=obj.organisation,
-                actor=request.user,
+                actor=_staff(request),
                 scheme=obj.scheme_id,
                 issuer=obj.issuer,
                 certificate_number=obj.certificate_number,
@@ -312,7 +320,7 @@ class CertificationAdmin(ServiceWritesAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Certification) -> None:
         refused_by_service(
-            lambda: services.certification_delete(certification=obj, actor=request.user)
+            lambda: services.certification_delete(certification=obj, actor=_staff(request))
         )
 
     @admin.display(boolean=True, description="Evidence")
@@ -335,7 +343,7 @@ class CertificationAdmin(ServiceWritesAdmin):
             request,
             queryset,
             lambda cert: services.certification_check(
-                certification=cert, actor=request.user, status=Certification.Status.VERIFIED
+                certification=cert, actor=_staff(request), status=Certification.Status.VERIFIED
             ),
             "certificate(s) marked verified",
         )
@@ -346,7 +354,7 @@ class CertificationAdmin(ServiceWritesAdmin):
             request,
             queryset,
             lambda cert: services.certification_check(
-                certification=cert, actor=request.user, status=Certification.Status.REJECTED
+                certification=cert, actor=_staff(request), status=Certification.Status.REJECTED
             ),
             "certificate(s) marked rejected",
         )
@@ -359,7 +367,8 @@ class ContactPersonAdminForm(ModelForm):
     def _get_validation_exclusions(self) -> set[str]:
         # A new primary contact takes over from the old one in the service, as on the
         # pages, so the form does not refuse it for the one-primary constraint.
-        return {*super()._get_validation_exclusions(), "is_primary"}
+        # The stubs do not declare this hook of ModelForm's validation.
+        return {*super()._get_validation_exclusions(), "is_primary"}  # type: ignore[misc]
 
 
 @admin.register(ContactPerson)
@@ -378,18 +387,20 @@ class ContactPersonAdmin(ServiceWritesAdmin):
         data = {name: form.cleaned_data[name] for name in _CONTACT_FIELDS}
         if change:
             refused_by_service(
-                lambda: services.contact_person_update(contact=obj, actor=request.user, **data)
+                lambda: services.contact_person_update(contact=obj, actor=_staff(request), **data)
             )
             return
         contact = refused_by_service(
             lambda: services.contact_person_create(
-                organisation=obj.organisation, actor=request.user, **data
+                organisation=obj.organisation, actor=_staff(request), **data
             )
         )
         obj.pk = contact.pk
 
     def delete_model(self, request: HttpRequest, obj: ContactPerson) -> None:
-        refused_by_service(lambda: services.contact_person_delete(contact=obj, actor=request.user))
+        refused_by_service(
+            lambda: services.contact_person_delete(contact=obj, actor=_staff(request))
+        )
 
 
 _PRODUCT_LINE_FIELDS = ("hs_code", "description", "monthly_capacity", "unit", "min_order_quantity")
@@ -412,18 +423,18 @@ class ProductLineAdmin(ServiceWritesAdmin):
         data["hs_code"] = obj.hs_code_id
         if change:
             refused_by_service(
-                lambda: services.product_line_update(line=obj, actor=request.user, data=data)
+                lambda: services.product_line_update(line=obj, actor=_staff(request), data=data)
             )
             return
         line = refused_by_service(
             lambda: services.product_line_create(
-                organisation=obj.organisation, actor=request.user, data=data
+                organisation=obj.organisation, actor=_staff(request), data=data
             )
         )
         obj.pk = line.pk
 
     def delete_model(self, request: HttpRequest, obj: ProductLine) -> None:
-        refused_by_service(lambda: services.product_line_delete(line=obj, actor=request.user))
+        refused_by_service(lambda: services.product_line_delete(line=obj, actor=_staff(request)))
 
 
 @admin.register(Invitation)

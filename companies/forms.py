@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
 
 from companies import geography, selectors
 from companies.models import (
@@ -33,6 +34,8 @@ def organisation_field(name: str, **overrides: Any) -> forms.Field:
     """The form field of an organisation's model field: its limit, help text and the
     model's message for an over-long text come from the model."""
     model_field = Organisation._meta.get_field(name)
+    if not isinstance(model_field, models.Field):
+        raise TypeError(f"Organisation.{name} is a relation, not a field.")
     messages = {
         code: message
         for code, message in model_field.error_messages.items()
@@ -80,7 +83,7 @@ class CodeListField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Any:
-        codes = split_codes(super().to_python(value))
+        codes = split_codes(super().to_python(value) or "")
         if self.multiple:
             return codes
         return codes[0] if codes else ""
@@ -89,6 +92,14 @@ class CodeListField(forms.CharField):
         if isinstance(value, list | tuple):
             return ", ".join(str(getattr(v, "code", v)) for v in value)
         return value
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field, to fill its choices when the form is made."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field.")
+    return field
 
 
 class ServiceCheckedChoiceField(forms.ChoiceField):
@@ -179,7 +190,7 @@ class SignupForm(_PasswordPairMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = BLANK_CHOICE + geography.country_choices()
+        choice_field(self, "country").choices = BLANK_CHOICE + geography.country_choices()
         _set_province_choices(self, default_country="")
 
     def service_arguments(self) -> dict[str, Any]:
@@ -281,12 +292,12 @@ class ProfileForm(forms.Form):
             for name in self.BUYER_FIELDS:
                 del self.fields[name]
         countries = geography.country_choices()
-        self.fields["country"].choices = BLANK_CHOICE + countries
+        choice_field(self, "country").choices = BLANK_CHOICE + countries
         for name in ("export_markets", "sourcing_regions"):
             if name in self.fields:
-                self.fields[name].choices = countries
+                choice_field(self, name).choices = countries
         if "languages" in self.fields:
-            self.fields["languages"].choices = geography.language_choices()
+            choice_field(self, "languages").choices = geography.language_choices()
         _set_province_choices(self, default_country=organisation.country)
 
     @staticmethod
@@ -317,13 +328,15 @@ class ProfileForm(forms.Form):
 
     def code_fields(self) -> dict[str, list[tuple[str, str]]]:
         """Codes currently in each code field, with their descriptions, for display."""
-        out = {}
+        out: dict[str, list[tuple[str, str]]] = {}
         for name in ("hs_codes", "isic_codes", "sectors_of_interest"):
             if name not in self.fields:
                 continue
             raw = self[name].value()
             codes = split_codes(raw) if isinstance(raw, str) else list(raw or [])
-            out[name] = describe_codes(self.fields[name].taxonomy, codes)
+            field = self.fields[name]
+            taxonomy = field.taxonomy if isinstance(field, CodeListField) else "hs"
+            out[name] = describe_codes(taxonomy, codes)
         return out
 
     def service_data(self) -> dict[str, Any]:
@@ -355,7 +368,7 @@ class CertificationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scheme"].choices = BLANK_CHOICE + [
+        choice_field(self, "scheme").choices = BLANK_CHOICE + [
             (s.code, f"{s.name} — {s.full_name}" if s.full_name != s.name else s.name)
             for s in selectors.certification_scheme_list()
         ]
@@ -426,8 +439,8 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Any country")] + geography.country_choices()
-        self.fields["certification"].choices = [("", "Any certification")] + [
+        choice_field(self, "country").choices = [("", "Any country")] + geography.country_choices()
+        choice_field(self, "certification").choices = [("", "Any certification")] + [
             (s.code, s.name) for s in selectors.certification_scheme_list()
         ]
 

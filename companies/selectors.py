@@ -117,7 +117,7 @@ def _own(user: AnyUser, qs: QuerySet) -> QuerySet:
     """The rows of the user's own organisation; every row for staff."""
     if permissions.is_staff_user(user):
         return qs
-    if not permissions.has_organisation(user):
+    if isinstance(user, AnonymousUser) or user.organisation_id is None:
         return qs.none()
     return qs.filter(organisation_id=user.organisation_id)
 
@@ -152,7 +152,7 @@ def invitation_open_get(*, token: str) -> Invitation | None:
 
 
 def colleague_list(*, user: AnyUser) -> QuerySet[User]:
-    if not permissions.has_organisation(user):
+    if isinstance(user, AnonymousUser) or user.organisation_id is None:
         return User.objects.none()
     return User.objects.filter(organisation_id=user.organisation_id).order_by("email")
 

@@ -126,7 +126,7 @@ def organisation_register(
         kind=kind,
         legal_name=legal_name.strip(),
         local_name=local_name.strip(),
-        slug=unique_slug(Organisation.objects, legal_name, fallback="organisation"),
+        slug=unique_slug(Organisation.objects.all(), legal_name, fallback="organisation"),
         country=country,
         province=province,
         city=city.strip(),

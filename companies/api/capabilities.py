@@ -102,7 +102,7 @@ class CertificationListApi(ListApi):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         certification = services.certification_add(
-            organisation=selectors.organisation_of(user=request.user),
+            organisation=found(selectors.organisation_of(user=request.user)),
             actor=request.user,
             **serializer.validated_data,
         )
@@ -171,7 +171,7 @@ class ProductLineListApi(ListApi):
         serializer = ProductLineInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         line = services.product_line_create(
-            organisation=selectors.organisation_of(user=request.user),
+            organisation=found(selectors.organisation_of(user=request.user)),
             actor=request.user,
             data=serializer.validated_data,
         )

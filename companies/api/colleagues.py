@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from companies import selectors, services
 from companies.models import Invitation
 from companies.permissions import OrganisationOwner
-from sme_platform.api.views import ListApi
+from sme_platform.api.views import ListApi, found
 
 
 class InvitationListApi(ListApi):
@@ -46,7 +46,7 @@ class InvitationListApi(ListApi):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitation = services.colleague_invite(
-            organisation=selectors.organisation_of(user=request.user),
+            organisation=found(selectors.organisation_of(user=request.user)),
             actor=request.user,
             **serializer.validated_data,
         )

@@ -137,10 +137,9 @@ class OrganisationDetailApi(Api):
         services.organisation_update(
             organisation=organisation, actor=request.user, data=serializer.validated_data
         )
-        organisation = selectors.organisation_private_get(user=request.user, pk=organisation_id)
-        return Response(
-            OrganisationPrivateSerializer(organisation, context={"request": request}).data
-        )
+        # Read again, so that the answer shows the codes and lines as now stored.
+        updated = selectors.organisation_private_get(user=request.user, pk=organisation_id)
+        return Response(OrganisationPrivateSerializer(updated, context={"request": request}).data)
 
 
 class OrganisationPrivateApi(Api):
