@@ -5,8 +5,9 @@ jobs on commit. A failed validation raises ``ValidationError`` keyed by field an
 writes nothing.
 """
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any, TypedDict, Unpack
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from companies import hooks, permissions, validation
 from companies.models import (
+    FIRST_YEAR_FOUNDED,
     Certification,
     CertificationScheme,
     ContactPerson,
@@ -27,6 +29,8 @@ from companies.models import (
 )
 from companies.tasks import send_invitation
 from sme_platform.slugs import unique_slug
+
+Checked = TypeVar("Checked")
 
 # Text fields a user may change on the profile; their limits are the model's.
 _PROFILE_TEXT_FIELDS = (
@@ -76,6 +80,28 @@ def _claim_imported_profile(organisation: Organisation, user: User) -> None:
     _supplier_changed(organisation)
 
 
+class _FieldErrors:
+    """Field errors of several checks, raised together so a form shows them all at once."""
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.by_field[field] = [message]
+
+    def check(self, check: Callable[..., Checked], *args: Any, **kwargs: Any) -> Checked | None:
+        """``check``'s answer, or None with its field errors kept."""
+        try:
+            return check(*args, **kwargs)
+        except ValidationError as exc:
+            self.by_field.update(exc.message_dict)
+            return None
+
+    def raise_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
 def _clean_email_free(email: str) -> str:
     email = (email or "").strip().lower()
     if User.objects.filter(email__iexact=email).exists():
@@ -101,26 +127,19 @@ def organisation_register(
     city: str = "",
 ) -> User:
     """Create an organisation and its first user, who owns it."""
-    errors: dict[str, list[str]] = {}
-    if kind not in Organisation.Kind.values:
-        errors["kind"] = ["Choose SME supplier, buyer or cluster body."]
+    errors = _FieldErrors()
     if not (legal_name or "").strip():
-        errors["legal_name"] = ["The organisation's legal name is required."]
-    try:
-        email = _clean_email_free(email)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    try:
-        country = validation.clean_country(country)
-        province = validation.clean_province(province, country)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+        errors.add("legal_name", "The organisation's legal name is required.")
+    email = errors.check(_clean_email_free, email) or email
+    country_given = errors.check(validation.clean_country, country)
+    if country_given is not None:
+        country = country_given
+        province = errors.check(validation.clean_province, province, country) or ""
     try:
         validate_password(password, User(email=email, full_name=full_name))
     except ValidationError as exc:
-        errors["password"] = list(exc.messages)
-    if errors:
-        raise ValidationError(errors)
+        errors.by_field["password"] = list(exc.messages)
+    errors.raise_any()
 
     organisation = Organisation(
         kind=kind,
@@ -164,15 +183,9 @@ def organisation_update(
             {f: ["Not a field of this kind of organisation."] for f in sorted(wrong_kind)}
         )
 
-    errors: dict[str, list[str]] = {}
+    errors = _FieldErrors()
+    collect = errors.check
     relations: dict[str, list] = {}
-
-    def collect(fn, *args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-            return None
 
     country = organisation.country
     if "country" in data:
@@ -213,7 +226,7 @@ def organisation_update(
         if field in data:
             setattr(organisation, field, (data[field] or "").strip())
     if "legal_name" in data and not organisation.legal_name:
-        errors["legal_name"] = ["The organisation's legal name is required."]
+        errors.add("legal_name", "The organisation's legal name is required.")
     if "website" in data:
         organisation.website = (data["website"] or "").strip()
     if "employees_band" in data:
@@ -227,12 +240,14 @@ def organisation_update(
                 year = int(year)
             except (TypeError, ValueError):
                 year = -1
-            if not 1800 <= year <= timezone.now().year:
-                errors["year_founded"] = [f"Give a year between 1800 and {timezone.now().year}."]
+            if not FIRST_YEAR_FOUNDED <= year <= timezone.now().year:
+                errors.add(
+                    "year_founded",
+                    f"Give a year between {FIRST_YEAR_FOUNDED} and {timezone.now().year}.",
+                )
             else:
                 organisation.year_founded = year
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_any()
 
     organisation.full_clean(exclude=["slug"])
     organisation.save()
@@ -338,22 +353,18 @@ def certification_add(
 ) -> Certification:
     """Record a certificate the organisation holds; staff check it later."""
     permissions.require_member_of(actor, organisation)
-    errors: dict[str, list[str]] = {}
+    errors = _FieldErrors()
     scheme_obj = CertificationScheme.objects.filter(code=scheme).first()
     if scheme_obj is None:
         scheme_obj = CertificationScheme.objects.filter(name__iexact=scheme).first()
     if scheme_obj is None:
-        errors["scheme"] = [f"Unknown certification: {scheme or '(empty)'}."]
+        errors.add("scheme", f"Unknown certification: {scheme or '(empty)'}.")
     if valid_until is None:
-        errors["valid_until"] = ["Give the date until which the certificate is valid."]
+        errors.add("valid_until", "Give the date until which the certificate is valid.")
     elif valid_until < timezone.localdate():
-        errors["valid_until"] = ["This certificate has already expired; add a current one."]
-    try:
-        validation.clean_evidence(evidence)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
+        errors.add("valid_until", "This certificate has already expired; add a current one.")
+    errors.check(validation.clean_evidence, evidence)
+    errors.raise_any()
     certification = Certification(
         organisation=organisation,
         scheme=scheme_obj,
@@ -395,37 +406,32 @@ def certification_check(*, certification: Certification, actor: User, status: st
 
 
 def _apply_product_line(line: ProductLine, data: dict[str, Any]) -> ProductLine:
-    errors: dict[str, list[str]] = {}
+    errors = _FieldErrors()
     if "hs_code" in data:
-        try:
-            codes = validation.clean_hs_codes([data["hs_code"] or ""], field="hs_code")
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-        else:
-            if codes:
-                line.hs_code = codes[0]
-            else:
-                errors["hs_code"] = ["Give the HS code of the product."]
+        codes = errors.check(validation.clean_hs_codes, [data["hs_code"] or ""], field="hs_code")
+        if codes:
+            line.hs_code = codes[0]
+        elif codes is not None:
+            errors.add("hs_code", "Give the HS code of the product.")
     for field in ("monthly_capacity", "min_order_quantity"):
         if field in data:
             try:
                 value = int(data[field])
             except (TypeError, ValueError):
-                errors[field] = ["Give a whole number."]
+                errors.add(field, "Give a whole number.")
                 continue
             if value < 0:
-                errors[field] = ["Must be zero or more."]
+                errors.add(field, "Must be zero or more.")
             else:
                 setattr(line, field, value)
     if "unit" in data:
         if data["unit"] not in Unit.values:
-            errors["unit"] = [f"Choose one of: {', '.join(Unit.values)}."]
+            errors.add("unit", f"Choose one of: {', '.join(Unit.values)}.")
         else:
             line.unit = data["unit"]
     if "description" in data:
         line.description = (data["description"] or "").strip()
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_any()
     line.full_clean()
     line.save()
     _supplier_changed(line.organisation)
