@@ -20,6 +20,7 @@ from companies.models import (
     IsicCode,
     Organisation,
     ProductLine,
+    User,
 )
 from companies.validation import normalise_code
 
@@ -30,21 +31,25 @@ PROVINCES_URL = "/api/v1/taxonomies/countries/{code}/provinces/"
 BLANK_CHOICE = [("", "—")]
 
 
-def organisation_field(name: str, **overrides: Any) -> forms.Field:
-    """The form field of an organisation's model field: its limit, help text and the
-    model's message for an over-long text come from the model."""
-    model_field = Organisation._meta.get_field(name)
+def model_form_field(model: type[models.Model], name: str, **overrides: Any) -> forms.CharField:
+    """The form field of a model's text field: its limit, help text and the model's
+    message for an over-long text come from the model."""
+    model_field = model._meta.get_field(name)
     if not isinstance(model_field, models.Field):
-        raise TypeError(f"Organisation.{name} is a relation, not a field.")
+        raise TypeError(f"{model.__name__}.{name} is a relation, not a field.")
     messages = {
         code: message
         for code, message in model_field.error_messages.items()
         if code == "max_length"
     }
     field = model_field.formfield(error_messages=messages, **overrides)
-    if field is None:
-        raise TypeError(f"Organisation.{name} has no form field.")
+    if not isinstance(field, forms.CharField):
+        raise TypeError(f"{model.__name__}.{name} is not a text field.")
     return field
+
+
+def organisation_field(name: str, **overrides: Any) -> forms.CharField:
+    return model_form_field(Organisation, name, **overrides)
 
 
 def split_codes(raw: str) -> list[str]:
@@ -180,7 +185,7 @@ class SignupForm(_PasswordPairMixin, forms.Form):
         widget=forms.Select(attrs={"data-province-for": "id_country"}),
     )
     city = organisation_field("city", label="City")
-    full_name = forms.CharField(label="Your name", required=False, max_length=150)
+    full_name = model_form_field(User, "full_name", label="Your name")
     email = forms.EmailField(
         label="Your e-mail address",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -422,7 +427,7 @@ class InviteForm(forms.ModelForm):
 
 
 class InvitationAcceptForm(_PasswordPairMixin, forms.Form):
-    full_name = forms.CharField(label="Your name", required=False, max_length=150)
+    full_name = model_form_field(User, "full_name", label="Your name")
     password, password_confirm = _password_fields()
 
 
@@ -432,9 +437,14 @@ class DirectoryFilterForm(forms.Form):
     text = forms.CharField(label="Search", required=False, max_length=100)
     country = forms.ChoiceField(label="Country", required=False)
     hs_code = forms.CharField(
-        label="HS code", required=False, max_length=6, help_text="Chapter, heading or subheading"
+        label="HS code",
+        required=False,
+        max_length=model_form_field(HsCode, "code").max_length,
+        help_text="Chapter, heading or subheading",
     )
-    isic_code = forms.CharField(label="ISIC code", required=False, max_length=4)
+    isic_code = forms.CharField(
+        label="ISIC code", required=False, max_length=model_form_field(IsicCode, "code").max_length
+    )
     certification = forms.ChoiceField(label="Certification", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
