@@ -4,7 +4,7 @@ change refreshes it in the search index. What no service writes (taxonomies, the
 catalogue, invitations) is read-only here."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -216,11 +216,15 @@ class OrganisationAdmin(ServiceWritesAdmin):
     def save_model(
         self, request: HttpRequest, obj: Organisation, form: ModelForm, change: bool
     ) -> None:
-        data = {
-            name: _profile_value(form.cleaned_data[name])
-            for name in form.changed_data
-            if name in services.PROFILE_FIELDS
-        }
+        # The admin form's fields are the model's, parsed to the types the service takes.
+        data = cast(
+            services.ProfileChanges,
+            {
+                name: _profile_value(form.cleaned_data[name])
+                for name in form.changed_data
+                if name in services.PROFILE_FIELDS
+            },
+        )
         if data:
             refused_by_service(
                 lambda: services.organisation_update(

@@ -5,7 +5,7 @@ comma-separated code list); every business rule is checked by the service the
 view calls, so field names here are the service's argument and data names.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -22,6 +22,7 @@ from companies.models import (
     ProductLine,
     User,
 )
+from companies.services import ProfileChanges
 from companies.validation import normalise_code
 
 HS_SEARCH_URL = "/api/v1/taxonomies/hs/"
@@ -344,9 +345,10 @@ class ProfileForm(forms.Form):
             out[name] = describe_codes(taxonomy, codes)
         return out
 
-    def service_data(self) -> dict[str, Any]:
+    def service_data(self) -> ProfileChanges:
         """Every field of the form, keyed by the service's field names."""
-        return {name: self.cleaned_data.get(name) for name in self.fields}
+        # The form's fields are profile fields, parsed to the types the service takes.
+        return cast(ProfileChanges, {name: self.cleaned_data.get(name) for name in self.fields})
 
 
 class ContactPersonForm(forms.ModelForm):

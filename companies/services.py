@@ -7,7 +7,7 @@ writes nothing.
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypedDict, TypeVar, Unpack
+from typing import Any, TypedDict, TypeVar, Unpack, cast
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -21,7 +21,9 @@ from companies.models import (
     Certification,
     CertificationScheme,
     ContactPerson,
+    HsCode,
     Invitation,
+    IsicCode,
     Organisation,
     ProductLine,
     Unit,
@@ -166,87 +168,102 @@ def organisation_register(
 # ------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def organisation_update(
-    *, organisation: Organisation, actor: User, data: dict[str, Any]
-) -> Organisation:
-    """Change the profile fields given in ``data``; fields not given stay as they are."""
-    permissions.require_member_of(actor, organisation)
-    unknown = set(data) - PROFILE_FIELDS
+class ProfileChanges(TypedDict, total=False):
+    """A profile edit, parsed by the form, serializer or admin form that took it in.
+
+    Codes and country and language lists arrive as the codes the user typed or picked;
+    the service checks them against the nomenclatures.
+    """
+
+    legal_name: str
+    local_name: str
+    country: str
+    province: str
+    city: str
+    nearest_port: str
+    year_founded: int | None
+    employees_band: str
+    website: str
+    description: str
+    processes: str
+    hs_codes: list[str]
+    isic_codes: list[str]
+    export_markets: list[str]
+    languages: list[str]
+    sourcing_regions: list[str]
+    sectors_of_interest: list[str]
+
+
+# Profile fields taken as given: their limits, formats and choices are the model's.
+_PLAIN_PROFILE_FIELDS = (*_PROFILE_TEXT_FIELDS, "website", "employees_band", "year_founded")
+
+
+def _refuse_fields_not_of(organisation: Organisation, fields: set[str]) -> None:
+    unknown = fields - PROFILE_FIELDS
     if unknown:
         raise ValidationError({f: ["This field cannot be changed here."] for f in sorted(unknown)})
-    wrong_kind = (set(data) & SUPPLIER_ONLY_FIELDS if not organisation.is_supplier else set()) | (
-        set(data) & BUYER_ONLY_FIELDS if not organisation.is_buyer else set()
+    wrong_kind = (fields & SUPPLIER_ONLY_FIELDS if not organisation.is_supplier else set()) | (
+        fields & BUYER_ONLY_FIELDS if not organisation.is_buyer else set()
     )
     if wrong_kind:
         raise ValidationError(
             {f: ["Not a field of this kind of organisation."] for f in sorted(wrong_kind)}
         )
 
-    errors = _FieldErrors()
-    collect = errors.check
-    relations: dict[str, list] = {}
 
-    country = organisation.country
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, actor: User, data: ProfileChanges
+) -> Organisation:
+    """Change the profile fields given in ``data``; fields not given stay as they are."""
+    permissions.require_member_of(actor, organisation)
+    _refuse_fields_not_of(organisation, set(data))
+    errors = _FieldErrors()
+    # The same checks run for several fields, named by a variable rather than a literal.
+    given = cast(dict[str, Any], data)
+
     if "country" in data:
-        country = collect(validation.clean_country, data["country"]) or country
-        organisation.country = country
-        if "province" not in data and organisation.province:
-            # A province of the old country makes no sense in the new one.
-            data = {**data, "province": ""}
-    if "province" in data:
-        province = collect(validation.clean_province, data["province"] or "", country)
-        if province is not None:
-            organisation.province = province
+        organisation.country = errors.check(validation.clean_country, data["country"]) or (
+            organisation.country
+        )
+    province = data.get("province")
+    if province is None and "country" in data and organisation.province:
+        # A province of the old country makes no sense in the new one.
+        province = ""
+    if province is not None:
+        checked = errors.check(validation.clean_province, province, organisation.country)
+        if checked is not None:
+            organisation.province = checked
+
+    relations: dict[str, list[HsCode] | list[IsicCode]] = {}
     if "hs_codes" in data:
-        relations["hs_codes"] = collect(validation.clean_hs_codes, data["hs_codes"] or []) or []
-    if "isic_codes" in data:
-        relations["isic_codes"] = (
-            collect(validation.clean_isic_codes, data["isic_codes"] or []) or []
-        )
-    if "sectors_of_interest" in data:
-        relations["sectors_of_interest"] = (
-            collect(
-                validation.clean_isic_codes,
-                data["sectors_of_interest"] or [],
-                field="sectors_of_interest",
-            )
-            or []
-        )
+        relations["hs_codes"] = errors.check(validation.clean_hs_codes, data["hs_codes"]) or []
+    for field in ("isic_codes", "sectors_of_interest"):
+        if field in data:
+            codes = errors.check(validation.clean_isic_codes, given[field], field=field)
+            relations[field] = codes or []
     for field in ("export_markets", "sourcing_regions"):
         if field in data:
-            value = collect(validation.clean_countries, data[field] or [], field=field)
-            if value is not None:
-                setattr(organisation, field, value)
+            countries = errors.check(validation.clean_countries, given[field], field=field)
+            if countries is not None:
+                setattr(organisation, field, countries)
     if "languages" in data:
-        value = collect(validation.clean_languages, data["languages"] or [])
-        if value is not None:
-            organisation.languages = value
-    for field in _PROFILE_TEXT_FIELDS:
+        languages = errors.check(validation.clean_languages, data["languages"])
+        if languages is not None:
+            organisation.languages = languages
+
+    for field in _PLAIN_PROFILE_FIELDS:
         if field in data:
-            setattr(organisation, field, (data[field] or "").strip())
+            setattr(organisation, field, given[field])
     if "legal_name" in data and not organisation.legal_name:
         errors.add("legal_name", "The organisation's legal name is required.")
-    if "website" in data:
-        organisation.website = (data["website"] or "").strip()
-    if "employees_band" in data:
-        organisation.employees_band = data["employees_band"] or ""
-    if "year_founded" in data:
-        year = data["year_founded"]
-        if year in (None, ""):
-            organisation.year_founded = None
-        else:
-            try:
-                year = int(year)
-            except (TypeError, ValueError):
-                year = -1
-            if not FIRST_YEAR_FOUNDED <= year <= timezone.now().year:
-                errors.add(
-                    "year_founded",
-                    f"Give a year between {FIRST_YEAR_FOUNDED} and {timezone.now().year}.",
-                )
-            else:
-                organisation.year_founded = year
+    year = organisation.year_founded
+    if "year_founded" in data and year is not None:
+        if not FIRST_YEAR_FOUNDED <= year <= timezone.now().year:
+            errors.add(
+                "year_founded",
+                f"Give a year between {FIRST_YEAR_FOUNDED} and {timezone.now().year}.",
+            )
     errors.raise_any()
 
     organisation.full_clean(exclude=["slug"])
