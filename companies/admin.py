@@ -425,14 +425,18 @@ class ProductLineAdmin(ServiceWritesAdmin):
     ) -> None:
         data = {name: form.cleaned_data[name] for name in _PRODUCT_LINE_FIELDS}
         data["hs_code"] = obj.hs_code_id
+        # The admin form's fields are the model's, parsed to the types the service takes.
+        line_data = cast(services.NewProductLine, data)
         if change:
             refused_by_service(
-                lambda: services.product_line_update(line=obj, actor=_staff(request), data=data)
+                lambda: services.product_line_update(
+                    line=obj, actor=_staff(request), data=line_data
+                )
             )
             return
         line = refused_by_service(
             lambda: services.product_line_create(
-                organisation=obj.organisation, actor=_staff(request), data=data
+                organisation=obj.organisation, actor=_staff(request), data=line_data
             )
         )
         obj.pk = line.pk

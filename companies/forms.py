@@ -22,7 +22,7 @@ from companies.models import (
     ProductLine,
     User,
 )
-from companies.services import ProfileChanges
+from companies.services import NewProductLine, ProfileChanges
 from companies.validation import normalise_code
 
 HS_SEARCH_URL = "/api/v1/taxonomies/hs/"
@@ -414,11 +414,12 @@ class ProductLineForm(forms.ModelForm):
         raw = self["hs_code"].value()
         return {"hs_code": describe_codes("hs", split_codes(raw or ""))}
 
-    def service_data(self) -> dict[str, Any]:
+    def service_data(self) -> NewProductLine:
         data = dict(self.cleaned_data)
         if data.get("min_order_quantity") is None:
             data["min_order_quantity"] = 0
-        return data
+        # Every field of a product line, parsed to the types the service takes.
+        return cast(NewProductLine, data)
 
 
 class InviteForm(forms.ModelForm):

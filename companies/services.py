@@ -7,7 +7,7 @@ writes nothing.
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypedDict, TypeVar, Unpack, cast
+from typing import Any, NotRequired, TypedDict, TypeVar, Unpack, cast
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -26,7 +26,6 @@ from companies.models import (
     IsicCode,
     Organisation,
     ProductLine,
-    Unit,
     User,
 )
 from companies.tasks import send_invitation
@@ -422,34 +421,45 @@ def certification_check(*, certification: Certification, actor: User, status: st
 # ------------------------------------------------------------------------------
 
 
-def _apply_product_line(line: ProductLine, data: dict[str, Any]) -> ProductLine:
+class ProductLineChanges(TypedDict, total=False):
+    """A product line edit, parsed by its form or serializer; the HS code is the code
+    the user typed, checked against the nomenclature here."""
+
+    hs_code: str
+    description: str
+    monthly_capacity: int
+    unit: str
+    min_order_quantity: int
+
+
+class NewProductLine(TypedDict):
+    """A new product line: its code, capacity and unit are required."""
+
+    hs_code: str
+    monthly_capacity: int
+    unit: str
+    description: NotRequired[str]
+    min_order_quantity: NotRequired[int]
+
+
+def _save_product_line(line: ProductLine, data: ProductLineChanges | NewProductLine) -> ProductLine:
     errors = _FieldErrors()
+    unchecked: list[str] = []
     if "hs_code" in data:
-        codes = errors.check(validation.clean_hs_codes, [data["hs_code"] or ""], field="hs_code")
+        codes = errors.check(validation.clean_hs_codes, [data["hs_code"]], field="hs_code")
         if codes:
             line.hs_code = codes[0]
-        elif codes is not None:
-            errors.add("hs_code", "Give the HS code of the product.")
-    for field in ("monthly_capacity", "min_order_quantity"):
-        if field in data:
-            try:
-                value = int(data[field])
-            except (TypeError, ValueError):
-                errors.add(field, "Give a whole number.")
-                continue
-            if value < 0:
-                errors.add(field, "Must be zero or more.")
-            else:
-                setattr(line, field, value)
-    if "unit" in data:
-        if data["unit"] not in Unit.values:
-            errors.add("unit", f"Choose one of: {', '.join(Unit.values)}.")
         else:
-            line.unit = data["unit"]
-    if "description" in data:
-        line.description = (data["description"] or "").strip()
+            if codes is not None:
+                errors.add("hs_code", "Give the HS code of the product.")
+            unchecked.append("hs_code")
+    given = cast(dict[str, Any], data)
+    for field in ("description", "monthly_capacity", "unit", "min_order_quantity"):
+        if field in given:
+            setattr(line, field, given[field])
+    # Limits and units are the model's; its errors are reported beside the code's.
+    errors.check(line.full_clean, exclude=unchecked)
     errors.raise_any()
-    line.full_clean()
     line.save()
     _supplier_changed(line.organisation)
     return line
@@ -457,21 +467,20 @@ def _apply_product_line(line: ProductLine, data: dict[str, Any]) -> ProductLine:
 
 @transaction.atomic
 def product_line_create(
-    *, organisation: Organisation, actor: User, data: dict[str, Any]
+    *, organisation: Organisation, actor: User, data: NewProductLine
 ) -> ProductLine:
     permissions.require_member_of(actor, organisation)
     if not organisation.is_supplier:
         raise ValidationError({"hs_code": ["Only SME suppliers list product lines."]})
-    missing = [f for f in ("hs_code", "monthly_capacity", "unit") if data.get(f) in (None, "")]
-    if missing:
-        raise ValidationError({f: ["This field is required."] for f in missing})
-    return _apply_product_line(ProductLine(organisation=organisation), data)
+    return _save_product_line(ProductLine(organisation=organisation), data)
 
 
 @transaction.atomic
-def product_line_update(*, line: ProductLine, actor: User, data: dict[str, Any]) -> ProductLine:
+def product_line_update(
+    *, line: ProductLine, actor: User, data: ProductLineChanges | NewProductLine
+) -> ProductLine:
     permissions.require_member_of(actor, line.organisation)
-    return _apply_product_line(line, data)
+    return _save_product_line(line, data)
 
 
 @transaction.atomic
