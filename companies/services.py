@@ -1,7 +1,10 @@
 """Writes for organisations, their users and capabilities.
 
-Every function validates, writes inside one transaction and enqueues follow-up
-jobs on commit. A failed validation raises ``ValidationError`` keyed by field and
+Every function takes input its form, serializer or admin form has already parsed
+(typed keyword arguments, or a typed dict for a partial edit), checks the rules,
+writes inside one transaction and enqueues follow-up jobs on commit. Limits, formats
+and choices are the models'; a code, country or language is checked against its
+nomenclature here. A refused write raises ``ValidationError`` keyed by field and
 writes nothing.
 """
 
@@ -104,7 +107,7 @@ class _FieldErrors:
 
 
 def _clean_email_free(email: str) -> str:
-    email = (email or "").strip().lower()
+    email = email.lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": ["An account with this e-mail address already exists."]})
     return email
@@ -129,7 +132,7 @@ def organisation_register(
 ) -> User:
     """Create an organisation and its first user, who owns it."""
     errors = _FieldErrors()
-    if not (legal_name or "").strip():
+    if not legal_name:
         errors.add("legal_name", "The organisation's legal name is required.")
     email = errors.check(_clean_email_free, email) or email
     country_given = errors.check(validation.clean_country, country)
@@ -144,16 +147,16 @@ def organisation_register(
 
     organisation = Organisation(
         kind=kind,
-        legal_name=legal_name.strip(),
-        local_name=local_name.strip(),
+        legal_name=legal_name,
+        local_name=local_name,
         slug=unique_slug(Organisation.objects.all(), legal_name, fallback="organisation"),
         country=country,
         province=province,
-        city=city.strip(),
+        city=city,
     )
     organisation.full_clean()
     organisation.save()
-    user = User(email=email, full_name=full_name.strip(), organisation=organisation)
+    user = User(email=email, full_name=full_name, organisation=organisation)
     user.role = User.Role.OWNER
     user.set_password(password)
     user.full_clean(exclude=["password"])
@@ -375,17 +378,15 @@ def certification_add(
         scheme_obj = CertificationScheme.objects.filter(name__iexact=scheme).first()
     if scheme_obj is None:
         errors.add("scheme", f"Unknown certification: {scheme or '(empty)'}.")
-    if valid_until is None:
-        errors.add("valid_until", "Give the date until which the certificate is valid.")
-    elif valid_until < timezone.localdate():
+    if valid_until < timezone.localdate():
         errors.add("valid_until", "This certificate has already expired; add a current one.")
     errors.check(validation.clean_evidence, evidence)
     errors.raise_any()
     certification = Certification(
         organisation=organisation,
         scheme=scheme_obj,
-        issuer=(issuer or "").strip(),
-        certificate_number=(certificate_number or "").strip(),
+        issuer=issuer,
+        certificate_number=certificate_number,
         valid_until=valid_until,
     )
     if evidence is not None:
@@ -500,7 +501,7 @@ def colleague_invite(
 ) -> Invitation:
     """An owner invites a colleague by e-mail; the e-mail goes out after commit."""
     permissions.require_owner_of(actor, organisation)
-    email = (email or "").strip().lower()
+    email = email.lower()
     probe = Invitation(organisation=organisation, email=email, role=role)
     probe.full_clean(exclude=["token", "invited_by", "expires_at"])
     if User.objects.filter(email__iexact=email).exists():
@@ -558,7 +559,7 @@ def invitation_accept(*, token: str, password: str, full_name: str = "") -> User
     _clean_email_free(invitation.email)
     user = User(
         email=invitation.email,
-        full_name=(full_name or "").strip(),
+        full_name=full_name,
         organisation=invitation.organisation,
         role=invitation.role,
     )
