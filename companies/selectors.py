@@ -1,7 +1,7 @@
 """Reads for organisations: each takes the acting user so visibility lives here."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from companies import permissions
@@ -27,8 +27,8 @@ def valid_certifications() -> QuerySet[Certification]:
     )
 
 
-def _with_profile(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    return qs.prefetch_related(
+def _profile_lookups() -> list[str | Prefetch]:
+    return [
         "hs_codes",
         "isic_codes",
         "sectors_of_interest",
@@ -37,7 +37,11 @@ def _with_profile(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
             queryset=Certification.objects.select_related("scheme").order_by("scheme__name"),
         ),
         Prefetch("product_lines", queryset=ProductLine.objects.select_related("hs_code")),
-    )
+    ]
+
+
+def _with_profile(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    return qs.prefetch_related(*_profile_lookups())
 
 
 def organisation_public_list() -> QuerySet[Organisation]:
@@ -101,9 +105,11 @@ def organisation_of(*, user: AnyUser) -> Organisation | None:
 
 def organisation_private_get(*, user: AnyUser, pk: int) -> Organisation | None:
     """An organisation with its private parts, only for its own users and staff."""
-    organisation = _with_profile(Organisation.objects.filter(pk=pk)).first()
+    organisation = Organisation.objects.filter(pk=pk).first()
     if organisation is None or not permissions.is_member_of(user, organisation):
         return None
+    # Loaded only once the user may see them.
+    prefetch_related_objects([organisation], *_profile_lookups())
     return organisation
 
 
