@@ -1,12 +1,18 @@
-"""Staff admin. Verification of organisations and certificates goes through the services
-(as admin actions), so it is recorded with who checked and when, like any other write."""
+"""Staff admin. Every edit goes through the services, like a page's or the API's: the
+same checks run, verification is recorded with who checked and when, and a supplier's
+change refreshes it in the search index. What no service writes (taxonomies, the
+catalogue, invitations) is read-only here."""
+
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models import Model, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -23,6 +29,7 @@ from companies.models import (
     ProductLine,
     User,
 )
+from sme_platform.errors import ApplicationError
 
 
 def _apply(request: HttpRequest, queryset: QuerySet, action, done: str) -> None:
@@ -31,47 +38,206 @@ def _apply(request: HttpRequest, queryset: QuerySet, action, done: str) -> None:
     for obj in queryset:
         try:
             action(obj)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, f"{obj}: {exc}")
+        except (ValidationError, ApplicationError, PermissionDenied) as exc:
+            messages.error(request, f"{obj}: {_describe(exc)}")
         else:
             changed += 1
     if changed:
         messages.success(request, f"{changed} {done}.")
 
 
+def _staff(request: HttpRequest) -> User:
+    """The staff user acting in the admin (the admin lets no one else in)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+class _Refused(Exception):
+    """A service refused an admin's save or delete; carries the service's error."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def refused_by_service(call: Callable[[], Any]) -> Any:
+    """Run a service call from an admin save or delete, marking its refusal as such."""
+    try:
+        return call()
+    except (ValidationError, ApplicationError, PermissionDenied) as exc:
+        raise _Refused(exc) from exc
+
+
+class ServiceWritesAdmin(admin.ModelAdmin):
+    """An admin whose saves and deletes call the services; a refusal is shown, not a 500.
+
+    The admin wraps each view in a transaction, so a refused write leaves nothing behind.
+    """
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _Refused as exc:
+            return self._refused(request, exc.error)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except _Refused as exc:
+            return self._refused(request, exc.error)
+
+    def _refused(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+        self.message_user(request, f"Not saved: {_describe(exc)}", messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            try:
+                self.delete_model(request, obj)
+            except _Refused as exc:
+                self.message_user(request, f"{obj}: {_describe(exc.error)}", messages.ERROR)
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, ApplicationError):
+        details = [f"{field}: {' '.join(map(str, errors))}" for field, errors in exc.extra.items()]
+        return " ".join([exc.message, *details])
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        return " ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items()
+        )
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows no service writes: staff look, nobody edits here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Shown beside their organisation; edited on their own admin pages, through services."""
+
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
 # ORGANISATIONS
 # ------------------------------------------------------------------------------
 
 
-class ContactPersonInline(admin.TabularInline):
+class ContactPersonInline(ReadOnlyInline):
     model = ContactPerson
-    extra = 0
 
 
-class ProductLineInline(admin.TabularInline):
+class ProductLineInline(ReadOnlyInline):
     model = ProductLine
-    extra = 0
-    autocomplete_fields = ["hs_code"]
 
 
-class CertificationInline(admin.TabularInline):
+class CertificationInline(ReadOnlyInline):
     model = Certification
-    extra = 0
-    fields = ["scheme", "issuer", "certificate_number", "valid_until", "evidence", "status"]
-    readonly_fields = ["status"]
+    fields = ["scheme", "issuer", "certificate_number", "valid_until", "status"]
+
+
+def _profile_value(value: Any) -> Any:
+    """The service takes codes, as a page sends them, where the admin form holds rows."""
+    if isinstance(value, QuerySet):
+        return [obj.pk for obj in value]
+    return value
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ServiceWritesAdmin):
     list_display = ["legal_name", "kind", "country", "verification", "created_at"]
     list_filter = ["verification", "kind", "country"]
     search_fields = ["legal_name", "local_name", "slug", "users__email"]
-    readonly_fields = ["verification", "verified_at", "verified_by", "created_at", "updated_at"]
+    # Kind, slug and claim are settled by registration and import, never edited.
+    readonly_fields = [
+        "kind",
+        "slug",
+        "claimed",
+        "verification",
+        "verified_at",
+        "verified_by",
+        "created_at",
+        "updated_at",
+    ]
     autocomplete_fields = ["hs_codes", "isic_codes", "sectors_of_interest"]
-    prepopulated_fields = {"slug": ["legal_name"]}
     inlines = [ProductLineInline, CertificationInline, ContactPersonInline]
     actions = ["mark_verified", "mark_rejected"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # An organisation comes with its first user: it is registered, not added here.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def get_exclude(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        # The same fields by kind as the profile page: the service refuses the others.
+        if not isinstance(obj, Organisation):
+            return ()
+        excluded = set()
+        if not obj.is_supplier:
+            excluded |= services.SUPPLIER_ONLY_FIELDS
+        if not obj.is_buyer:
+            excluded |= services.BUYER_ONLY_FIELDS
+        return sorted(excluded)
+
+    def save_model(
+        self, request: HttpRequest, obj: Organisation, form: ModelForm, change: bool
+    ) -> None:
+        # The admin form's fields are the model's, parsed to the types the service takes.
+        data = cast(
+            services.ProfileChanges,
+            {
+                name: _profile_value(form.cleaned_data[name])
+                for name in form.changed_data
+                if name in services.PROFILE_FIELDS
+            },
+        )
+        if data:
+            refused_by_service(
+                lambda: services.organisation_update(
+                    organisation=obj, actor=_staff(request), data=data
+                )
+            )
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+    ) -> None:
+        # The service has set the codes; the read-only inlines save nothing.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
 
     @admin.action(description="Mark verified")
     def mark_verified(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
@@ -80,7 +246,7 @@ class OrganisationAdmin(admin.ModelAdmin):
             queryset,
             lambda org: services.organisation_set_verification(
                 organisation=org,
-                actor=request.user,
+                actor=_staff(request),
                 verification=Organisation.Verification.VERIFIED,
             ),
             "organisation(s) marked verified",
@@ -93,7 +259,7 @@ class OrganisationAdmin(admin.ModelAdmin):
             queryset,
             lambda org: services.organisation_set_verification(
                 organisation=org,
-                actor=request.user,
+                actor=_staff(request),
                 verification=Organisation.Verification.REJECTED,
             ),
             "organisation(s) marked rejected",
@@ -101,7 +267,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(ServiceWritesAdmin):
     list_display = [
         "scheme",
         "organisation",
@@ -114,9 +280,52 @@ class CertificationAdmin(admin.ModelAdmin):
     list_filter = ["status", "scheme"]
     search_fields = ["organisation__legal_name", "certificate_number", "issuer"]
     list_select_related = ["scheme", "organisation"]
+    fields = [
+        "organisation",
+        "scheme",
+        "issuer",
+        "certificate_number",
+        "valid_until",
+        "evidence",
+        "evidence_link",
+        "status",
+        "checked_at",
+        "checked_by",
+        "created_at",
+    ]
     readonly_fields = ["status", "checked_at", "checked_by", "created_at", "evidence_link"]
     autocomplete_fields = ["organisation"]
     actions = ["mark_verified", "mark_rejected"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        # A recorded certificate is checked (the actions) or removed, never rewritten.
+        if obj is not None:
+            return self.fields
+        return self.readonly_fields
+
+    def save_model(
+        self, request: HttpRequest, obj: Certification, form: ModelForm, change: bool
+    ) -> None:
+        if change:
+            return
+        certification = refused_by_service(
+            lambda: services.certification_add(
+                organisation=obj.organisation,
+                actor=_staff(request),
+                scheme=obj.scheme_id,
+                issuer=obj.issuer,
+                certificate_number=obj.certificate_number,
+                valid_until=obj.valid_until,
+                evidence=form.cleaned_data.get("evidence") or None,
+            )
+        )
+        obj.pk = certification.pk
+        obj.evidence = certification.evidence
+
+    def delete_model(self, request: HttpRequest, obj: Certification) -> None:
+        refused_by_service(
+            lambda: services.certification_delete(certification=obj, actor=_staff(request))
+        )
 
     @admin.display(boolean=True, description="Evidence")
     def has_evidence(self, obj: Certification) -> bool:
@@ -138,7 +347,7 @@ class CertificationAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda cert: services.certification_check(
-                certification=cert, actor=request.user, status=Certification.Status.VERIFIED
+                certification=cert, actor=_staff(request), status=Certification.Status.VERIFIED
             ),
             "certificate(s) marked verified",
         )
@@ -149,33 +358,99 @@ class CertificationAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda cert: services.certification_check(
-                certification=cert, actor=request.user, status=Certification.Status.REJECTED
+                certification=cert, actor=_staff(request), status=Certification.Status.REJECTED
             ),
             "certificate(s) marked rejected",
         )
 
 
+_CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
+
+
+class ContactPersonAdminForm(ModelForm):
+    def _get_validation_exclusions(self) -> set[str]:
+        # A new primary contact takes over from the old one in the service, as on the
+        # pages, so the form does not refuse it for the one-primary constraint.
+        # The stubs do not declare this hook of ModelForm's validation.
+        return {*super()._get_validation_exclusions(), "is_primary"}  # type: ignore[misc]
+
+
 @admin.register(ContactPerson)
-class ContactPersonAdmin(admin.ModelAdmin):
+class ContactPersonAdmin(ServiceWritesAdmin):
+    form = ContactPersonAdminForm
     list_display = ["name", "organisation", "email", "phone", "is_primary"]
     search_fields = ["name", "email", "organisation__legal_name"]
     autocomplete_fields = ["organisation"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        return ["organisation"] if obj is not None else []
+
+    def save_model(
+        self, request: HttpRequest, obj: ContactPerson, form: ModelForm, change: bool
+    ) -> None:
+        data = {name: form.cleaned_data[name] for name in _CONTACT_FIELDS}
+        if change:
+            refused_by_service(
+                lambda: services.contact_person_update(contact=obj, actor=_staff(request), **data)
+            )
+            return
+        contact = refused_by_service(
+            lambda: services.contact_person_create(
+                organisation=obj.organisation, actor=_staff(request), **data
+            )
+        )
+        obj.pk = contact.pk
+
+    def delete_model(self, request: HttpRequest, obj: ContactPerson) -> None:
+        refused_by_service(
+            lambda: services.contact_person_delete(contact=obj, actor=_staff(request))
+        )
+
+
+_PRODUCT_LINE_FIELDS = ("hs_code", "description", "monthly_capacity", "unit", "min_order_quantity")
+
 
 @admin.register(ProductLine)
-class ProductLineAdmin(admin.ModelAdmin):
+class ProductLineAdmin(ServiceWritesAdmin):
     list_display = ["organisation", "hs_code", "monthly_capacity", "unit", "min_order_quantity"]
     list_filter = ["unit"]
     search_fields = ["organisation__legal_name", "hs_code__code", "description"]
     autocomplete_fields = ["organisation", "hs_code"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        return ["organisation"] if obj is not None else []
+
+    def save_model(
+        self, request: HttpRequest, obj: ProductLine, form: ModelForm, change: bool
+    ) -> None:
+        data = {name: form.cleaned_data[name] for name in _PRODUCT_LINE_FIELDS}
+        data["hs_code"] = obj.hs_code_id
+        # The admin form's fields are the model's, parsed to the types the service takes.
+        line_data = cast(services.NewProductLine, data)
+        if change:
+            refused_by_service(
+                lambda: services.product_line_update(
+                    line=obj, actor=_staff(request), data=line_data
+                )
+            )
+            return
+        line = refused_by_service(
+            lambda: services.product_line_create(
+                organisation=obj.organisation, actor=_staff(request), data=line_data
+            )
+        )
+        obj.pk = line.pk
+
+    def delete_model(self, request: HttpRequest, obj: ProductLine) -> None:
+        refused_by_service(lambda: services.product_line_delete(line=obj, actor=_staff(request)))
+
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdmin):
+    # Owners invite from their pages (the service sends the e-mail); staff only look.
     list_display = ["email", "organisation", "role", "created_at", "sent_at", "accepted_at"]
     search_fields = ["email", "organisation__legal_name"]
-    readonly_fields = ["token", "created_at", "sent_at", "accepted_at"]
-    autocomplete_fields = ["organisation"]
+    exclude = ["token"]
 
 
 # USERS
@@ -196,13 +471,15 @@ class EmailUserChangeForm(UserChangeForm):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    # Staff accounts are made here; who belongs to which organisation, and as what, is
+    # settled by registration and invitations, so it is shown, not edited.
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     ordering = ["email"]
     list_display = ["email", "full_name", "organisation", "role", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "role"]
     search_fields = ["email", "full_name", "organisation__legal_name"]
-    autocomplete_fields = ["organisation"]
+    readonly_fields = ["organisation", "role"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("full_name", "time_zone")}),
@@ -226,10 +503,12 @@ class UserAdmin(DjangoUserAdmin):
 
 # TAXONOMIES
 # ------------------------------------------------------------------------------
+# Loaded from the shipped files by ``load_taxonomies``; an edit here would be undone by
+# the next load.
 
 
 @admin.register(HsCode)
-class HsCodeAdmin(admin.ModelAdmin):
+class HsCodeAdmin(ReadOnlyAdmin):
     list_display = ["code", "description", "level", "section"]
     list_filter = ["level", "section"]
     search_fields = ["code", "description"]
@@ -237,7 +516,7 @@ class HsCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(IsicCode)
-class IsicCodeAdmin(admin.ModelAdmin):
+class IsicCodeAdmin(ReadOnlyAdmin):
     list_display = ["code", "description", "level"]
     list_filter = ["level"]
     search_fields = ["code", "description"]
@@ -245,14 +524,14 @@ class IsicCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(HsIsicLink)
-class HsIsicLinkAdmin(admin.ModelAdmin):
+class HsIsicLinkAdmin(ReadOnlyAdmin):
     list_display = ["hs_code", "isic_code"]
     search_fields = ["hs_code__code", "isic_code__code"]
     raw_id_fields = ["hs_code", "isic_code"]
 
 
 @admin.register(CertificationScheme)
-class CertificationSchemeAdmin(admin.ModelAdmin):
+class CertificationSchemeAdmin(ReadOnlyAdmin):
     list_display = ["name", "code", "full_name", "category"]
     list_filter = ["category"]
     search_fields = ["name", "full_name", "code"]

@@ -5,13 +5,24 @@ comma-separated code list); every business rule is checked by the service the
 view calls, so field names here are the service's argument and data names.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
 
 from companies import geography, selectors
-from companies.models import HsCode, IsicCode, Organisation, Unit, User
+from companies.models import (
+    Certification,
+    ContactPerson,
+    HsCode,
+    Invitation,
+    IsicCode,
+    Organisation,
+    ProductLine,
+    User,
+)
+from companies.services import NewProductLine, ProfileChanges
 from companies.validation import normalise_code
 
 HS_SEARCH_URL = "/api/v1/taxonomies/hs/"
@@ -21,8 +32,25 @@ PROVINCES_URL = "/api/v1/taxonomies/countries/{code}/provinces/"
 BLANK_CHOICE = [("", "—")]
 
 
-def _max_length(field: str) -> int | None:
-    return Organisation._meta.get_field(field).max_length
+def model_form_field(model: type[models.Model], name: str, **overrides: Any) -> forms.CharField:
+    """The form field of a model's text field: its limit, help text and the model's
+    message for an over-long text come from the model."""
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is a relation, not a field.")
+    messages = {
+        code: message
+        for code, message in model_field.error_messages.items()
+        if code == "max_length"
+    }
+    field = model_field.formfield(error_messages=messages, **overrides)
+    if not isinstance(field, forms.CharField):
+        raise TypeError(f"{model.__name__}.{name} is not a text field.")
+    return field
+
+
+def organisation_field(name: str, **overrides: Any) -> forms.CharField:
+    return model_form_field(Organisation, name, **overrides)
 
 
 def split_codes(raw: str) -> list[str]:
@@ -61,7 +89,7 @@ class CodeListField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Any:
-        codes = split_codes(super().to_python(value))
+        codes = split_codes(super().to_python(value) or "")
         if self.multiple:
             return codes
         return codes[0] if codes else ""
@@ -70,6 +98,14 @@ class CodeListField(forms.CharField):
         if isinstance(value, list | tuple):
             return ", ".join(str(getattr(v, "code", v)) for v in value)
         return value
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field, to fill its choices when the form is made."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field.")
+    return field
 
 
 class ServiceCheckedChoiceField(forms.ChoiceField):
@@ -137,15 +173,11 @@ class SignupForm(_PasswordPairMixin, forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    legal_name = forms.CharField(
-        label="Organisation's legal name",
-        widget=forms.TextInput(attrs={"maxlength": _max_length("legal_name")}),
-    )
-    local_name = forms.CharField(
+    legal_name = organisation_field("legal_name", label="Organisation's legal name")
+    local_name = organisation_field(
+        "local_name",
         label="Name in local script",
-        required=False,
         help_text="Optional, e.g. in Thai, Vietnamese or Chinese.",
-        widget=forms.TextInput(attrs={"maxlength": _max_length("local_name")}),
     )
     country = ServiceCheckedChoiceField(label="Country")
     province = forms.CharField(
@@ -153,12 +185,8 @@ class SignupForm(_PasswordPairMixin, forms.Form):
         required=False,
         widget=forms.Select(attrs={"data-province-for": "id_country"}),
     )
-    city = forms.CharField(
-        label="City",
-        required=False,
-        widget=forms.TextInput(attrs={"maxlength": _max_length("city")}),
-    )
-    full_name = forms.CharField(label="Your name", required=False, max_length=150)
+    city = organisation_field("city", label="City")
+    full_name = model_form_field(User, "full_name", label="Your name")
     email = forms.EmailField(
         label="Your e-mail address",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -168,7 +196,7 @@ class SignupForm(_PasswordPairMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = BLANK_CHOICE + geography.country_choices()
+        choice_field(self, "country").choices = BLANK_CHOICE + geography.country_choices()
         _set_province_choices(self, default_country="")
 
     def service_arguments(self) -> dict[str, Any]:
@@ -192,32 +220,16 @@ def _set_province_choices(form: forms.Form, *, default_country: str) -> None:
 class ProfileForm(forms.Form):
     """The profile fields of one organisation; supplier- and buyer-only fields by kind."""
 
-    legal_name = forms.CharField(
-        label="Legal name",
-        widget=forms.TextInput(attrs={"maxlength": _max_length("legal_name")}),
-    )
-    local_name = forms.CharField(
-        label="Name in local script",
-        required=False,
-        widget=forms.TextInput(attrs={"maxlength": _max_length("local_name")}),
-    )
+    legal_name = organisation_field("legal_name", label="Legal name")
+    local_name = organisation_field("local_name", label="Name in local script", help_text="")
     country = ServiceCheckedChoiceField(label="Country")
     province = forms.CharField(
         label="Province or region",
         required=False,
         widget=forms.Select(attrs={"data-province-for": "id_country"}),
     )
-    city = forms.CharField(
-        label="City",
-        required=False,
-        widget=forms.TextInput(attrs={"maxlength": _max_length("city")}),
-    )
-    nearest_port = forms.CharField(
-        label="Nearest port",
-        required=False,
-        help_text="Sea or air port you ship from, e.g. Cat Lai or Laem Chabang.",
-        widget=forms.TextInput(attrs={"maxlength": _max_length("nearest_port")}),
-    )
+    city = organisation_field("city", label="City")
+    nearest_port = organisation_field("nearest_port", label="Nearest port")
     year_founded = forms.IntegerField(label="Year founded", required=False)
     employees_band = forms.ChoiceField(
         label="Employees",
@@ -229,17 +241,12 @@ class ProfileForm(forms.Form):
         required=False,
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
-    description = forms.CharField(
-        label="About the organisation",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": _max_length("description")}),
+    description = organisation_field(
+        "description", label="About the organisation", widget=forms.Textarea(attrs={"rows": 5})
     )
     # Suppliers
-    processes = forms.CharField(
-        label="Processes and capabilities",
-        required=False,
-        help_text="What you can do, in your words: knitting, dyeing, CNC machining, …",
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": _max_length("processes")}),
+    processes = organisation_field(
+        "processes", label="Processes and capabilities", widget=forms.Textarea(attrs={"rows": 4})
     )
     hs_codes = CodeListField(
         taxonomy="hs",
@@ -291,12 +298,12 @@ class ProfileForm(forms.Form):
             for name in self.BUYER_FIELDS:
                 del self.fields[name]
         countries = geography.country_choices()
-        self.fields["country"].choices = BLANK_CHOICE + countries
+        choice_field(self, "country").choices = BLANK_CHOICE + countries
         for name in ("export_markets", "sourcing_regions"):
             if name in self.fields:
-                self.fields[name].choices = countries
+                choice_field(self, name).choices = countries
         if "languages" in self.fields:
-            self.fields["languages"].choices = geography.language_choices()
+            choice_field(self, "languages").choices = geography.language_choices()
         _set_province_choices(self, default_country=organisation.country)
 
     @staticmethod
@@ -327,58 +334,59 @@ class ProfileForm(forms.Form):
 
     def code_fields(self) -> dict[str, list[tuple[str, str]]]:
         """Codes currently in each code field, with their descriptions, for display."""
-        out = {}
+        out: dict[str, list[tuple[str, str]]] = {}
         for name in ("hs_codes", "isic_codes", "sectors_of_interest"):
             if name not in self.fields:
                 continue
             raw = self[name].value()
             codes = split_codes(raw) if isinstance(raw, str) else list(raw or [])
-            out[name] = describe_codes(self.fields[name].taxonomy, codes)
+            field = self.fields[name]
+            taxonomy = field.taxonomy if isinstance(field, CodeListField) else "hs"
+            out[name] = describe_codes(taxonomy, codes)
         return out
 
-    def service_data(self) -> dict[str, Any]:
+    def service_data(self) -> ProfileChanges:
         """Every field of the form, keyed by the service's field names."""
-        return {name: self.cleaned_data.get(name) for name in self.fields}
+        # The form's fields are profile fields, parsed to the types the service takes.
+        return cast(ProfileChanges, {name: self.cleaned_data.get(name) for name in self.fields})
 
 
-class ContactPersonForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=120)
-    position = forms.CharField(label="Position", required=False, max_length=120)
-    email = forms.EmailField(label="E-mail address")
-    phone = forms.CharField(label="Phone", required=False, max_length=40)
-    is_primary = forms.BooleanField(
-        label="Primary contact", required=False, help_text="The first person buyers reach."
-    )
+class ContactPersonForm(forms.ModelForm):
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "position", "email", "phone", "is_primary"]
 
 
-class CertificationForm(forms.Form):
+class CertificationForm(forms.ModelForm):
+    # The service looks the scheme up by its code, as the API does by code or name.
     scheme = forms.ChoiceField(label="Certification")
-    issuer = forms.CharField(
-        label="Issued by", max_length=160, help_text="The certification body, e.g. SGS or TÜV."
-    )
-    certificate_number = forms.CharField(label="Certificate number", max_length=80)
-    valid_until = forms.DateField(
-        label="Valid until", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    evidence = forms.FileField(
-        label="Copy of the certificate",
-        required=False,
-        help_text="PDF, PNG, JPEG or WebP. Staff check it before the certificate is shown "
-        "as verified.",
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".pdf,.png,.jpg,.jpeg,.webp,application/pdf,image/*"}
-        ),
-    )
+
+    class Meta:
+        model = Certification
+        fields = ["issuer", "certificate_number", "valid_until", "evidence"]
+        widgets = {
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "evidence": forms.ClearableFileInput(
+                attrs={"accept": ".pdf,.png,.jpg,.jpeg,.webp,application/pdf,image/*"}
+            ),
+        }
+
+    field_order = ["scheme", "issuer", "certificate_number", "valid_until", "evidence"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scheme"].choices = BLANK_CHOICE + [
+        choice_field(self, "scheme").choices = BLANK_CHOICE + [
             (s.code, f"{s.name} — {s.full_name}" if s.full_name != s.name else s.name)
             for s in selectors.certification_scheme_list()
         ]
 
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["evidence"] = data.get("evidence") or None
+        return data
 
-class ProductLineForm(forms.Form):
+
+class ProductLineForm(forms.ModelForm):
     hs_code = CodeListField(
         taxonomy="hs",
         multiple=False,
@@ -386,46 +394,43 @@ class ProductLineForm(forms.Form):
         label="Product (HS code)",
         help_text="Type the product or its HS code and pick it from the list.",
     )
-    description = forms.CharField(
-        label="Description",
-        required=False,
-        max_length=255,
-        help_text="e.g. 100% cotton jersey T-shirts, 140–180 g/m².",
-    )
-    monthly_capacity = forms.IntegerField(
-        label="Monthly capacity", widget=forms.NumberInput(attrs={"min": 0})
-    )
-    unit = forms.ChoiceField(label="Unit", choices=Unit.choices)
-    min_order_quantity = forms.IntegerField(
-        label="Minimum order quantity",
-        required=False,
-        initial=0,
-        widget=forms.NumberInput(attrs={"min": 0}),
-    )
+
+    class Meta:
+        model = ProductLine
+        # The HS code is a typed code the service looks up, not the model's choice of rows.
+        fields = ["description", "monthly_capacity", "unit", "min_order_quantity"]
+        widgets = {
+            "monthly_capacity": forms.NumberInput(attrs={"min": 0}),
+            "min_order_quantity": forms.NumberInput(attrs={"min": 0}),
+        }
+
+    field_order = ["hs_code", "description", "monthly_capacity", "unit", "min_order_quantity"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["min_order_quantity"].required = False
 
     def code_fields(self) -> dict[str, list[tuple[str, str]]]:
         raw = self["hs_code"].value()
         return {"hs_code": describe_codes("hs", split_codes(raw or ""))}
 
-    def service_data(self) -> dict[str, Any]:
+    def service_data(self) -> NewProductLine:
         data = dict(self.cleaned_data)
         if data.get("min_order_quantity") is None:
             data["min_order_quantity"] = 0
-        return data
+        # Every field of a product line, parsed to the types the service takes.
+        return cast(NewProductLine, data)
 
 
-class InviteForm(forms.Form):
-    email = forms.EmailField(label="Colleague's e-mail address")
-    role = forms.ChoiceField(
-        label="Role",
-        choices=User.Role.choices,
-        initial=User.Role.MEMBER,
-        help_text="Owners can also invite colleagues.",
-    )
+class InviteForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "role"]
+        labels = {"email": "Colleague's e-mail address"}
 
 
 class InvitationAcceptForm(_PasswordPairMixin, forms.Form):
-    full_name = forms.CharField(label="Your name", required=False, max_length=150)
+    full_name = model_form_field(User, "full_name", label="Your name")
     password, password_confirm = _password_fields()
 
 
@@ -435,15 +440,20 @@ class DirectoryFilterForm(forms.Form):
     text = forms.CharField(label="Search", required=False, max_length=100)
     country = forms.ChoiceField(label="Country", required=False)
     hs_code = forms.CharField(
-        label="HS code", required=False, max_length=6, help_text="Chapter, heading or subheading"
+        label="HS code",
+        required=False,
+        max_length=model_form_field(HsCode, "code").max_length,
+        help_text="Chapter, heading or subheading",
     )
-    isic_code = forms.CharField(label="ISIC code", required=False, max_length=4)
+    isic_code = forms.CharField(
+        label="ISIC code", required=False, max_length=model_form_field(IsicCode, "code").max_length
+    )
     certification = forms.ChoiceField(label="Certification", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Any country")] + geography.country_choices()
-        self.fields["certification"].choices = [("", "Any certification")] + [
+        choice_field(self, "country").choices = [("", "Any country")] + geography.country_choices()
+        choice_field(self, "certification").choices = [("", "Any certification")] + [
             (s.code, s.name) for s in selectors.certification_scheme_list()
         ]
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
@@ -46,6 +47,11 @@ class HsCode(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = "HS code"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__in=[2, 4, 6]), name="hs_code_level_is_2_4_or_6"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.description}"
@@ -66,6 +72,11 @@ class IsicCode(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = "ISIC code"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__in=[1, 2, 3, 4]), name="isic_code_level_is_1_to_4"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.description}"
@@ -114,41 +125,78 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(claimed=True)
 
 
+# The earliest founding year a profile may give; the latest is the current year.
+FIRST_YEAR_FOUNDED = 1800
+
+# How an over-long text is refused, on the pages, in the API and by the models alike.
+TOO_LONG = {"max_length": "At most %(limit_value)d characters (you gave %(show_value)d)."}
+LONG_TEXT = 5000
+
+
+# The choices live beside the models so that the models' constraints can name them;
+# code reaches them as Organisation.Kind, Certification.Status, User.Role and so on.
+
+
+class OrganisationKind(models.TextChoices):
+    SUPPLIER = "supplier", "SME supplier"
+    BUYER = "buyer", "Buyer"
+    CLUSTER_BODY = "cluster_body", "Cluster body"
+
+
+class OrganisationVerification(models.TextChoices):
+    UNVERIFIED = "unverified", "Not verified"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
+
+
+class EmployeesBand(models.TextChoices):
+    MICRO = "1-9", "1–9"
+    SMALL = "10-49", "10–49"
+    MEDIUM = "50-249", "50–249"
+    LARGE = "250-999", "250–999"
+    XLARGE = "1000+", "1,000 or more"
+
+
 class Organisation(models.Model):
-    class Kind(models.TextChoices):
-        SUPPLIER = "supplier", "SME supplier"
-        BUYER = "buyer", "Buyer"
-        CLUSTER_BODY = "cluster_body", "Cluster body"
-
-    class Verification(models.TextChoices):
-        UNVERIFIED = "unverified", "Not verified"
-        VERIFIED = "verified", "Verified"
-        REJECTED = "rejected", "Rejected"
-
-    class EmployeesBand(models.TextChoices):
-        MICRO = "1-9", "1–9"
-        SMALL = "10-49", "10–49"
-        MEDIUM = "50-249", "50–249"
-        LARGE = "250-999", "250–999"
-        XLARGE = "1000+", "1,000 or more"
+    Kind = OrganisationKind
+    Verification = OrganisationVerification
+    EmployeesBand = EmployeesBand
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    legal_name = models.CharField(max_length=200)
+    legal_name = models.CharField(max_length=200, error_messages=TOO_LONG)
     local_name = models.CharField(
-        max_length=200, blank=True, help_text="Name in local script, e.g. Thai or Chinese"
+        max_length=200,
+        blank=True,
+        help_text="Name in local script, e.g. Thai or Chinese",
+        error_messages=TOO_LONG,
     )
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
     province = models.CharField(max_length=10, blank=True, help_text="ISO 3166-2 code")
-    city = models.CharField(max_length=120, blank=True)
-    nearest_port = models.CharField(max_length=120, blank=True)
+    city = models.CharField(max_length=120, blank=True, error_messages=TOO_LONG)
+    nearest_port = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Sea or air port you ship from, e.g. Cat Lai or Laem Chabang.",
+        error_messages=TOO_LONG,
+    )
     year_founded = models.PositiveSmallIntegerField(null=True, blank=True)
     employees_band = models.CharField(max_length=10, choices=EmployeesBand.choices, blank=True)
     website = models.URLField(blank=True)
-    description = models.TextField(blank=True, max_length=5000)
+    # A TextField's max_length binds forms only: the validator makes the model hold it too.
+    description = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        error_messages=TOO_LONG,
+    )
     # Suppliers
     processes = models.TextField(
-        blank=True, max_length=5000, help_text="Processes and capabilities in free text"
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[MaxLengthValidator(LONG_TEXT)],
+        help_text="What you can do, in your words: knitting, dyeing, CNC machining, …",
+        error_messages=TOO_LONG,
     )
     hs_codes = models.ManyToManyField(HsCode, blank=True, related_name="organisations")
     isic_codes = models.ManyToManyField(IsicCode, blank=True, related_name="organisations")
@@ -190,6 +238,28 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["legal_name"]
         indexes = [models.Index(fields=["kind", "verification", "country"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=OrganisationKind.values),
+                name="organisation_kind_is_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verification__in=OrganisationVerification.values),
+                name="organisation_verification_is_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(employees_band__in=["", *EmployeesBand.values]),
+                name="organisation_employees_band_is_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(legal_name=""), name="organisation_has_a_legal_name"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year_founded__isnull=True)
+                | models.Q(year_founded__gte=FIRST_YEAR_FOUNDED),
+                name="organisation_year_founded_is_plausible",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.legal_name
@@ -215,33 +285,53 @@ class ContactPerson(models.Model):
     )
     name = models.CharField(max_length=120)
     position = models.CharField(max_length=120, blank=True)
-    email = models.EmailField()
+    email = models.EmailField("e-mail address")
     phone = models.CharField(max_length=40, blank=True)
-    is_primary = models.BooleanField(default=False)
+    is_primary = models.BooleanField(
+        "primary contact", default=False, help_text="The first person buyers reach."
+    )
 
     class Meta:
         ordering = ["-is_primary", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(is_primary=True),
+                name="one_primary_contact_per_organisation",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
+class CertificationStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting check"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
+
+
 class Certification(models.Model):
     """A certificate an organisation holds; counts only while valid and not rejected."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting check"
-        VERIFIED = "verified", "Verified"
-        REJECTED = "rejected", "Rejected"
+    Status = CertificationStatus
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="certifications"
     )
     scheme = models.ForeignKey(CertificationScheme, on_delete=models.PROTECT, related_name="+")
-    issuer = models.CharField(max_length=160, help_text="Certification body")
+    issuer = models.CharField(
+        "issued by", max_length=160, help_text="The certification body, e.g. SGS or TÜV."
+    )
     certificate_number = models.CharField(max_length=80)
     valid_until = models.DateField()
-    evidence = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    evidence = models.FileField(
+        "copy of the certificate",
+        upload_to="evidence/%Y/%m/",
+        blank=True,
+        help_text="PDF, PNG, JPEG or WebP. Staff check it before the certificate is shown "
+        "as verified.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     checked_at = models.DateTimeField(null=True, blank=True)
     checked_by = models.ForeignKey(
@@ -251,6 +341,16 @@ class Certification(models.Model):
 
     class Meta:
         ordering = ["scheme__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=CertificationStatus.values),
+                name="certification_status_is_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(issuer="") & ~models.Q(certificate_number=""),
+                name="certification_names_issuer_and_number",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.scheme} ({self.organisation})"
@@ -272,13 +372,28 @@ class ProductLine(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="product_lines"
     )
     hs_code = models.ForeignKey(HsCode, on_delete=models.PROTECT, related_name="product_lines")
-    description = models.CharField(max_length=255, blank=True)
+    description = models.CharField(
+        max_length=255, blank=True, help_text="e.g. 100% cotton jersey T-shirts, 140–180 g/m²."
+    )
     monthly_capacity = models.PositiveIntegerField()
     unit = models.CharField(max_length=10, choices=Unit.choices)
-    min_order_quantity = models.PositiveIntegerField(default=0)
+    min_order_quantity = models.PositiveIntegerField("minimum order quantity", default=0)
 
     class Meta:
         ordering = ["hs_code_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit__in=Unit.values), name="product_line_unit_is_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(monthly_capacity__gte=0),
+                name="product_line_capacity_is_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_order_quantity__gte=0),
+                name="product_line_min_order_is_not_negative",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.hs_code_id}: {self.monthly_capacity} {self.unit}/month"
@@ -310,12 +425,15 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+class UserRole(models.TextChoices):
+    OWNER = "owner", "Owner"
+    MEMBER = "member", "Member"
+
+
 class User(AbstractUser):
     """A person; logs in with e-mail and belongs to at most one organisation."""
 
-    class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        MEMBER = "member", "Member"
+    Role = UserRole
 
     username = None
     email = models.EmailField(unique=True)
@@ -330,6 +448,14 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=UserRole.values), name="user_role_is_known"
+            )
+        ]
+
     REQUIRED_FIELDS: list[str] = []
     objects = UserManager()
 
@@ -356,7 +482,12 @@ class Invitation(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="invitations"
     )
     email = models.EmailField()
-    role = models.CharField(max_length=10, choices=User.Role.choices, default=User.Role.MEMBER)
+    role = models.CharField(
+        max_length=10,
+        choices=User.Role.choices,
+        default=User.Role.MEMBER,
+        help_text="Owners can also invite colleagues.",
+    )
     token = models.CharField(max_length=64, unique=True, default=_invitation_token)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -368,6 +499,11 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=User.Role.values), name="invitation_role_is_known"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"

@@ -1,9 +1,24 @@
 """Who may do what to organisations and their things: asked by services, selectors and
-views alike, so that each rule is written once."""
+views alike, so that each rule is written once.
+
+The ``is_``/``works_for`` functions answer; the ``require_`` functions refuse with
+``PermissionDenied`` (a 403 on pages and in the API) for the services. The DRF
+permission classes at the end ask the same functions for the API views.
+"""
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
 from companies.models import Organisation, User
+
+# The messages a refused service gives; the pages and the API show them as they are.
+NOT_A_MEMBER = "You do not belong to this organisation."
+NOT_AN_OWNER = "Only an owner of the organisation may do this."
+NOT_STAFF = "Only platform staff may do this."
 
 
 def is_staff_user(user: Any) -> bool:
@@ -11,11 +26,16 @@ def is_staff_user(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_staff)
 
 
+def works_for(user: Any, organisation: Organisation) -> bool:
+    """The user belongs to the organisation itself (staff do not, unless they do)."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.organisation_id == organisation.pk
+    )
+
+
 def is_member_of(user: Any, organisation: Organisation) -> bool:
     """The user works for the organisation (staff act for every organisation)."""
-    return is_staff_user(user) or (
-        bool(getattr(user, "is_authenticated", False)) and user.organisation_id == organisation.pk
-    )
+    return is_staff_user(user) or works_for(user, organisation)
 
 
 def is_owner_of(user: Any, organisation: Organisation) -> bool:
@@ -25,7 +45,57 @@ def is_owner_of(user: Any, organisation: Organisation) -> bool:
     )
 
 
+def owns_an_organisation(user: Any) -> bool:
+    """The user is an owner of the organisation they belong to."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_owner)
+
+
+def has_organisation(user: Any) -> bool:
+    """The user belongs to an organisation (registered one, or accepted an invitation)."""
+    return bool(getattr(user, "is_authenticated", False)) and user.organisation_id is not None
+
+
 def is_buyer_user(user: Any) -> bool:
     """The user works for a buyer."""
     organisation = getattr(user, "organisation", None) if user.is_authenticated else None
     return organisation is not None and organisation.is_buyer
+
+
+def require_member_of(user: Any, organisation: Organisation) -> None:
+    if not is_member_of(user, organisation):
+        raise PermissionDenied(NOT_A_MEMBER)
+
+
+def require_owner_of(user: Any, organisation: Organisation) -> None:
+    require_member_of(user, organisation)
+    if not is_owner_of(user, organisation):
+        raise PermissionDenied(NOT_AN_OWNER)
+
+
+def require_staff(user: Any) -> None:
+    if not is_staff_user(user):
+        raise PermissionDenied(NOT_STAFF)
+
+
+# API
+# ------------------------------------------------------------------------------
+
+
+class MemberForWrites(BasePermission):
+    """Reading one's own things needs a login; adding things needs an organisation."""
+
+    message = "Register an organisation or accept an invitation to one first."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if not request.user.is_authenticated:
+            return False
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return has_organisation(request.user)
+
+
+class OrganisationOwner(BasePermission):
+    message = "Only an owner of the organisation may invite colleagues or see invitations."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return owns_an_organisation(request.user)

@@ -1,9 +1,10 @@
 """Reads for organisations: each takes the acting user so visibility lives here."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
+from companies import permissions
 from companies.models import (
     Certification,
     CertificationScheme,
@@ -26,8 +27,8 @@ def valid_certifications() -> QuerySet[Certification]:
     )
 
 
-def _with_profile(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    return qs.prefetch_related(
+def _profile_lookups() -> list[str | Prefetch]:
+    return [
         "hs_codes",
         "isic_codes",
         "sectors_of_interest",
@@ -36,7 +37,11 @@ def _with_profile(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
             queryset=Certification.objects.select_related("scheme").order_by("scheme__name"),
         ),
         Prefetch("product_lines", queryset=ProductLine.objects.select_related("hs_code")),
-    )
+    ]
+
+
+def _with_profile(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    return qs.prefetch_related(*_profile_lookups())
 
 
 def organisation_public_list() -> QuerySet[Organisation]:
@@ -100,24 +105,26 @@ def organisation_of(*, user: AnyUser) -> Organisation | None:
 
 def organisation_private_get(*, user: AnyUser, pk: int) -> Organisation | None:
     """An organisation with its private parts, only for its own users and staff."""
-    if not user.is_authenticated:
+    organisation = Organisation.objects.filter(pk=pk).first()
+    if organisation is None or not permissions.is_member_of(user, organisation):
         return None
-    if not user.is_staff and user.organisation_id != pk:
-        return None
-    return _with_profile(Organisation.objects.filter(pk=pk)).first()
+    # Loaded only once the user may see them.
+    prefetch_related_objects([organisation], *_profile_lookups())
+    return organisation
 
 
 def contact_list(*, user: AnyUser, organisation: Organisation) -> QuerySet[ContactPerson]:
-    if not user.is_authenticated or (not user.is_staff and user.organisation_id != organisation.pk):
+    if not permissions.is_member_of(user, organisation):
         return ContactPerson.objects.none()
     return organisation.contacts.all()
 
 
 def _own(user: AnyUser, qs: QuerySet) -> QuerySet:
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_staff:
+    """The rows of the user's own organisation; every row for staff."""
+    if permissions.is_staff_user(user):
         return qs
+    if isinstance(user, AnonymousUser) or user.organisation_id is None:
+        return qs.none()
     return qs.filter(organisation_id=user.organisation_id)
 
 
@@ -151,7 +158,7 @@ def invitation_open_get(*, token: str) -> Invitation | None:
 
 
 def colleague_list(*, user: AnyUser) -> QuerySet[User]:
-    if not user.is_authenticated or user.organisation_id is None:
+    if isinstance(user, AnonymousUser) or user.organisation_id is None:
         return User.objects.none()
     return User.objects.filter(organisation_id=user.organisation_id).order_by("email")
 

@@ -1,68 +1,58 @@
 """Writes for organisations, their users and capabilities.
 
-Every function validates, writes inside one transaction and enqueues follow-up
-jobs on commit. A failed validation raises ``ValidationError`` keyed by field and
+Every function takes input its form, serializer or admin form has already parsed
+(typed keyword arguments, or a typed dict for a partial edit), checks the rules,
+writes inside one transaction and enqueues follow-up jobs on commit. Limits, formats
+and choices are the models'; a code, country or language is checked against its
+nomenclature here. A refused write raises ``ValidationError`` keyed by field and
 writes nothing.
 """
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, NotRequired, TypedDict, TypeVar, Unpack, cast
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from companies import hooks, validation
+from companies import hooks, permissions, validation
 from companies.models import (
+    FIRST_YEAR_FOUNDED,
     Certification,
     CertificationScheme,
     ContactPerson,
+    HsCode,
     Invitation,
+    IsicCode,
     Organisation,
     ProductLine,
-    Unit,
     User,
 )
 from companies.tasks import send_invitation_task
 from sme_platform.slugs import unique_slug
 
-# Text fields a user may change on the profile, with their length limits.
-_PROFILE_TEXT_LIMITS: dict[str, int] = {
-    "legal_name": 200,
-    "local_name": 200,
-    "city": 120,
-    "nearest_port": 120,
-    "description": 5000,
-    "processes": 5000,
-}
-_SUPPLIER_ONLY = {"processes", "hs_codes", "isic_codes", "export_markets", "languages"}
-_BUYER_ONLY = {"sourcing_regions", "sectors_of_interest"}
+Checked = TypeVar("Checked")
+
+# Text fields a user may change on the profile; their limits are the model's.
+_PROFILE_TEXT_FIELDS = (
+    "legal_name",
+    "local_name",
+    "city",
+    "nearest_port",
+    "description",
+    "processes",
+)
+SUPPLIER_ONLY_FIELDS = {"processes", "hs_codes", "isic_codes", "export_markets", "languages"}
+BUYER_ONLY_FIELDS = {"sourcing_regions", "sectors_of_interest"}
 PROFILE_FIELDS = (
-    set(_PROFILE_TEXT_LIMITS)
-    | _SUPPLIER_ONLY
-    | _BUYER_ONLY
+    set(_PROFILE_TEXT_FIELDS)
+    | SUPPLIER_ONLY_FIELDS
+    | BUYER_ONLY_FIELDS
     | {"country", "province", "year_founded", "employees_band", "website"}
 )
-
-
-def _require_member(actor: User, organisation: Organisation) -> None:
-    if actor.is_staff:
-        return
-    if actor.organisation_id != organisation.pk:
-        raise PermissionDenied("You do not belong to this organisation.")
-
-
-def _require_owner(actor: User, organisation: Organisation) -> None:
-    _require_member(actor, organisation)
-    if not actor.is_staff and actor.role != User.Role.OWNER:
-        raise PermissionDenied("Only an owner of the organisation may do this.")
-
-
-def _require_staff(actor: User) -> None:
-    if not actor.is_staff:
-        raise PermissionDenied("Only platform staff may do this.")
 
 
 def _supplier_changed(organisation: Organisation) -> None:
@@ -94,18 +84,30 @@ def _claim_imported_profile(organisation: Organisation, user: User) -> None:
     _supplier_changed(organisation)
 
 
-def _check_lengths(data: dict[str, Any]) -> None:
-    errors = {
-        field: [f"At most {limit} characters (you gave {len(str(data[field]))})."]
-        for field, limit in _PROFILE_TEXT_LIMITS.items()
-        if field in data and data[field] is not None and len(str(data[field])) > limit
-    }
-    if errors:
-        raise ValidationError(errors)
+class _FieldErrors:
+    """Field errors of several checks, raised together so a form shows them all at once."""
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.by_field[field] = [message]
+
+    def check(self, check: Callable[..., Checked], *args: Any, **kwargs: Any) -> Checked | None:
+        """``check``'s answer, or None with its field errors kept."""
+        try:
+            return check(*args, **kwargs)
+        except ValidationError as exc:
+            self.by_field.update(exc.message_dict)
+            return None
+
+    def raise_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
 
 
 def _clean_email_free(email: str) -> str:
-    email = (email or "").strip().lower()
+    email = email.lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": ["An account with this e-mail address already exists."]})
     return email
@@ -129,40 +131,32 @@ def organisation_register(
     city: str = "",
 ) -> User:
     """Create an organisation and its first user, who owns it."""
-    errors: dict[str, list[str]] = {}
-    if kind not in Organisation.Kind.values:
-        errors["kind"] = ["Choose SME supplier, buyer or cluster body."]
-    if not (legal_name or "").strip():
-        errors["legal_name"] = ["The organisation's legal name is required."]
-    try:
-        email = _clean_email_free(email)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    try:
-        country = validation.clean_country(country)
-        province = validation.clean_province(province, country)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    errors = _FieldErrors()
+    if not legal_name:
+        errors.add("legal_name", "The organisation's legal name is required.")
+    email = errors.check(_clean_email_free, email) or email
+    country_given = errors.check(validation.clean_country, country)
+    if country_given is not None:
+        country = country_given
+        province = errors.check(validation.clean_province, province, country) or ""
     try:
         validate_password(password, User(email=email, full_name=full_name))
     except ValidationError as exc:
-        errors["password"] = list(exc.messages)
-    if errors:
-        raise ValidationError(errors)
-    _check_lengths({"legal_name": legal_name, "local_name": local_name, "city": city})
+        errors.by_field["password"] = list(exc.messages)
+    errors.raise_any()
 
     organisation = Organisation(
         kind=kind,
-        legal_name=legal_name.strip(),
-        local_name=local_name.strip(),
-        slug=unique_slug(Organisation.objects, legal_name, fallback="organisation"),
+        legal_name=legal_name,
+        local_name=local_name,
+        slug=unique_slug(Organisation.objects.all(), legal_name, fallback="organisation"),
         country=country,
         province=province,
-        city=city.strip(),
+        city=city,
     )
     organisation.full_clean()
     organisation.save()
-    user = User(email=email, full_name=full_name.strip(), organisation=organisation)
+    user = User(email=email, full_name=full_name, organisation=organisation)
     user.role = User.Role.OWNER
     user.set_password(password)
     user.full_clean(exclude=["password"])
@@ -176,93 +170,103 @@ def organisation_register(
 # ------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def organisation_update(
-    *, organisation: Organisation, actor: User, data: dict[str, Any]
-) -> Organisation:
-    """Change the profile fields given in ``data``; fields not given stay as they are."""
-    _require_member(actor, organisation)
-    unknown = set(data) - PROFILE_FIELDS
+class ProfileChanges(TypedDict, total=False):
+    """A profile edit, parsed by the form, serializer or admin form that took it in.
+
+    Codes and country and language lists arrive as the codes the user typed or picked;
+    the service checks them against the nomenclatures.
+    """
+
+    legal_name: str
+    local_name: str
+    country: str
+    province: str
+    city: str
+    nearest_port: str
+    year_founded: int | None
+    employees_band: str
+    website: str
+    description: str
+    processes: str
+    hs_codes: list[str]
+    isic_codes: list[str]
+    export_markets: list[str]
+    languages: list[str]
+    sourcing_regions: list[str]
+    sectors_of_interest: list[str]
+
+
+# Profile fields taken as given: their limits, formats and choices are the model's.
+_PLAIN_PROFILE_FIELDS = (*_PROFILE_TEXT_FIELDS, "website", "employees_band", "year_founded")
+
+
+def _refuse_fields_not_of(organisation: Organisation, fields: set[str]) -> None:
+    unknown = fields - PROFILE_FIELDS
     if unknown:
         raise ValidationError({f: ["This field cannot be changed here."] for f in sorted(unknown)})
-    wrong_kind = (set(data) & _SUPPLIER_ONLY if not organisation.is_supplier else set()) | (
-        set(data) & _BUYER_ONLY if not organisation.is_buyer else set()
+    wrong_kind = (fields & SUPPLIER_ONLY_FIELDS if not organisation.is_supplier else set()) | (
+        fields & BUYER_ONLY_FIELDS if not organisation.is_buyer else set()
     )
     if wrong_kind:
         raise ValidationError(
             {f: ["Not a field of this kind of organisation."] for f in sorted(wrong_kind)}
         )
-    _check_lengths(data)
 
-    errors: dict[str, list[str]] = {}
-    relations: dict[str, list] = {}
 
-    def collect(fn, *args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-            return None
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, actor: User, data: ProfileChanges
+) -> Organisation:
+    """Change the profile fields given in ``data``; fields not given stay as they are."""
+    permissions.require_member_of(actor, organisation)
+    _refuse_fields_not_of(organisation, set(data))
+    errors = _FieldErrors()
+    # The same checks run for several fields, named by a variable rather than a literal.
+    given = cast(dict[str, Any], data)
 
-    country = organisation.country
     if "country" in data:
-        country = collect(validation.clean_country, data["country"]) or country
-        organisation.country = country
-        if "province" not in data and organisation.province:
-            # A province of the old country makes no sense in the new one.
-            data = {**data, "province": ""}
-    if "province" in data:
-        province = collect(validation.clean_province, data["province"] or "", country)
-        if province is not None:
-            organisation.province = province
+        organisation.country = errors.check(validation.clean_country, data["country"]) or (
+            organisation.country
+        )
+    province = data.get("province")
+    if province is None and "country" in data and organisation.province:
+        # A province of the old country makes no sense in the new one.
+        province = ""
+    if province is not None:
+        checked = errors.check(validation.clean_province, province, organisation.country)
+        if checked is not None:
+            organisation.province = checked
+
+    relations: dict[str, list[HsCode] | list[IsicCode]] = {}
     if "hs_codes" in data:
-        relations["hs_codes"] = collect(validation.clean_hs_codes, data["hs_codes"] or []) or []
-    if "isic_codes" in data:
-        relations["isic_codes"] = (
-            collect(validation.clean_isic_codes, data["isic_codes"] or []) or []
-        )
-    if "sectors_of_interest" in data:
-        relations["sectors_of_interest"] = (
-            collect(
-                validation.clean_isic_codes,
-                data["sectors_of_interest"] or [],
-                field="sectors_of_interest",
-            )
-            or []
-        )
+        relations["hs_codes"] = errors.check(validation.clean_hs_codes, data["hs_codes"]) or []
+    for field in ("isic_codes", "sectors_of_interest"):
+        if field in data:
+            codes = errors.check(validation.clean_isic_codes, given[field], field=field)
+            relations[field] = codes or []
     for field in ("export_markets", "sourcing_regions"):
         if field in data:
-            value = collect(validation.clean_countries, data[field] or [], field=field)
-            if value is not None:
-                setattr(organisation, field, value)
+            countries = errors.check(validation.clean_countries, given[field], field=field)
+            if countries is not None:
+                setattr(organisation, field, countries)
     if "languages" in data:
-        value = collect(validation.clean_languages, data["languages"] or [])
-        if value is not None:
-            organisation.languages = value
-    for field in ("legal_name", "local_name", "city", "nearest_port", "description", "processes"):
+        languages = errors.check(validation.clean_languages, data["languages"])
+        if languages is not None:
+            organisation.languages = languages
+
+    for field in _PLAIN_PROFILE_FIELDS:
         if field in data:
-            setattr(organisation, field, (data[field] or "").strip())
+            setattr(organisation, field, given[field])
     if "legal_name" in data and not organisation.legal_name:
-        errors["legal_name"] = ["The organisation's legal name is required."]
-    if "website" in data:
-        organisation.website = (data["website"] or "").strip()
-    if "employees_band" in data:
-        organisation.employees_band = data["employees_band"] or ""
-    if "year_founded" in data:
-        year = data["year_founded"]
-        if year in (None, ""):
-            organisation.year_founded = None
-        else:
-            try:
-                year = int(year)
-            except (TypeError, ValueError):
-                year = -1
-            if not 1800 <= year <= timezone.now().year:
-                errors["year_founded"] = [f"Give a year between 1800 and {timezone.now().year}."]
-            else:
-                organisation.year_founded = year
-    if errors:
-        raise ValidationError(errors)
+        errors.add("legal_name", "The organisation's legal name is required.")
+    year = organisation.year_founded
+    if "year_founded" in data and year is not None:
+        if not FIRST_YEAR_FOUNDED <= year <= timezone.now().year:
+            errors.add(
+                "year_founded",
+                f"Give a year between {FIRST_YEAR_FOUNDED} and {timezone.now().year}.",
+            )
+    errors.raise_any()
 
     organisation.full_clean(exclude=["slug"])
     organisation.save()
@@ -277,9 +281,7 @@ def organisation_set_verification(
     *, organisation: Organisation, actor: User, verification: str
 ) -> Organisation:
     """Staff mark an organisation verified or rejected after checking it."""
-    _require_staff(actor)
-    if verification not in Organisation.Verification.values:
-        raise ValidationError({"verification": ["Unknown verification status."]})
+    permissions.require_staff(actor)
     organisation.verification = verification
     organisation.verified_by = actor
     organisation.verified_at = timezone.now()
@@ -292,39 +294,64 @@ def organisation_set_verification(
 # ------------------------------------------------------------------------------
 
 
-def _apply_contact(contact: ContactPerson, data: dict[str, Any]) -> ContactPerson:
-    for field in ("name", "position", "email", "phone", "is_primary"):
-        if field in data:
-            value = data[field]
-            setattr(contact, field, value.strip() if isinstance(value, str) else value)
-    contact.full_clean()
-    contact.save()
+class ContactChanges(TypedDict, total=False):
+    """What an edit of a contact person may change; fields not given stay as they are."""
+
+    name: str
+    position: str
+    email: str
+    phone: str
+    is_primary: bool
+
+
+def _save_contact(contact: ContactPerson) -> ContactPerson:
     if contact.is_primary:
-        ContactPerson.objects.filter(organisation=contact.organisation).exclude(
-            pk=contact.pk
-        ).update(is_primary=False)
+        # One primary contact per organisation (the database refuses a second): the new
+        # one takes over before it is saved.
+        ContactPerson.objects.filter(
+            organisation_id=contact.organisation_id, is_primary=True
+        ).exclude(pk=contact.pk).update(is_primary=False)
+    contact.save()
     return contact
 
 
 @transaction.atomic
 def contact_person_create(
-    *, organisation: Organisation, actor: User, data: dict[str, Any]
+    *,
+    organisation: Organisation,
+    actor: User,
+    name: str,
+    email: str,
+    position: str = "",
+    phone: str = "",
+    is_primary: bool = False,
 ) -> ContactPerson:
-    _require_member(actor, organisation)
-    return _apply_contact(ContactPerson(organisation=organisation), data)
+    permissions.require_member_of(actor, organisation)
+    return _save_contact(
+        ContactPerson(
+            organisation=organisation,
+            name=name,
+            email=email,
+            position=position,
+            phone=phone,
+            is_primary=is_primary,
+        )
+    )
 
 
 @transaction.atomic
 def contact_person_update(
-    *, contact: ContactPerson, actor: User, data: dict[str, Any]
+    *, contact: ContactPerson, actor: User, **changes: Unpack[ContactChanges]
 ) -> ContactPerson:
-    _require_member(actor, contact.organisation)
-    return _apply_contact(contact, data)
+    permissions.require_member_of(actor, contact.organisation)
+    for field, value in changes.items():
+        setattr(contact, field, value)
+    return _save_contact(contact)
 
 
 @transaction.atomic
 def contact_person_delete(*, contact: ContactPerson, actor: User) -> None:
-    _require_member(actor, contact.organisation)
+    permissions.require_member_of(actor, contact.organisation)
     contact.delete()
 
 
@@ -344,28 +371,22 @@ def certification_add(
     evidence: UploadedFile | None = None,
 ) -> Certification:
     """Record a certificate the organisation holds; staff check it later."""
-    _require_member(actor, organisation)
-    errors: dict[str, list[str]] = {}
+    permissions.require_member_of(actor, organisation)
+    errors = _FieldErrors()
     scheme_obj = CertificationScheme.objects.filter(code=scheme).first()
     if scheme_obj is None:
         scheme_obj = CertificationScheme.objects.filter(name__iexact=scheme).first()
     if scheme_obj is None:
-        errors["scheme"] = [f"Unknown certification: {scheme or '(empty)'}."]
-    if valid_until is None:
-        errors["valid_until"] = ["Give the date until which the certificate is valid."]
-    elif valid_until < timezone.localdate():
-        errors["valid_until"] = ["This certificate has already expired; add a current one."]
-    try:
-        validation.clean_evidence(evidence)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
+        errors.add("scheme", f"Unknown certification: {scheme or '(empty)'}.")
+    if valid_until < timezone.localdate():
+        errors.add("valid_until", "This certificate has already expired; add a current one.")
+    errors.check(validation.clean_evidence, evidence)
+    errors.raise_any()
     certification = Certification(
         organisation=organisation,
         scheme=scheme_obj,
-        issuer=(issuer or "").strip(),
-        certificate_number=(certificate_number or "").strip(),
+        issuer=issuer,
+        certificate_number=certificate_number,
         valid_until=valid_until,
     )
     if evidence is not None:
@@ -378,7 +399,7 @@ def certification_add(
 
 @transaction.atomic
 def certification_delete(*, certification: Certification, actor: User) -> None:
-    _require_member(actor, certification.organisation)
+    permissions.require_member_of(actor, certification.organisation)
     if certification.evidence:
         certification.evidence.delete(save=False)
     certification.delete()
@@ -388,9 +409,7 @@ def certification_delete(*, certification: Certification, actor: User) -> None:
 @transaction.atomic
 def certification_check(*, certification: Certification, actor: User, status: str) -> Certification:
     """Staff record the outcome of checking a certificate's evidence."""
-    _require_staff(actor)
-    if status not in Certification.Status.values:
-        raise ValidationError({"status": ["Unknown status."]})
+    permissions.require_staff(actor)
     certification.status = status
     certification.checked_by = actor
     certification.checked_at = timezone.now()
@@ -403,39 +422,45 @@ def certification_check(*, certification: Certification, actor: User, status: st
 # ------------------------------------------------------------------------------
 
 
-def _apply_product_line(line: ProductLine, data: dict[str, Any]) -> ProductLine:
-    errors: dict[str, list[str]] = {}
+class ProductLineChanges(TypedDict, total=False):
+    """A product line edit, parsed by its form or serializer; the HS code is the code
+    the user typed, checked against the nomenclature here."""
+
+    hs_code: str
+    description: str
+    monthly_capacity: int
+    unit: str
+    min_order_quantity: int
+
+
+class NewProductLine(TypedDict):
+    """A new product line: its code, capacity and unit are required."""
+
+    hs_code: str
+    monthly_capacity: int
+    unit: str
+    description: NotRequired[str]
+    min_order_quantity: NotRequired[int]
+
+
+def _save_product_line(line: ProductLine, data: ProductLineChanges | NewProductLine) -> ProductLine:
+    errors = _FieldErrors()
+    unchecked: list[str] = []
     if "hs_code" in data:
-        try:
-            codes = validation.clean_hs_codes([data["hs_code"] or ""], field="hs_code")
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+        codes = errors.check(validation.clean_hs_codes, [data["hs_code"]], field="hs_code")
+        if codes:
+            line.hs_code = codes[0]
         else:
-            if codes:
-                line.hs_code = codes[0]
-            else:
-                errors["hs_code"] = ["Give the HS code of the product."]
-    for field in ("monthly_capacity", "min_order_quantity"):
-        if field in data:
-            try:
-                value = int(data[field])
-            except (TypeError, ValueError):
-                errors[field] = ["Give a whole number."]
-                continue
-            if value < 0:
-                errors[field] = ["Must be zero or more."]
-            else:
-                setattr(line, field, value)
-    if "unit" in data:
-        if data["unit"] not in Unit.values:
-            errors["unit"] = [f"Choose one of: {', '.join(Unit.values)}."]
-        else:
-            line.unit = data["unit"]
-    if "description" in data:
-        line.description = (data["description"] or "").strip()
-    if errors:
-        raise ValidationError(errors)
-    line.full_clean()
+            if codes is not None:
+                errors.add("hs_code", "Give the HS code of the product.")
+            unchecked.append("hs_code")
+    given = cast(dict[str, Any], data)
+    for field in ("description", "monthly_capacity", "unit", "min_order_quantity"):
+        if field in given:
+            setattr(line, field, given[field])
+    # Limits and units are the model's; its errors are reported beside the code's.
+    errors.check(line.full_clean, exclude=unchecked)
+    errors.raise_any()
     line.save()
     _supplier_changed(line.organisation)
     return line
@@ -443,26 +468,25 @@ def _apply_product_line(line: ProductLine, data: dict[str, Any]) -> ProductLine:
 
 @transaction.atomic
 def product_line_create(
-    *, organisation: Organisation, actor: User, data: dict[str, Any]
+    *, organisation: Organisation, actor: User, data: NewProductLine
 ) -> ProductLine:
-    _require_member(actor, organisation)
+    permissions.require_member_of(actor, organisation)
     if not organisation.is_supplier:
         raise ValidationError({"hs_code": ["Only SME suppliers list product lines."]})
-    missing = [f for f in ("hs_code", "monthly_capacity", "unit") if data.get(f) in (None, "")]
-    if missing:
-        raise ValidationError({f: ["This field is required."] for f in missing})
-    return _apply_product_line(ProductLine(organisation=organisation), data)
+    return _save_product_line(ProductLine(organisation=organisation), data)
 
 
 @transaction.atomic
-def product_line_update(*, line: ProductLine, actor: User, data: dict[str, Any]) -> ProductLine:
-    _require_member(actor, line.organisation)
-    return _apply_product_line(line, data)
+def product_line_update(
+    *, line: ProductLine, actor: User, data: ProductLineChanges | NewProductLine
+) -> ProductLine:
+    permissions.require_member_of(actor, line.organisation)
+    return _save_product_line(line, data)
 
 
 @transaction.atomic
 def product_line_delete(*, line: ProductLine, actor: User) -> None:
-    _require_member(actor, line.organisation)
+    permissions.require_member_of(actor, line.organisation)
     line.delete()
     _supplier_changed(line.organisation)
 
@@ -476,8 +500,8 @@ def colleague_invite(
     *, organisation: Organisation, actor: User, email: str, role: str = User.Role.MEMBER
 ) -> Invitation:
     """An owner invites a colleague by e-mail; the e-mail goes out after commit."""
-    _require_owner(actor, organisation)
-    email = (email or "").strip().lower()
+    permissions.require_owner_of(actor, organisation)
+    email = email.lower()
     probe = Invitation(organisation=organisation, email=email, role=role)
     probe.full_clean(exclude=["token", "invited_by", "expires_at"])
     if User.objects.filter(email__iexact=email).exists():
@@ -535,7 +559,7 @@ def invitation_accept(*, token: str, password: str, full_name: str = "") -> User
     _clean_email_free(invitation.email)
     user = User(
         email=invitation.email,
-        full_name=(full_name or "").strip(),
+        full_name=full_name,
         organisation=invitation.organisation,
         role=invitation.role,
     )

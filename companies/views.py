@@ -19,7 +19,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from companies import forms, selectors, services
+from companies import forms, permissions, selectors, services
+from companies.http import AuthenticatedHttpRequest
 from companies.models import Organisation
 from sme_platform.pages import apply_service_errors, found
 
@@ -34,13 +35,18 @@ def organisation_required(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.organisation_id is None:
             messages.info(request, "Your account does not belong to an organisation.")
             return redirect("dashboard")
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def _own_organisation(request: AuthenticatedHttpRequest) -> Organisation:
+    """The organisation of the user (``organisation_required`` made sure there is one)."""
+    return found(selectors.organisation_of(user=request.user))
 
 
 # PUBLIC PAGES
@@ -87,8 +93,7 @@ def organisation_profile(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": organisation,
             # Expired and rejected certificates are not claims a buyer may rely on.
             "certifications": [c for c in organisation.certifications.all() if c.counts],
-            "is_own": request.user.is_authenticated
-            and request.user.organisation_id == organisation.pk,
+            "is_own": permissions.works_for(request.user, organisation),
         },
     )
 
@@ -114,7 +119,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, user, backend=_LOGIN_BACKEND)
             messages.success(
                 request,
-                f"Welcome! {user.organisation.legal_name} is registered. "
+                f"Welcome! {found(user.organisation).legal_name} is registered. "
                 "Complete its profile so that partners can find it.",
             )
             return redirect("dashboard")
@@ -151,7 +156,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @organisation_required
 @require_http_methods(["GET", "POST"])
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = found(selectors.organisation_private_get(user=request.user, pk=pk))
     form = forms.ProfileForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -176,21 +181,23 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_required
-def certification_list(request: HttpRequest) -> HttpResponse:
+def certification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     certifications = selectors.certification_list(user=request.user).filter(
-        organisation_id=request.user.organisation_id
+        organisation=_own_organisation(request)
     )
     return render(request, "companies/certification_list.html", {"certifications": certifications})
 
 
 @organisation_required
 @require_http_methods(["GET", "POST"])
-def certification_add(request: HttpRequest) -> HttpResponse:
+def certification_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.CertificationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.certification_add(
-                organisation=request.user.organisation, actor=request.user, **form.cleaned_data
+                organisation=_own_organisation(request),
+                actor=request.user,
+                **form.service_arguments(),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -201,20 +208,20 @@ def certification_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def certification_evidence(request: HttpRequest, pk: int) -> FileResponse:
+def certification_evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The uploaded copy of a certificate, for its organisation's users and staff only."""
     certification = found(selectors.certification_get(user=request.user, pk=pk))
     if not certification.evidence:
         raise Http404("No evidence was uploaded.")
     return FileResponse(
         certification.evidence.open("rb"),
-        filename=PurePath(certification.evidence.name).name,
+        filename=PurePath(certification.evidence.name or "evidence").name,
     )
 
 
 @organisation_required
 @require_http_methods(["GET", "POST"])
-def certification_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def certification_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     certification = found(selectors.certification_get(user=request.user, pk=pk))
     if request.method == "POST":
         services.certification_delete(certification=certification, actor=request.user)
@@ -236,25 +243,25 @@ def certification_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_required
-def product_line_list(request: HttpRequest) -> HttpResponse:
+def product_line_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     lines = selectors.product_line_list(user=request.user).filter(
-        organisation_id=request.user.organisation_id
+        organisation=_own_organisation(request)
     )
     return render(
         request,
         "companies/product_line_list.html",
-        {"product_lines": lines, "is_supplier": request.user.organisation.is_supplier},
+        {"product_lines": lines, "is_supplier": _own_organisation(request).is_supplier},
     )
 
 
 @organisation_required
 @require_http_methods(["GET", "POST"])
-def product_line_add(request: HttpRequest) -> HttpResponse:
+def product_line_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.ProductLineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.product_line_create(
-                organisation=request.user.organisation,
+                organisation=_own_organisation(request),
                 actor=request.user,
                 data=form.service_data(),
             )
@@ -268,7 +275,7 @@ def product_line_add(request: HttpRequest) -> HttpResponse:
 
 @organisation_required
 @require_http_methods(["GET", "POST"])
-def product_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def product_line_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     line = found(selectors.product_line_get(user=request.user, pk=pk))
     initial = {
         "hs_code": line.hs_code_id,
@@ -291,7 +298,7 @@ def product_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_required
 @require_http_methods(["GET", "POST"])
-def product_line_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def product_line_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     line = found(selectors.product_line_get(user=request.user, pk=pk))
     if request.method == "POST":
         services.product_line_delete(line=line, actor=request.user)
@@ -312,21 +319,21 @@ def product_line_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_required
-def contact_list(request: HttpRequest) -> HttpResponse:
-    contacts = selectors.contact_list(user=request.user, organisation=request.user.organisation)
+def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    contacts = selectors.contact_list(user=request.user, organisation=_own_organisation(request))
     return render(request, "companies/contact_list.html", {"contacts": contacts})
 
 
 @organisation_required
 @require_http_methods(["GET", "POST"])
-def contact_add(request: HttpRequest) -> HttpResponse:
+def contact_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.ContactPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_person_create(
-                organisation=request.user.organisation,
+                organisation=_own_organisation(request),
                 actor=request.user,
-                data=form.cleaned_data,
+                **form.cleaned_data,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -338,15 +345,13 @@ def contact_add(request: HttpRequest) -> HttpResponse:
 
 @organisation_required
 @require_http_methods(["GET", "POST"])
-def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = found(selectors.contact_get(user=request.user, pk=pk))
     initial = {f: getattr(contact, f) for f in ("name", "position", "email", "phone", "is_primary")}
     form = forms.ContactPersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_person_update(
-                contact=contact, actor=request.user, data=form.cleaned_data
-            )
+            services.contact_person_update(contact=contact, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -357,7 +362,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_required
 @require_http_methods(["GET", "POST"])
-def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = found(selectors.contact_get(user=request.user, pk=pk))
     if request.method == "POST":
         services.contact_person_delete(contact=contact, actor=request.user)
@@ -375,11 +380,11 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_required
-def colleague_list(request: HttpRequest) -> HttpResponse:
+def colleague_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     invitations = [
         i
         for i in selectors.invitation_list(user=request.user).filter(
-            organisation_id=request.user.organisation_id
+            organisation=_own_organisation(request)
         )
         if i.is_open
     ]
@@ -392,14 +397,15 @@ def colleague_list(request: HttpRequest) -> HttpResponse:
 
 @organisation_required
 @require_http_methods(["GET", "POST"])
-def colleague_invite(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_owner:
+def colleague_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # The service refuses a non-owner's invitation; the form is not even shown to one.
+    if request.method == "GET" and not permissions.owns_an_organisation(request.user):
         raise PermissionDenied("Only an owner of the organisation may invite colleagues.")
     form = forms.InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.colleague_invite(
-                organisation=request.user.organisation, actor=request.user, **form.cleaned_data
+                organisation=_own_organisation(request), actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

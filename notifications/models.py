@@ -20,6 +20,13 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(read_at__isnull=True)
+                | models.Q(read_at__gte=models.F("created_at")),
+                name="notification_read_after_it_was_made",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

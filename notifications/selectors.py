@@ -4,6 +4,7 @@ from django.core import signing
 from django.db.models import QuerySet
 
 from companies.models import User
+from notifications import permissions
 from notifications.models import Notification
 
 # The salt keeps unsubscribe tokens from being valid signatures for anything else.
@@ -22,7 +23,7 @@ def user_for_unsubscribe_token(*, token: str) -> User | None:
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
-    if not user.is_authenticated:
+    if not permissions.may_read_notifications(user):
         return Notification.objects.none()
     return Notification.objects.filter(user=user)
 

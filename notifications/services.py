@@ -11,11 +11,12 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from companies.models import User
+from notifications import permissions
 from notifications.models import Notification
 from notifications.selectors import UNSUBSCRIBE_SALT, notification_list
 from notifications.tasks import send_notification_email_task
@@ -47,6 +48,14 @@ def email_notifications_turn_off(*, user: User) -> User:
     return user
 
 
+def _fit(field: str, value: str) -> str:
+    """``value`` cut to the model's limit: telling someone must never fail the write that
+    tells them, so an over-long title is shortened rather than refused."""
+    model_field = Notification._meta.get_field(field)
+    limit = model_field.max_length if isinstance(model_field, models.Field) else None
+    return value[:limit] if limit else value
+
+
 @transaction.atomic
 def notify(
     *,
@@ -59,7 +68,11 @@ def notify(
 ) -> Notification:
     """Record an in-app notice and, after commit, e-mail a copy if the user wants them."""
     notification = Notification.objects.create(
-        user=user, kind=kind[:40], title=title[:200], body=body, url=url[:500]
+        user=user,
+        kind=_fit("kind", kind),
+        title=_fit("title", title),
+        body=body,
+        url=_fit("url", url),
     )
     if send_email and user.email_notifications and user.email:
         transaction.on_commit(lambda: send_notification_email_task.delay(notification.pk))
@@ -93,7 +106,7 @@ def notification_email_send(*, notification: Notification) -> None:
 
 @transaction.atomic
 def notification_mark_read(*, notification: Notification, user: User) -> Notification:
-    if notification.user_id != user.pk:
+    if not permissions.is_recipient_of(user, notification):
         # Callers look notifications up through notification_get, so this is a bug.
         raise ValueError("A user marks only their own notifications read.")
     if notification.read_at is None:

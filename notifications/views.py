@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from companies.http import AuthenticatedHttpRequest
 from notifications import selectors, services
 from sme_platform.pages import found
 
@@ -16,7 +17,7 @@ NOTIFICATION_PAGE_SIZE = 30
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(
         selectors.notification_list(user=request.user), NOTIFICATION_PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -32,7 +33,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notification = found(selectors.notification_get(user=request.user, pk=pk))
     services.notification_mark_read(notification=notification, user=request.user)
     target = notification.url
@@ -43,7 +44,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     marked = services.notification_mark_all_read(user=request.user)
     messages.success(request, f"{marked} notification{'s' if marked != 1 else ''} marked read.")
     return redirect("notification-list")

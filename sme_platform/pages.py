@@ -44,7 +44,7 @@ def query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def apply_service_errors(form: forms.Form, exc: ValidationError | ApplicationError) -> None:
+def apply_service_errors(form: forms.BaseForm, exc: ValidationError | ApplicationError) -> None:
     """Show a service's error on the form: next to a field when the form has it."""
     if isinstance(exc, ApplicationError):
         if not exc.extra:

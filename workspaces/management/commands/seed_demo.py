@@ -725,7 +725,7 @@ def _create_organisation(spec: DemoOrganisation, staff: User) -> Organisation:
     if spec.profile:
         services.organisation_update(organisation=organisation, actor=owner, data=spec.profile)
     for contact in spec.contacts:
-        services.contact_person_create(organisation=organisation, actor=owner, data=contact)
+        services.contact_person_create(organisation=organisation, actor=owner, **contact)
     today = timezone.localdate()
     for certificate in spec.certificates:
         certification = services.certification_add(

@@ -1,0 +1,136 @@
+"""Accounts: registering an organisation, API tokens, the logged-in user, and an
+invited colleague's sign-up."""
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from companies import services
+from companies.models import Organisation, User
+from companies.serializers import (
+    UserSerializer,
+    UserWithTokenSerializer,
+)
+from sme_platform.api.views import Api
+
+
+def _token_response(user: User) -> Response:
+    token = services.auth_token_issue(user=user)
+    data = UserWithTokenSerializer(
+        {"user": user, "organisation": user.organisation, "token": token}
+    ).data
+    return Response(data, status=status.HTTP_201_CREATED)
+
+
+class RegisterApi(Api):
+    """Register an organisation with its first user, who owns it."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.ModelSerializer):
+        # The organisation's fields come from its model; the first user's are declared
+        # here, since the user is made by the same call (and its e-mail checked there).
+        email = serializers.EmailField()
+        password = serializers.CharField(
+            write_only=True, trim_whitespace=False, style={"input_type": "password"}
+        )
+        full_name = serializers.CharField(max_length=User._meta.get_field("full_name").max_length)
+
+        class Meta:
+            model = Organisation
+            fields = [
+                "kind",
+                "legal_name",
+                "local_name",
+                "country",
+                "province",
+                "city",
+                "email",
+                "password",
+                "full_name",
+            ]
+            extra_kwargs = {
+                "country": {"help_text": "ISO 3166-1 alpha-2 code, e.g. VN"},
+                "province": {"help_text": "ISO 3166-2 code, e.g. VN-SG"},
+            }
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: UserWithTokenSerializer},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.organisation_register(**serializer.validated_data)
+        return _token_response(user)
+
+
+class TokenObtainApi(Api):
+    """Exchange an e-mail address and password for an API token."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField()
+        password = serializers.CharField(
+            write_only=True, trim_whitespace=False, style={"input_type": "password"}
+        )
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            user = authenticate(
+                self.context["request"], email=attrs["email"].lower(), password=attrs["password"]
+            )
+            if user is None:
+                raise serializers.ValidationError(
+                    "No active account matches this e-mail address and password."
+                )
+            return {"user": user}
+
+    class OutputSerializer(serializers.Serializer):
+        token = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token = services.auth_token_issue(user=serializer.validated_data["user"])
+        return Response(self.OutputSerializer({"token": token}).data)
+
+
+class MeApi(Api):
+    """The logged-in user, their role and organisation."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: UserSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(UserSerializer(request.user).data)
+
+
+class InvitationAcceptApi(Api):
+    """An invited colleague creates their account inside the inviting organisation."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        token = serializers.CharField()
+        password = serializers.CharField(
+            write_only=True, trim_whitespace=False, style={"input_type": "password"}
+        )
+        full_name = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer, responses={201: UserWithTokenSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.invitation_accept(**serializer.validated_data)
+        return _token_response(user)
