@@ -26,7 +26,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-INDEX_JOB = "matching.tasks.supplier_profile_changed.delay"
+INDEX_JOB = "matching.tasks.supplier_profile_changed_task.delay"
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from clusters import services as cluster_services
 from clusters.models import Cluster
 from companies import services
 from companies.models import CertificationScheme, HsCode, Organisation, User
+from companies.services import NewProductLine, ProfileChanges
 from matching import services as matching_services
 from matching.models import SourcingRequest
 from sme_platform.progress import ProgressBar
@@ -44,10 +45,10 @@ class DemoOrganisation:
     province: str
     city: str
     local_name: str = ""
-    profile: dict[str, Any] = field(default_factory=dict)
+    profile: ProfileChanges = field(default_factory=lambda: ProfileChanges())
     contacts: tuple[dict[str, Any], ...] = ()
     certificates: tuple[DemoCertificate, ...] = ()
-    product_lines: tuple[dict[str, Any], ...] = ()
+    product_lines: tuple[NewProductLine, ...] = ()
 
 
 SUPPLIER = Organisation.Kind.SUPPLIER
