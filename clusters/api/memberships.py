@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from clusters import selectors, services
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
-from clusters.permissions import can_manage_cluster
+from clusters.permissions import can_manage_cluster, works_for_body
 from companies.models import Organisation, User
 from companies.serializers import ContactPersonSerializer
 from sme_platform.api.permissions import StaffOnlyOrNotFound
@@ -303,10 +303,8 @@ class ClusterManagerApi(Api):
 
     def _cluster_and_user(self, request: Request, cluster_id: int) -> tuple[Cluster, User]:
         cluster = found(selectors.cluster_get_visible_by_id(user=request.user, pk=cluster_id))
-        if not (
-            request.user.organisation_id == cluster.body_id
-            or can_manage_cluster(request.user, cluster)
-        ):
+        # Outside the cluster body the cluster's managers are nobody's business: a 404.
+        if not (works_for_body(request.user, cluster) or can_manage_cluster(request.user, cluster)):
             found(None)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -27,9 +27,9 @@ from django.utils import timezone
 
 from clusters import member_csv
 from clusters.models import Cluster, ClusterMembership, ImportedFirm, MemberImport
+from clusters.permissions import check_manager
 from clusters.services.memberships import (
     _notify_managers,
-    _require_manager,
     _transition,
     membership_invite,
 )
@@ -365,7 +365,7 @@ def member_import_upload(
     is kept. ``queue=False`` leaves the checking to the caller (the management command
     runs it in its own process, to show its progress).
     """
-    _require_manager(actor, cluster)
+    check_manager(actor, cluster)
     if not cluster.is_approved:
         raise ValidationError({"file": ["Imports open once staff approve the cluster."]})
     if upload is None:
@@ -484,7 +484,7 @@ def member_import_process(
 @transaction.atomic
 def member_import_apply(*, member_import: MemberImport, actor: User) -> MemberImport:
     """The manager applies a checked import; the job re-checks and writes every valid row."""
-    _require_manager(actor, member_import.cluster)
+    check_manager(actor, member_import.cluster)
     locked = MemberImport.objects.select_for_update().get(pk=member_import.pk)
     if locked.status != Status.CHECKED:
         raise ValidationError(

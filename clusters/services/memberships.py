@@ -18,9 +18,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from clusters import hooks
+from clusters import hooks, permissions
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
-from clusters.permissions import can_manage_cluster
 from clusters.tasks import send_membership_invitation
 from companies import validation
 from companies.models import Organisation, User
@@ -37,55 +36,6 @@ CLUSTER_FIELDS = frozenset(
 )
 MESSAGE_LIMIT = 2000
 NOTE_LIMIT = 500
-
-
-# PERMISSIONS
-# ------------------------------------------------------------------------------
-
-
-def _require_cluster_body_user(actor: User) -> Organisation:
-    organisation = actor.organisation if actor.is_authenticated else None
-    if organisation is None or organisation.kind != Organisation.Kind.CLUSTER_BODY:
-        raise PermissionDenied("Only users of a cluster body propose clusters.")
-    return organisation
-
-
-def _require_manager(actor: User, cluster: Cluster) -> None:
-    if not can_manage_cluster(actor, cluster):
-        raise PermissionDenied("Only a manager of this cluster may do this.")
-
-
-def _require_manager_or_body_owner(actor: User, cluster: Cluster) -> None:
-    body_owner = actor.organisation_id == cluster.body_id and actor.role == User.Role.OWNER
-    if not (body_owner or can_manage_cluster(actor, cluster)):
-        raise PermissionDenied("Only the cluster body's owner or a manager may change managers.")
-
-
-def _require_staff(actor: User) -> None:
-    if not actor.is_staff:
-        raise PermissionDenied("Only platform staff may do this.")
-
-
-def _require_supplier_user(actor: User) -> Organisation:
-    organisation = actor.organisation if actor.is_authenticated else None
-    if organisation is None or organisation.kind != Organisation.Kind.SUPPLIER:
-        raise PermissionDenied("Only users of an SME supplier join clusters.")
-    return organisation
-
-
-def _require_member_side(actor: User, membership: ClusterMembership) -> None:
-    """The SME's own users act on its membership, and a removed member not at all."""
-    if membership.supplier_id is None or actor.organisation_id != membership.supplier_id:
-        raise PermissionDenied("Only the SME's own users may do this.")
-    if membership.status == Status.REMOVED:
-        raise PermissionDenied("Your firm was removed from this cluster.")
-
-
-def _require_manager_side(actor: User, membership: ClusterMembership) -> None:
-    # Checked first: an SME never decides on its own membership, whatever else it is.
-    if membership.supplier_id is not None and actor.organisation_id == membership.supplier_id:
-        raise PermissionDenied("An SME cannot decide on its own membership.")
-    _require_manager(actor, membership.cluster)
 
 
 # VALIDATION
@@ -244,7 +194,7 @@ def cluster_propose(
     founded: int | None = None,
 ) -> Cluster:
     """A cluster body's user proposes a cluster; they become its first manager."""
-    body = _require_cluster_body_user(actor)
+    body = permissions.check_cluster_body_user(actor)
     cluster = Cluster(body=body, proposed_by=actor, status=Cluster.Status.PROPOSED)
     relations = _clean_cluster_data(
         {
@@ -278,7 +228,7 @@ def cluster_propose(
 @transaction.atomic
 def cluster_update(*, cluster: Cluster, actor: User, data: dict[str, Any]) -> Cluster:
     """A manager changes the fields given in ``data``; a rejected cluster goes back to review."""
-    _require_manager(actor, cluster)
+    permissions.check_manager(actor, cluster)
     relations = _clean_cluster_data(dict(data), cluster=cluster)
     resubmitted = cluster.status == Cluster.Status.REJECTED
     if resubmitted:
@@ -300,7 +250,7 @@ def cluster_update(*, cluster: Cluster, actor: User, data: dict[str, Any]) -> Cl
 @transaction.atomic
 def cluster_review(*, cluster: Cluster, actor: User, status: str, note: str = "") -> Cluster:
     """Staff approve a proposed cluster (it becomes public) or reject it with a reason."""
-    _require_staff(actor)
+    permissions.check_staff(actor)
     errors: dict[str, list[str]] = {}
     if status not in (Cluster.Status.APPROVED, Cluster.Status.REJECTED):
         errors["status"] = ["Choose approved or rejected."]
@@ -329,7 +279,7 @@ def cluster_review(*, cluster: Cluster, actor: User, status: str, note: str = ""
 @transaction.atomic
 def manager_add(*, cluster: Cluster, actor: User, user: User) -> Cluster:
     """The body's owner or a manager makes another user of the same body a manager."""
-    _require_manager_or_body_owner(actor, cluster)
+    permissions.check_managers_changer(actor, cluster)
     if user.organisation_id != cluster.body_id:
         raise ValidationError(
             {"user": [f"Only users of {cluster.body.legal_name} may manage this cluster."]}
@@ -350,7 +300,7 @@ def manager_add(*, cluster: Cluster, actor: User, user: User) -> Cluster:
 @transaction.atomic
 def manager_remove(*, cluster: Cluster, actor: User, user: User) -> Cluster:
     """The body's owner or a manager takes a manager off; a cluster keeps at least one."""
-    _require_manager_or_body_owner(actor, cluster)
+    permissions.check_managers_changer(actor, cluster)
     managers = cluster.managers.select_for_update()
     if not managers.filter(pk=user.pk).exists():
         raise ValidationError({"user": [f"{user.email} does not manage this cluster."]})
@@ -476,7 +426,7 @@ def membership_apply(
     message: str = "",
 ) -> ClusterMembership:
     """An SME's user applies for the SME to join an approved cluster."""
-    supplier = _require_supplier_user(actor)
+    supplier = permissions.check_supplier_user(actor)
     latest = ClusterMembership.objects.filter(cluster=cluster, supplier=supplier).first()
     if latest is not None and latest.status == Status.REMOVED:
         raise PermissionDenied(
@@ -528,7 +478,7 @@ def membership_invite(
     to an unknown address waits: when someone signs up an SME with that address the
     invitation attaches to their firm (``invitations_attach_on_signup``).
     """
-    _require_manager(actor, cluster)
+    permissions.check_manager(actor, cluster)
     errors: dict[str, list[str]] = {}
     message = _text(message, field="message", limit=MESSAGE_LIMIT, errors=errors)
     email = (email or "").strip().lower()
@@ -670,7 +620,7 @@ def membership_accept_invitation(
     share_contacts: bool = False,
 ) -> ClusterMembership:
     """The invited SME joins, saying whether it may be listed and its contacts shared."""
-    _require_member_side(actor, membership)
+    permissions.check_member_side(actor, membership)
     membership = _transition(
         membership,
         actor=actor,
@@ -697,7 +647,7 @@ def membership_decline_invitation(
     *, membership: ClusterMembership, actor: User, note: str = ""
 ) -> ClusterMembership:
     """The invited SME says no."""
-    _require_member_side(actor, membership)
+    permissions.check_member_side(actor, membership)
     membership = _transition(
         membership,
         actor=actor,
@@ -726,7 +676,7 @@ def _manager_decision(
     verb: str,
     title: str,
 ) -> ClusterMembership:
-    _require_manager_side(actor, membership)
+    permissions.check_manager_side(actor, membership)
     membership = _transition(
         membership,
         actor=actor,
@@ -827,7 +777,7 @@ def membership_leave(
     *, membership: ClusterMembership, actor: User, note: str = ""
 ) -> ClusterMembership:
     """The SME leaves the cluster (or withdraws its application)."""
-    _require_member_side(actor, membership)
+    permissions.check_member_side(actor, membership)
     membership = _transition(
         membership,
         actor=actor,
@@ -855,7 +805,7 @@ def membership_set_consent(
     share_contacts: bool,
 ) -> ClusterMembership:
     """The SME changes what it agreed to: public listing, contacts shown to managers."""
-    _require_member_side(actor, membership)
+    permissions.check_member_side(actor, membership)
     membership = _locked(membership)
     if not membership.is_open:
         raise ValidationError({"status": ["This membership has ended."]})

@@ -15,11 +15,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clusters import forms, selectors, services
+from clusters import forms, permissions, selectors, services
 from clusters.models import ClusterMembership
-from clusters.permissions import can_manage_cluster
 from companies.forms import describe_codes, split_codes
-from companies.models import Organisation, User
+from companies.models import User
+from companies.permissions import is_staff_user
 from sme_platform.pages import apply_service_errors, found
 
 Status = ClusterMembership.Status
@@ -64,7 +64,6 @@ def cluster_directory(request: HttpRequest) -> HttpResponse:
 def cluster_page(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = found(selectors.cluster_get_visible(user=request.user, slug=slug))
     user = request.user
-    organisation = user.organisation if user.is_authenticated else None
     return render(
         request,
         "clusters/cluster_page.html",
@@ -73,8 +72,8 @@ def cluster_page(request: HttpRequest, slug: str) -> HttpResponse:
             "members": selectors.public_members(cluster=cluster),
             "capabilities": selectors.cluster_public_capabilities(cluster=cluster),
             "linkages": selectors.cluster_public_linkages(cluster=cluster),
-            "is_manager": can_manage_cluster(user, cluster),
-            "can_apply": organisation is not None and organisation.is_supplier,
+            "is_manager": permissions.can_manage_cluster(user, cluster),
+            "can_apply": permissions.is_supplier_user(user),
             "own_membership": selectors.open_membership_of(user=user, cluster=cluster),
         },
     )
@@ -100,9 +99,7 @@ def _codes(form: forms.ClusterForm) -> dict[str, list[tuple[str, str]]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_propose(request: HttpRequest) -> HttpResponse:
-    organisation = request.user.organisation
-    if organisation is None or organisation.kind != Organisation.Kind.CLUSTER_BODY:
-        raise PermissionDenied("Only users of a cluster body propose clusters.")
+    organisation = permissions.check_cluster_body_user(request.user)
     form = forms.ClusterForm(request.POST or None, initial={"country": organisation.country})
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,15 +145,10 @@ def managed_clusters(request: HttpRequest) -> HttpResponse:
     clusters = list(selectors.clusters_managed_by(user=request.user))
     if len(clusters) == 1:
         return redirect("cluster-manage", slug=clusters[0].slug)
-    organisation = request.user.organisation
     return render(
         request,
         "clusters/managed_list.html",
-        {
-            "clusters": clusters,
-            "can_propose": organisation is not None
-            and organisation.kind == Organisation.Kind.CLUSTER_BODY,
-        },
+        {"clusters": clusters, "can_propose": permissions.is_cluster_body_user(request.user)},
     )
 
 
@@ -374,9 +366,8 @@ def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
     membership = selectors.membership_by_token(token=token)
     if membership is None:
         return render(request, "clusters/invitation_invalid.html", status=404)
-    if membership.supplier_id is not None and request.user.is_authenticated:
-        if request.user.organisation_id == membership.supplier_id:
-            return redirect("my-clusters")
+    if permissions.acts_for_member(request.user, membership):
+        return redirect("my-clusters")
     return render(request, "clusters/invitation.html", {"membership": membership})
 
 
@@ -387,7 +378,7 @@ def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_review_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_staff:
+    if not is_staff_user(request.user):
         raise Http404("Not found.")
     if request.method == "POST":
         cluster = found(

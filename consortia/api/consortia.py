@@ -23,6 +23,7 @@ from consortia import selectors as consortia_selectors
 from consortia import services as consortia_services
 from consortia.models import Consortium, ConsortiumMember
 from consortia.models.consortia import Decision, DeclineReason
+from consortia.permissions import can_see_request_consortia, consortium_side_of
 from matching import selectors as matching_selectors
 from matching.serializers import PartySerializer, PersonSerializer, RequestSummarySerializer
 from sme_platform.api.views import Api, ListApi, found
@@ -118,11 +119,11 @@ class ConsortiumOutputSerializer(serializers.ModelSerializer):
         ]
 
     def get_my_side(self, consortium: Consortium) -> str | None:
-        return consortia_services.consortium_side_of(_user(self), consortium)
+        return consortium_side_of(_user(self), consortium)
 
     def get_can_decide(self, consortium: Consortium) -> bool:
         user = _user(self)
-        side = consortia_services.consortium_side_of(user, consortium)
+        side = consortium_side_of(user, consortium)
         if side is None or consortium.status != Consortium.Status.PROPOSED:
             return False
         if side == "buyer":
@@ -345,7 +346,7 @@ class RequestConsortiumListApi(ListApi):
     @extend_schema(responses={200: ConsortiumOutputSerializer(many=True)})
     def get(self, request: Request, pk: int) -> Response:
         sourcing_request = found(matching_selectors.request_get_visible(user=request.user, pk=pk))
-        if not (request.user.is_staff or request.user.organisation_id == sourcing_request.buyer_id):
+        if not can_see_request_consortia(request.user, sourcing_request):
             found(None)
         consortia = consortia_selectors.consortia_for_request(
             user=request.user, request=sourcing_request

@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import Cluster, ClusterMembership
-from clusters.permissions import can_manage_cluster
 from companies.models import User
 from consortia.models import Broadcast, BroadcastRecipient
 from consortia.models.broadcasts import BODY_LIMIT, SUBJECT_LIMIT
+from consortia.permissions import check_broadcast_sender, is_broadcast_recipient
 from consortia.tasks import deliver_broadcast
 from matching.models import SourcingRequest
 from matching.selectors import request_get_visible
@@ -142,8 +142,7 @@ def broadcast_send(
     ``"all"`` or ``"selected"``; with ``"selected"``, ``recipient_ids`` are ids of
     active memberships of this cluster.
     """
-    if not can_manage_cluster(actor, cluster):
-        raise PermissionDenied("Only a manager of this cluster may send broadcasts.")
+    check_broadcast_sender(actor, cluster)
     errors: dict[str, list[str]] = {}
     subject = _clean_text(subject, field="subject", limit=SUBJECT_LIMIT, errors=errors)
     body = _clean_text(body, field="body", limit=BODY_LIMIT, errors=errors)
@@ -254,7 +253,7 @@ def broadcast_deliver(*, broadcast_id: int) -> int:
 @transaction.atomic
 def broadcast_mark_read(*, recipient: BroadcastRecipient, actor: User) -> BroadcastRecipient:
     """A user of the recipient firm opened the broadcast; the first opening counts."""
-    if actor.organisation_id != recipient.supplier_id:
+    if not is_broadcast_recipient(actor, recipient):
         raise PermissionDenied("Only the recipient firm's users mark a broadcast read.")
     updated = BroadcastRecipient.objects.filter(pk=recipient.pk, read_at__isnull=True).update(
         read_at=timezone.now(), read_by=actor

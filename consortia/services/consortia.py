@@ -27,10 +27,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import ClusterMembership
-from clusters.permissions import can_manage_cluster
 from companies.models import ProductLine, User
 from consortia.models import Consortium, ConsortiumMember
 from consortia.models.consortia import Decision, DeclineReason
+from consortia.permissions import check_consortium_manager, consortium_side_of
 from consortia.selectors.consortia import eligible_memberships, makers_filter, request_need
 from engine.consortia import (
     MAX_MEMBERS,
@@ -56,7 +56,6 @@ __all__ = [
     "consortia_return_for_membership",
     "consortium_decide",
     "consortium_propose",
-    "consortium_side_of",
     "consortium_update",
     "consortium_withdraw",
 ]
@@ -71,26 +70,6 @@ MATCHER_WITHDRAWN_REASON = "The members no longer meet the request together."
 CLOSED_REASON = "The request is no longer open."
 
 Status = Consortium.Status
-
-
-# WHO IS WHO
-# ------------------------------------------------------------------------------
-
-
-def _require_manager(actor: User, consortium: Consortium) -> None:
-    if not can_manage_cluster(actor, consortium.cluster):
-        raise PermissionDenied("Only a manager of this consortium's cluster may do this.")
-
-
-def consortium_side_of(actor: User, consortium: Consortium) -> str | None:
-    """'buyer' or 'member': which side of the consortium the user answers for, if any."""
-    if not actor.is_authenticated or actor.organisation_id is None:
-        return None
-    if actor.organisation_id == consortium.request.buyer_id:
-        return "buyer"
-    if any(m.supplier_id == actor.organisation_id for m in consortium.members.all()):
-        return "member"
-    return None
 
 
 # FROM THE REQUEST AND THE ENGINE
@@ -456,7 +435,7 @@ def consortium_update(
     checked when the consortium is proposed.
     """
     consortium = _locked(consortium)
-    _require_manager(actor, consortium)
+    check_consortium_manager(actor, consortium)
     errors: dict[str, list[str]] = {}
     if not consortium.is_editable:
         raise ValidationError(
@@ -505,7 +484,7 @@ def consortium_update(
 def consortium_propose(*, consortium: Consortium, actor: User) -> Consortium:
     """A manager proposes the consortium to the buyer; the buyer and members then answer."""
     consortium = _locked(consortium)
-    _require_manager(actor, consortium)
+    check_consortium_manager(actor, consortium)
     if not consortium.is_editable:
         raise ValidationError(
             {"status": [f"This consortium is {consortium.get_status_display().lower()}."]}
@@ -589,7 +568,7 @@ def _missing_in_words(option: ConsortiumOption) -> list[str]:
 def consortium_withdraw(*, consortium: Consortium, actor: User, note: str = "") -> Consortium:
     """A manager withdraws the consortium; a buyer and members who saw it are told."""
     consortium = _locked(consortium)
-    _require_manager(actor, consortium)
+    check_consortium_manager(actor, consortium)
     note = (note or "").strip()
     if len(note) > 255:
         raise ValidationError({"note": [f"At most 255 characters (you gave {len(note)})."]})

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clusters import selectors
 from clusters.models import ClusterMembership
-from clusters.permissions import can_manage_cluster
 from companies.models import CertificationScheme, HsCode
 from consortia import selectors as consortia_selectors
 from consortia import services as consortia_services
@@ -31,6 +30,7 @@ from consortia.forms.consortia import (
 )
 from consortia.models import Consortium
 from consortia.models.consortia import Decision
+from consortia.permissions import can_manage_consortium, consortium_side_of
 from consortia.selectors.consortia import Party
 from sme_platform.pages import apply_service_errors, found, safe_next
 
@@ -86,7 +86,7 @@ class ConsortiumRow:
 
 
 def consortium_row(user: Any, consortium: Consortium) -> ConsortiumRow:
-    side = consortia_services.consortium_side_of(user, consortium)
+    side = consortium_side_of(user, consortium)
     members = list(consortium.members.all())
     place = next((m for m in members if m.supplier_id == user.organisation_id), None)
     if side == "buyer":
@@ -312,7 +312,7 @@ def _render_party_detail(
             "row": consortium_row(request.user, consortium),
             "decline_form": decline_form or ConsortiumDeclineForm(),
             "notice": consortia_services.COMPETITION_NOTICE,
-            "is_manager": can_manage_cluster(request.user, consortium.cluster),
+            "is_manager": can_manage_consortium(request.user, consortium),
         },
         status=status,
     )
