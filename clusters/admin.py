@@ -10,7 +10,9 @@ from django.http import HttpRequest
 
 from clusters import services
 from clusters.models import Cluster, ClusterMembership, ImportedFirm, MemberImport, MembershipEvent
+from clusters.services.refusals import messages_of
 from companies.permissions import is_staff_user
+from sme_platform.errors import ApplicationError
 
 
 def _review(request: HttpRequest, queryset: QuerySet[Cluster], status: str) -> None:
@@ -18,8 +20,8 @@ def _review(request: HttpRequest, queryset: QuerySet[Cluster], status: str) -> N
     for cluster in queryset:
         try:
             services.cluster_review(cluster=cluster, actor=request.user, status=status)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, f"{cluster}: {exc}")
+        except (ValidationError, ApplicationError, PermissionDenied) as exc:
+            messages.error(request, f"{cluster}: {' '.join(messages_of(exc))}")
         else:
             done += 1
     if done:

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clusters import selectors, services
+from clusters.api.fields import model_charfield
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
 from clusters.permissions import can_manage_cluster, works_for_body
 from companies.models import Organisation, User
@@ -171,9 +172,7 @@ def _membership_for_member(request: Request, membership_id: int) -> ClusterMembe
 
 
 class NoteInputSerializer(serializers.Serializer):
-    note = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Reason or remark, kept in history"
-    )
+    note = model_charfield(MembershipEvent, "note", help_text="Reason or remark, kept in history")
 
 
 class ConsentInputSerializer(serializers.Serializer):
@@ -333,7 +332,7 @@ class StaffClusterReviewApi(Api):
 
     class InputSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=[Cluster.Status.APPROVED, Cluster.Status.REJECTED])
-        note = serializers.CharField(required=False, allow_blank=True, default="")
+        note = model_charfield(Cluster, "review_note")
 
     @extend_schema(request=InputSerializer, responses={200: ManagedClusterSerializer})
     def post(self, request: Request, cluster_id: int) -> Response:
@@ -379,10 +378,10 @@ class ClusterInviteApi(Api):
         supplier = serializers.IntegerField(
             required=False, allow_null=True, help_text="Id of a registered SME"
         )
-        email = serializers.CharField(
-            required=False, allow_blank=True, default="", help_text="E-mail of a firm to invite"
+        email = model_charfield(
+            ClusterMembership, "invited_email", help_text="E-mail of a firm to invite"
         )
-        message = serializers.CharField(required=False, allow_blank=True, default="")
+        message = model_charfield(ClusterMembership, "message")
 
     @extend_schema(request=InputSerializer, responses={201: MembershipSerializer})
     def post(self, request: Request, cluster_id: int) -> Response:
@@ -449,7 +448,7 @@ class ClusterApplyApi(Api):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(ConsentInputSerializer):
-        message = serializers.CharField(required=False, allow_blank=True, default="")
+        message = model_charfield(ClusterMembership, "message")
 
     @extend_schema(request=InputSerializer, responses={201: MembershipSerializer})
     def post(self, request: Request, cluster_id: int) -> Response:

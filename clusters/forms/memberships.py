@@ -1,15 +1,17 @@
 """Forms of the cluster pages.
 
-Forms only parse what a browser sends; every rule (known codes, lengths, who may
-do what) is checked by the service the view calls, and its errors are shown
-next to the fields here, which carry the service's argument names.
+Forms parse what a browser sends, with the limits and formats of the model fields
+they fill (``model_formfield``); the rules (known codes, who may do what, what a
+membership may become) are the service's, whose errors are shown next to the fields
+here, which carry the service's argument names.
 """
 
 from typing import Any
 
 from django import forms
 
-from clusters.models import Cluster
+from clusters.forms.fields import model_formfield
+from clusters.models import Cluster, ClusterMembership, MembershipEvent
 from companies import geography
 from companies.forms import (
     BLANK_CHOICE,
@@ -93,9 +95,11 @@ class ConsentForm(forms.Form):
 
 
 class ApplyForm(ConsentForm):
-    message = forms.CharField(
+    message = model_formfield(
+        ClusterMembership,
+        "message",
         label="Message to the managers",
-        required=False,
+        help_text="",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -108,19 +112,23 @@ class InviteForm(forms.Form):
         required=False,
         help_text="Its profile address or its exact legal name.",
     )
-    email = forms.CharField(
+    email = model_formfield(
+        ClusterMembership,
+        "invited_email",
         label="Or the e-mail address of a firm not registered yet",
-        required=False,
-        widget=forms.EmailInput(),
         help_text="The invitation waits for the firm to sign up with this address.",
     )
-    message = forms.CharField(
-        label="Message", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    message = model_formfield(
+        ClusterMembership,
+        "message",
+        label="Message",
+        help_text="",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label="Reason or remark", required=False)
+    note = model_formfield(MembershipEvent, "note", label="Reason or remark", help_text="")
 
 
 class ManagerForm(forms.Form):
@@ -131,7 +139,7 @@ class ReviewForm(forms.Form):
     status = forms.ChoiceField(
         choices=[(Cluster.Status.APPROVED, "Approve"), (Cluster.Status.REJECTED, "Reject")]
     )
-    note = forms.CharField(label="Reason", required=False)
+    note = model_formfield(Cluster, "review_note", label="Reason", help_text="")
 
 
 class ClusterFilterForm(forms.Form):

@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from clusters import hooks, permissions
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
+from clusters.services.refusals import check_fields, refusal
 from clusters.tasks import send_membership_invitation
 from companies import validation
 from companies.models import Organisation, User
@@ -34,8 +35,8 @@ _CLUSTER_TEXT_LIMITS: dict[str, int] = {"name": 160, "description": 5000, "websi
 CLUSTER_FIELDS = frozenset(
     {"name", "country", "province", "sector", "main_products", "description", "website", "founded"}
 )
-MESSAGE_LIMIT = 2000
-NOTE_LIMIT = 500
+_NOTE_LENGTH = MembershipEvent._meta.get_field("note").max_length
+_NOT_APPROVED = "This cluster does not take members until staff approve it."
 
 
 # VALIDATION
@@ -251,14 +252,11 @@ def cluster_update(*, cluster: Cluster, actor: User, data: dict[str, Any]) -> Cl
 def cluster_review(*, cluster: Cluster, actor: User, status: str, note: str = "") -> Cluster:
     """Staff approve a proposed cluster (it becomes public) or reject it with a reason."""
     permissions.check_staff(actor)
-    errors: dict[str, list[str]] = {}
     if status not in (Cluster.Status.APPROVED, Cluster.Status.REJECTED):
-        errors["status"] = ["Choose approved or rejected."]
-    note = _text(note, field="note", limit=NOTE_LIMIT, errors=errors)
-    if errors:
-        raise ValidationError(errors)
-    cluster.status = status
+        raise refusal({"status": ["Choose approved or rejected."]})
     cluster.review_note = note
+    check_fields(cluster, ["review_note"], as_names={"review_note": "note"})
+    cluster.status = status
     cluster.reviewed_by = actor
     cluster.reviewed_at = timezone.now()
     cluster.save(
@@ -281,11 +279,11 @@ def manager_add(*, cluster: Cluster, actor: User, user: User) -> Cluster:
     """The body's owner or a manager makes another user of the same body a manager."""
     permissions.check_managers_changer(actor, cluster)
     if user.organisation_id != cluster.body_id:
-        raise ValidationError(
+        raise refusal(
             {"user": [f"Only users of {cluster.body.legal_name} may manage this cluster."]}
         )
     if cluster.managers.filter(pk=user.pk).exists():
-        raise ValidationError({"user": [f"{user.email} already manages this cluster."]})
+        raise refusal({"user": [f"{user.email} already manages this cluster."]})
     cluster.managers.add(user)
     notify(
         user=user,
@@ -303,11 +301,9 @@ def manager_remove(*, cluster: Cluster, actor: User, user: User) -> Cluster:
     permissions.check_managers_changer(actor, cluster)
     managers = cluster.managers.select_for_update()
     if not managers.filter(pk=user.pk).exists():
-        raise ValidationError({"user": [f"{user.email} does not manage this cluster."]})
+        raise refusal({"user": [f"{user.email} does not manage this cluster."]})
     if managers.count() == 1:
-        raise ValidationError(
-            {"user": ["A cluster keeps at least one manager; add another first."]}
-        )
+        raise refusal({"user": ["A cluster keeps at least one manager; add another first."]})
     cluster.managers.remove(user)
     return cluster
 
@@ -324,7 +320,8 @@ def _record(
         actor=actor if actor is not None and actor.is_authenticated else None,
         from_status=from_status,
         to_status=membership.status,
-        note=note[:NOTE_LIMIT],
+        # An application's message is longer than a note: the history keeps its start.
+        note=note[:_NOTE_LENGTH],
     )
     hooks.membership_changed.send(
         sender=ClusterMembership, membership=membership, from_status=from_status, actor=actor
@@ -332,11 +329,9 @@ def _record(
     return event
 
 
-def _clean_note(note: str) -> str:
-    errors: dict[str, list[str]] = {}
-    note = _text(note, field="note", limit=NOTE_LIMIT, errors=errors)
-    if errors:
-        raise ValidationError(errors)
+def _checked_note(note: str) -> str:
+    """A person's note, checked before anything moves: the history must not cut it short."""
+    check_fields(MembershipEvent(note=note), ["note"])
     return note
 
 
@@ -360,13 +355,8 @@ def _transition(
 ) -> ClusterMembership:
     locked = _locked(membership)
     if locked.status not in set(allowed_from):
-        raise ValidationError(
-            {
-                "status": [
-                    f"A membership that is {locked.get_status_display().lower()} cannot be {verb}."
-                ]
-            }
-        )
+        state = locked.get_status_display().lower()
+        raise refusal({"status": [f"A membership that is {state} cannot be {verb}."]})
     from_status = locked.status
     locked.status = to_status
     if to_status == Status.ACTIVE and locked.joined_at is None:
@@ -406,13 +396,13 @@ def _already(membership: ClusterMembership, *, for_manager: bool) -> str:
 
 
 def _save_new(membership: ClusterMembership, *, field: str) -> ClusterMembership:
-    membership.full_clean(exclude=["token"])
+    check_fields(membership, ["message", "invited_email"], as_names={"invited_email": "email"})
     try:
         with transaction.atomic():
             membership.save()
     except IntegrityError as exc:
         # Another request created the same open membership a moment earlier.
-        raise ValidationError({field: ["This membership already exists."]}) from exc
+        raise refusal({field: ["This membership already exists."]}) from exc
     return membership
 
 
@@ -432,15 +422,11 @@ def membership_apply(
         raise PermissionDenied(
             "Your firm was removed from this cluster; only its managers can invite it back."
         )
-    errors: dict[str, list[str]] = {}
-    message = _text(message, field="message", limit=MESSAGE_LIMIT, errors=errors)
     if not cluster.is_approved:
-        errors["cluster"] = ["This cluster does not take members until staff approve it."]
+        raise refusal({"cluster": [_NOT_APPROVED]})
     existing = _open_membership(cluster, supplier)
     if existing is not None:
-        errors["cluster"] = [_already(existing, for_manager=False)]
-    if errors:
-        raise ValidationError(errors)
+        raise refusal({"cluster": [_already(existing, for_manager=False)]})
     membership = _save_new(
         ClusterMembership(
             cluster=cluster,
@@ -479,51 +465,38 @@ def membership_invite(
     invitation attaches to their firm (``invitations_attach_on_signup``).
     """
     permissions.check_manager(actor, cluster)
-    errors: dict[str, list[str]] = {}
-    message = _text(message, field="message", limit=MESSAGE_LIMIT, errors=errors)
-    email = (email or "").strip().lower()
+    # Addresses are compared as one: X@firm.example is x@firm.example.
+    email = email.strip().lower()
     if not cluster.is_approved:
-        errors["cluster"] = ["This cluster does not take members until staff approve it."]
+        raise refusal({"cluster": [_NOT_APPROVED]})
     if supplier is None and not email:
-        errors["supplier"] = ["Choose an SME, or give the e-mail address of one to invite."]
-    elif supplier is not None and email:
-        errors["email"] = ["Invite either a registered SME or an e-mail address, not both."]
-    elif email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors["email"] = ["Give a valid e-mail address."]
-        else:
-            holder = User.objects.select_related("organisation").filter(email__iexact=email).first()
-            if holder is not None:
-                if holder.organisation is None or not holder.organisation.is_supplier:
-                    errors["email"] = ["This address belongs to an account that is not an SME."]
-                else:
-                    supplier, email = holder.organisation, ""
-    if supplier is not None and not supplier.is_supplier:
-        errors["supplier"] = ["Only SME suppliers join clusters."]
-    if not errors:
-        if supplier is not None:
-            existing = _open_membership(cluster, supplier)
-            if existing is not None:
-                errors["supplier"] = [_already(existing, for_manager=True)]
-        elif ClusterMembership.objects.filter(
-            cluster=cluster, invited_email=email, supplier__isnull=True, status=Status.INVITED
-        ).exists():
-            errors["email"] = ["An invitation to this address is already open."]
-    if errors:
-        raise ValidationError(errors)
-
-    membership = _save_new(
-        ClusterMembership(
-            cluster=cluster,
-            supplier=supplier,
-            invited_email=email,
-            status=Status.INVITED,
-            message=message,
-        ),
-        field="supplier" if supplier is not None else "email",
+        raise refusal({"supplier": ["Choose an SME, or give the e-mail address of one to invite."]})
+    if supplier is not None and email:
+        raise refusal({"email": ["Invite either a registered SME or an e-mail address, not both."]})
+    membership = ClusterMembership(
+        cluster=cluster, supplier=supplier, invited_email=email, status=Status.INVITED
     )
+    membership.message = message
+    if email:
+        check_fields(membership, ["invited_email"], as_names={"invited_email": "email"})
+        holder = User.objects.select_related("organisation").filter(email__iexact=email).first()
+        if holder is not None:
+            if holder.organisation is None or not holder.organisation.is_supplier:
+                raise refusal({"email": ["This address belongs to an account that is not an SME."]})
+            supplier = membership.supplier = holder.organisation
+            membership.invited_email = ""
+    if supplier is not None:
+        if not supplier.is_supplier:
+            raise refusal({"supplier": ["Only SME suppliers join clusters."]})
+        existing = _open_membership(cluster, supplier)
+        if existing is not None:
+            raise refusal({"supplier": [_already(existing, for_manager=True)]})
+    elif ClusterMembership.objects.filter(
+        cluster=cluster, invited_email=email, supplier__isnull=True, status=Status.INVITED
+    ).exists():
+        raise refusal({"email": ["An invitation to this address is already open."]})
+
+    membership = _save_new(membership, field="supplier" if supplier is not None else "email")
     _record(membership, actor=actor, from_status="", note=message)
     if supplier is not None:
         _notify_supplier(
@@ -653,7 +626,7 @@ def membership_decline_invitation(
         actor=actor,
         allowed_from=[Status.INVITED],
         to_status=Status.REFUSED,
-        note=_clean_note(note) or "Invitation declined.",
+        note=_checked_note(note) or "Invitation declined.",
         verb="declined",
     )
     _notify_managers(
@@ -682,7 +655,7 @@ def _manager_decision(
         actor=actor,
         allowed_from=allowed_from,
         to_status=to_status,
-        note=_clean_note(note),
+        note=_checked_note(note),
         verb=verb,
     )
     _notify_supplier(
@@ -783,7 +756,7 @@ def membership_leave(
         actor=actor,
         allowed_from=[Status.APPLIED, Status.ACTIVE, Status.SUSPENDED],
         to_status=Status.LEFT,
-        note=_clean_note(note),
+        note=_checked_note(note),
         verb="left",
     )
     _notify_managers(
@@ -808,7 +781,7 @@ def membership_set_consent(
     permissions.check_member_side(actor, membership)
     membership = _locked(membership)
     if not membership.is_open:
-        raise ValidationError({"status": ["This membership has ended."]})
+        raise refusal({"status": ["This membership has ended."]})
     membership.listed_publicly = bool(listed_publicly)
     membership.share_contacts = bool(share_contacts)
     membership.save(update_fields=["listed_publicly", "share_contacts", "updated_at"])

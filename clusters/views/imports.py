@@ -10,7 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clusters import forms, member_csv, selectors, services
 from clusters.models import Cluster, MemberImport
+from clusters.services.refusals import messages_of
 from sme_platform.csv_export import csv_response
+from sme_platform.errors import ApplicationError
 from sme_platform.pages import apply_service_errors
 
 __all__ = [
@@ -63,7 +65,7 @@ def member_imports(request: HttpRequest, slug: str) -> HttpResponse:
                     upload=form.cleaned_data["file"],
                     dry_run=form.cleaned_data["dry_run"],
                 )
-            except ValidationError as exc:
+            except (ValidationError, ApplicationError) as exc:
                 apply_service_errors(form, exc)
             else:
                 return redirect("cluster-import-detail", slug=cluster.slug, pk=member_import.pk)
@@ -120,8 +122,8 @@ def member_import_apply(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     member_import = _import(request, cluster, pk)
     try:
         services.member_import_apply(member_import=member_import, actor=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        texts = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+    except (ValidationError, ApplicationError, PermissionDenied) as exc:
+        texts = messages_of(exc)
         for text in texts:
             messages.error(request, text)
     else:

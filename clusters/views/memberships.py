@@ -8,6 +8,7 @@ the same service as the API.
 
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clusters import forms, permissions, selectors, services
 from clusters.models import ClusterMembership
+from clusters.services.refusals import messages_of
 from companies.forms import describe_codes, split_codes
 from companies.models import User
 from companies.permissions import is_staff_user
+from sme_platform.errors import ApplicationError
 from sme_platform.pages import apply_service_errors, found
 
 Status = ClusterMembership.Status
@@ -38,10 +41,16 @@ MEMBER_ACTIONS = {
 }
 
 
-def _error_messages(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
-    texts = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-    for text in texts:
+def _error_messages(request: HttpRequest, exc: Exception) -> None:
+    for text in messages_of(exc):
         messages.error(request, text)
+
+
+def _form_messages(request: HttpRequest, form: django_forms.Form) -> None:
+    """A form without a place for its errors (a button with a note) tells them as messages."""
+    for errors in form.errors.values():
+        for text in errors:
+            messages.error(request, text)
 
 
 # PUBLIC PAGES
@@ -104,7 +113,7 @@ def cluster_propose(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             cluster = services.cluster_propose(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
+        except (ValidationError, ApplicationError) as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"{cluster.name} is proposed. Staff will review it shortly.")
@@ -124,7 +133,7 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.cluster_update(cluster=cluster, actor=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
+        except (ValidationError, ApplicationError) as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Cluster saved.")
@@ -221,7 +230,7 @@ def cluster_invite(request: HttpRequest, slug: str) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     message=form.cleaned_data["message"],
                 )
-            except ValidationError as exc:
+            except (ValidationError, ApplicationError) as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, f"Invitation sent to {membership.display_name}.")
@@ -240,10 +249,12 @@ def membership_manager_action(
         raise Http404("Not found.")
     service, done = MANAGER_ACTIONS[action]
     form = forms.NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        _form_messages(request, form)
+        return redirect("cluster-manage", slug=cluster.slug)
     try:
-        service(membership=membership, actor=request.user, note=note)
-    except (ValidationError, PermissionDenied) as exc:
+        service(membership=membership, actor=request.user, note=form.cleaned_data["note"])
+    except (ValidationError, ApplicationError, PermissionDenied) as exc:
         _error_messages(request, exc)
     else:
         messages.success(request, f"{membership.display_name}: {done}.")
@@ -263,7 +274,7 @@ def cluster_manager_change(request: HttpRequest, slug: str, action: str) -> Http
             service = services.manager_add if action == "add" else services.manager_remove
             try:
                 service(cluster=cluster, actor=request.user, user=user)
-            except ValidationError as exc:
+            except (ValidationError, ApplicationError) as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, "Managers updated.")
@@ -285,7 +296,7 @@ def cluster_apply(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_apply(cluster=cluster, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
+        except (ValidationError, ApplicationError) as exc:
             apply_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
@@ -319,7 +330,7 @@ def membership_accept(request: HttpRequest, pk: int) -> HttpResponse:
         services.membership_accept_invitation(
             membership=membership, actor=request.user, **form.cleaned_data
         )
-    except (ValidationError, PermissionDenied) as exc:
+    except (ValidationError, ApplicationError, PermissionDenied) as exc:
         _error_messages(request, exc)
     else:
         messages.success(request, f"Welcome to {membership.cluster.name}.")
@@ -336,7 +347,7 @@ def membership_consent(request: HttpRequest, pk: int) -> HttpResponse:
         services.membership_set_consent(
             membership=membership, actor=request.user, **form.cleaned_data
         )
-    except (ValidationError, PermissionDenied) as exc:
+    except (ValidationError, ApplicationError, PermissionDenied) as exc:
         _error_messages(request, exc)
     else:
         messages.success(request, "Saved.")
@@ -351,10 +362,12 @@ def membership_member_action(request: HttpRequest, pk: int, action: str) -> Http
         raise Http404("Not found.")
     service, done = MEMBER_ACTIONS[action]
     form = forms.NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        _form_messages(request, form)
+        return redirect("my-clusters")
     try:
-        service(membership=membership, actor=request.user, note=note)
-    except (ValidationError, PermissionDenied) as exc:
+        service(membership=membership, actor=request.user, note=form.cleaned_data["note"])
+    except (ValidationError, ApplicationError, PermissionDenied) as exc:
         _error_messages(request, exc)
     else:
         messages.success(request, done)
@@ -388,12 +401,14 @@ def cluster_review_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 services.cluster_review(cluster=cluster, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
+            except (ValidationError, ApplicationError) as exc:
                 _error_messages(request, exc)
             else:
                 messages.success(request, f"{cluster.name}: {cluster.get_status_display()}.")
-        else:
+        elif "status" in form.errors:
             messages.error(request, "Choose approve or reject.")
+        else:
+            _form_messages(request, form)
         return redirect("cluster-review-list")
     return render(
         request,

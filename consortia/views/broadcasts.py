@@ -16,6 +16,7 @@ from clusters import selectors
 from consortia import forms as consortia_forms
 from consortia import selectors as consortia_selectors
 from consortia import services as consortia_services
+from sme_platform.errors import ApplicationError
 from sme_platform.pages import apply_service_errors
 
 __all__ = [
@@ -59,7 +60,7 @@ def broadcast_new(request: HttpRequest, slug: str) -> HttpResponse:
             broadcast = consortia_services.broadcast_send(
                 cluster=cluster, actor=request.user, **form.cleaned_data
             )
-        except ValidationError as exc:
+        except (ValidationError, ApplicationError) as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"Broadcast “{broadcast.subject}” is on its way.")

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clusters import selectors
 from clusters.models import ClusterMembership
+from clusters.services.refusals import messages_of
 from companies.models import CertificationScheme, HsCode
 from consortia import selectors as consortia_selectors
 from consortia import services as consortia_services
@@ -32,6 +33,7 @@ from consortia.models import Consortium
 from consortia.models.consortia import Decision
 from consortia.permissions import can_manage_consortium, consortium_side_of
 from consortia.selectors.consortia import Party
+from sme_platform.errors import ApplicationError
 from sme_platform.pages import apply_service_errors, found, safe_next
 
 __all__ = [
@@ -242,7 +244,7 @@ def manager_consortium_detail(request: HttpRequest, slug: str, pk: int) -> HttpR
             )
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
-        except ValidationError as exc:
+        except (ValidationError, ApplicationError) as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Consortium saved. Its figures are recomputed below.")
@@ -258,7 +260,7 @@ def manager_consortium_propose(request: HttpRequest, slug: str, pk: int) -> Http
         consortia_services.consortium_propose(consortium=consortium, actor=request.user)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
-    except ValidationError as exc:
+    except (ValidationError, ApplicationError) as exc:
         consortium.refresh_from_db()
         return _render_manager_detail(
             request, cluster, consortium, propose_errors=exc.messages, status=400
@@ -285,8 +287,8 @@ def manager_consortium_withdraw(request: HttpRequest, slug: str, pk: int) -> Htt
         consortia_services.consortium_withdraw(
             consortium=consortium, actor=request.user, note=form.cleaned_data["note"]
         )
-    except (PermissionDenied, ValidationError) as exc:
-        for text in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+    except (PermissionDenied, ValidationError, ApplicationError) as exc:
+        for text in messages_of(exc):
             messages.error(request, text)
     else:
         messages.success(request, "Consortium withdrawn.")
@@ -333,8 +335,8 @@ def consortium_accept(request: HttpRequest, pk: int) -> HttpResponse:
         decided = consortia_services.consortium_decide(
             consortium=consortium, actor=request.user, accept=True
         )
-    except (PermissionDenied, ValidationError) as exc:
-        for text in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+    except (PermissionDenied, ValidationError, ApplicationError) as exc:
+        for text in messages_of(exc):
             messages.error(request, text)
     else:
         if decided.is_linkage:
@@ -356,7 +358,7 @@ def consortium_decline(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
-        except ValidationError as exc:
+        except (ValidationError, ApplicationError) as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Declined. The cluster's managers have been told.")

@@ -15,6 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from clusters import services
 from clusters.models import Cluster, MemberImport
+from clusters.services.refusals import messages_of
+from sme_platform.errors import ApplicationError
 from sme_platform.progress import ProgressBar
 
 
@@ -56,8 +58,8 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                     queue=False,
                 )
-            except (ValidationError, PermissionDenied) as exc:
-                texts = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            except (ValidationError, ApplicationError, PermissionDenied) as exc:
+                texts = messages_of(exc)
                 raise CommandError(" ".join(texts)) from exc
         bars: dict[str, ProgressBar] = {}
 
