@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.db import models
 
-__all__ = ["model_formfield", "own_messages"]
+__all__ = ["IdChoiceField", "IdMultipleChoiceField", "model_formfield", "own_messages"]
 
 
 def own_messages(field: models.Field) -> dict[str, Any]:
@@ -27,3 +27,18 @@ def model_formfield(model: type[models.Model], name: str, **kwargs: Any) -> form
         raise TypeError(f"{model.__name__}.{name} has no form field.")
     formfield.error_messages.update(own_messages(field))
     return formfield
+
+
+class IdChoiceField(forms.TypedChoiceField):
+    """An id out of a list the service checks again, so any number passes the form and
+    the service's message is the one shown."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+class IdMultipleChoiceField(forms.TypedMultipleChoiceField):
+    """Ids out of a list the service checks again: any numbers pass the form."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True

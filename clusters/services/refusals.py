@@ -14,7 +14,7 @@ from django.db import models
 
 from sme_platform.errors import ApplicationError
 
-__all__ = ["FIELD_ERRORS", "check_fields", "messages_of", "refusal"]
+__all__ = ["FIELD_ERRORS", "check_fields", "field_errors", "messages_of", "refusal"]
 
 FIELD_ERRORS = "Validation error"
 
@@ -26,10 +26,10 @@ def refusal(errors: Mapping[str, Iterable[str]]) -> ApplicationError:
     )
 
 
-def check_fields(
+def field_errors(
     instance: models.Model, fields: Iterable[str], *, as_names: Mapping[str, str] | None = None
-) -> None:
-    """Check ``fields`` of ``instance`` against the model's own limits and formats.
+) -> dict[str, list[str]]:
+    """What the model's own limits and formats say of ``fields`` of ``instance``.
 
     ``as_names`` renames a model field to the argument the caller gave it (a cluster's
     ``review_note`` is the reviewer's ``note``), so the message lands on that field.
@@ -40,9 +40,17 @@ def check_fields(
         instance.clean_fields(exclude=others)
     except ValidationError as exc:
         names = as_names or {}
-        raise refusal(
-            {names.get(field, field): messages for field, messages in exc.message_dict.items()}
-        ) from exc
+        return {names.get(field, field): messages for field, messages in exc.message_dict.items()}
+    return {}
+
+
+def check_fields(
+    instance: models.Model, fields: Iterable[str], *, as_names: Mapping[str, str] | None = None
+) -> None:
+    """Refuse the write when ``field_errors`` finds anything."""
+    errors = field_errors(instance, fields, as_names=as_names)
+    if errors:
+        raise refusal(errors)
 
 
 def messages_of(exc: Exception) -> list[str]:

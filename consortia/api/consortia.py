@@ -253,7 +253,11 @@ class ClusterConsortiumWithdrawApi(Api):
 
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(
-            required=False, allow_blank=True, default="", max_length=255, help_text="Why"
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=Consortium._meta.get_field("status_reason").max_length,
+            help_text="Why",
         )
 
     @extend_schema(request=InputSerializer, responses={200: ConsortiumDetailOutputSerializer})

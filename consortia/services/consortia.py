@@ -12,21 +12,22 @@ returns the consortium to the managers, who edit it (and propose it again:
 everyone answers anew, since the set changed) or withdraw it. When the buyer and
 every member have accepted, the consortium is a linkage and contacts show.
 
-Bad input raises ``ValidationError`` keyed by field and writes nothing; the
-wrong person raises ``PermissionDenied``.
+A broken rule raises ``ApplicationError`` naming each field and writes nothing;
+the wrong person raises ``PermissionDenied``.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import ClusterMembership
+from clusters.services.refusals import check_fields, refusal
 from companies.models import ProductLine, User
 from consortia.models import Consortium, ConsortiumMember
 from consortia.models.consortia import Decision, DeclineReason
@@ -44,7 +45,7 @@ from engine.matcher import score_candidates
 from engine.records import SupplierRecord
 from matching.index_store import current_index, supplier_records
 from matching.models import SourcingRequest
-from matching.services.proposals import NOTE_LIMIT, answer_errors
+from matching.services.proposals import answer_errors
 from matching.services.runs import engine_version, request_record
 from matching.weights import current_weights
 from notifications.services import notify
@@ -64,7 +65,7 @@ COMPETITION_NOTICE = (
     "Members of a consortium coordinate capacity and delivery, never prices: each "
     "member sets its own prices, and competitors agreeing on prices breaks competition law."
 )
-CONSORTIUM_NOTE_LIMIT = NOTE_LIMIT  # a proposal's note and a consortium's keep one limit
+LEAD_NOT_AN_ID = "Give the lead as one of the members' ids."
 # The reason the matcher gives when a draft it made no longer answers the request.
 MATCHER_WITHDRAWN_REASON = "The members no longer meet the request together."
 CLOSED_REASON = "The request is no longer open."
@@ -390,20 +391,13 @@ def _locked(consortium: Consortium) -> Consortium:
     )
 
 
-def _clean_ids(raw: Any, *, field: str, errors: dict[str, list[str]]) -> list[int]:
-    if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
-        errors[field] = ["Give a list of member ids."]
-        return []
-    ids: list[int] = []
-    for value in raw:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            errors[field] = [f"“{value}” is not a member id."]
-            return []
-        if number not in ids:
-            ids.append(number)
-    return ids
+def _status_in_words(consortium: Consortium) -> str:
+    return f"This consortium is {consortium.get_status_display().lower()}."
+
+
+def _is_id(value: object) -> bool:
+    # The API and the pages hand numbers over; anything else is a caller's mistake.
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _evaluate_members(
@@ -426,7 +420,7 @@ def _evaluate_members(
 
 @transaction.atomic
 def consortium_update(
-    *, consortium: Consortium, actor: User, members: Sequence[Any], lead: Any = None
+    *, consortium: Consortium, actor: User, members: Sequence[int], lead: int | None = None
 ) -> Consortium:
     """A manager sets the members (by firm id) and the lead; the figures are recomputed.
 
@@ -436,12 +430,15 @@ def consortium_update(
     """
     consortium = _locked(consortium)
     check_consortium_manager(actor, consortium)
-    errors: dict[str, list[str]] = {}
     if not consortium.is_editable:
-        raise ValidationError(
+        raise refusal(
             {"status": [f"This consortium is {consortium.get_status_display().lower()}."]}
         )
-    supplier_ids = _clean_ids(members, field="members", errors=errors)
+    errors: dict[str, list[str]] = {}
+    strange = next((value for value in members if not _is_id(value)), None)
+    if strange is not None:
+        errors["members"] = [f"“{strange}” is not a member id."]
+    supplier_ids = list(dict.fromkeys(value for value in members if _is_id(value)))
     if "members" not in errors and not MIN_MEMBERS <= len(supplier_ids) <= MAX_MEMBERS:
         errors["members"] = [
             f"A consortium has {MIN_MEMBERS} to {MAX_MEMBERS} members (you chose "
@@ -461,16 +458,15 @@ def consortium_update(
             + "."
         ]
     lead_id: int | None = None
-    if lead not in (None, ""):
-        try:
-            lead_id = int(lead)
-        except (TypeError, ValueError):
-            errors["lead"] = ["Give the lead as one of the members' ids."]
+    if lead is not None:
+        if not _is_id(lead):
+            errors["lead"] = [LEAD_NOT_AN_ID]
+        elif lead not in supplier_ids:
+            errors["lead"] = ["The lead must be one of the members."]
         else:
-            if lead_id not in supplier_ids:
-                errors["lead"] = ["The lead must be one of the members."]
+            lead_id = lead
     if errors:
-        raise ValidationError(errors)
+        raise refusal(errors)
     option, names = _evaluate_members(consortium, supplier_ids)
     consortium.score = option.total_score
     consortium.breakdown = _breakdown(option, names)
@@ -486,7 +482,7 @@ def consortium_propose(*, consortium: Consortium, actor: User) -> Consortium:
     consortium = _locked(consortium)
     check_consortium_manager(actor, consortium)
     if not consortium.is_editable:
-        raise ValidationError(
+        raise refusal(
             {"status": [f"This consortium is {consortium.get_status_display().lower()}."]}
         )
     request = consortium.request
@@ -516,7 +512,7 @@ def consortium_propose(*, consortium: Consortium, actor: User) -> Consortium:
         if missing:
             errors["members"] = missing
     if errors:
-        raise ValidationError(errors)
+        raise refusal(errors)
     now = timezone.now()
     consortium.status, consortium.status_reason = Status.PROPOSED, ""
     consortium.proposed_at, consortium.proposed_by = now, actor
@@ -569,11 +565,10 @@ def consortium_withdraw(*, consortium: Consortium, actor: User, note: str = "") 
     """A manager withdraws the consortium; a buyer and members who saw it are told."""
     consortium = _locked(consortium)
     check_consortium_manager(actor, consortium)
-    note = (note or "").strip()
-    if len(note) > 255:
-        raise ValidationError({"note": [f"At most 255 characters (you gave {len(note)})."]})
+    consortium.status_reason = note
+    check_fields(consortium, ["status_reason"], as_names={"status_reason": "note"})
     if consortium.status not in (Status.DRAFT, Status.PROPOSED, Status.RETURNED):
-        raise ValidationError(
+        raise refusal(
             {"status": [f"This consortium is {consortium.get_status_display().lower()}."]}
         )
     consortium.status = Status.WITHDRAWN
@@ -640,7 +635,7 @@ def consortium_decide(
         answer_errors(accept=accept, reason=reason, note=note, reasons=DeclineReason.values)
     )
     if errors:
-        raise ValidationError(errors)
+        raise refusal(errors)
 
     now = timezone.now()
     answer = Decision.ACCEPTED if accept else Decision.DECLINED

@@ -263,7 +263,7 @@ def manager_consortium_propose(request: HttpRequest, slug: str, pk: int) -> Http
     except (ValidationError, ApplicationError) as exc:
         consortium.refresh_from_db()
         return _render_manager_detail(
-            request, cluster, consortium, propose_errors=exc.messages, status=400
+            request, cluster, consortium, propose_errors=messages_of(exc), status=400
         )
     else:
         messages.success(
