@@ -10,6 +10,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.fields import empty
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -185,16 +186,24 @@ class ConsentInputSerializer(serializers.Serializer):
 
 
 class ClusterInputSerializer(serializers.Serializer):
-    name = serializers.CharField(required=False)
+    """A cluster's fields as the model checks them; codes are looked up by the service."""
+
+    name = model_charfield(Cluster, "name", required=False, allow_blank=True)
     country = serializers.CharField(required=False, help_text="ISO 3166-1 alpha-2 code")
     province = serializers.CharField(required=False, allow_blank=True, help_text="ISO 3166-2")
     sector = serializers.CharField(required=False, help_text="ISIC Rev. 4 code, e.g. 1430")
     main_products = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="HS codes, e.g. 611030"
     )
-    description = serializers.CharField(required=False, allow_blank=True)
-    website = serializers.CharField(required=False, allow_blank=True)
+    description = model_charfield(Cluster, "description", default=empty)
+    website = model_charfield(Cluster, "website", default=empty)
     founded = serializers.IntegerField(required=False, allow_null=True)
+
+    def validate_country(self, value: str) -> str:
+        return value.upper()
+
+    def validate_province(self, value: str) -> str:
+        return value.upper()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(self.initial_data) - set(self.fields))

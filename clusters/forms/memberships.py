@@ -35,10 +35,8 @@ def _set_province_choices(form: forms.Form) -> None:
 class ClusterForm(forms.Form):
     """Propose a cluster, or change one: the same fields either way."""
 
-    name = forms.CharField(
-        label="Cluster name",
-        help_text="For example: Tiruppur Knitwear Cluster.",
-        widget=forms.TextInput(attrs={"maxlength": Cluster._meta.get_field("name").max_length}),
+    name = model_formfield(
+        Cluster, "name", label="Cluster name", help_text="For example: Tiruppur Knitwear Cluster."
     )
     country = ServiceCheckedChoiceField(label="Country")
     province = forms.CharField(
@@ -56,11 +54,14 @@ class ClusterForm(forms.Form):
     main_products = CodeListField(
         taxonomy="hs", label="Main products (HS codes)", help_text="Comma-separated, e.g. 611030."
     )
-    description = forms.CharField(
-        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 6})
+    description = model_formfield(
+        Cluster, "description", label="Description", widget=forms.Textarea(attrs={"rows": 6})
     )
-    website = forms.CharField(label="Website", required=False)
-    founded = forms.IntegerField(label="Founded (year)", required=False)
+    # A text box: whether it is a web address the model says, in its own words.
+    website = model_formfield(
+        Cluster, "website", form_class=forms.CharField, label="Website", help_text=""
+    )
+    founded = model_formfield(Cluster, "founded", label="Founded (year)", help_text="")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from companies import geography
 from companies.models import HsCode, IsicCode, Organisation
 
 # How every length limit of the clusters' texts is told, on the pages and in the API alike.
@@ -37,6 +38,12 @@ def validate_founding_year(year: int) -> None:
         raise ValidationError(
             f"Give a year between {FIRST_FOUNDING_YEAR} and {this_year}.", code="founding_year"
         )
+
+
+def validate_country_code(code: str) -> None:
+    """An ISO 3166-1 alpha-2 code of a country."""
+    if not geography.is_country(code):
+        raise ValidationError(f"Unknown country code: {code}.", code="unknown_country")
 
 
 class WebAddressField(models.URLField):
@@ -97,12 +104,19 @@ class Cluster(models.Model):
     Status = ClusterStatus
 
     name = models.CharField(
-        max_length=160, error_messages=TOO_LONG, help_text="e.g. Tiruppur Knitwear Cluster"
+        max_length=160,
+        error_messages={**TOO_LONG, "blank": "This field is required."},
+        help_text="e.g. Tiruppur Knitwear Cluster",
     )
     slug = models.SlugField(
         max_length=80, unique=True, allow_unicode=True, help_text="The cluster's page address"
     )
-    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code")
+    country = models.CharField(
+        max_length=2,
+        validators=[validate_country_code],
+        error_messages={"blank": "Unknown country code: (empty)."},
+        help_text="ISO 3166-1 alpha-2 code",
+    )
     province = models.CharField(
         max_length=10, blank=True, help_text="ISO 3166-2 code of the province or region"
     )

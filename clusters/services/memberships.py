@@ -2,36 +2,33 @@
 
 Every function takes keyword arguments, validates, writes inside one transaction
 and tells the other side through ``companies.notifications.notify`` (whose
-e-mail leaves only after commit). Bad input raises ``ValidationError`` keyed by
-field and writes nothing; the wrong person raises ``PermissionDenied``.
+e-mail leaves only after commit). A broken rule raises ``ApplicationError``
+naming each field and writes nothing; the wrong person raises ``PermissionDenied``.
+Limits and formats of a field are the model's, checked by the model itself.
 
 Every change of a membership writes a ``MembershipEvent`` with the actor, so the
 history of who invited, applied, approved, suspended or left is never lost.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from clusters import hooks, permissions
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
-from clusters.services.refusals import check_fields, refusal
+from clusters.services.refusals import check_fields, field_errors, refusal
 from clusters.tasks import send_membership_invitation
-from companies import validation
-from companies.models import Organisation, User
+from companies import geography, validation
+from companies.models import HsCode, Organisation, User
 from notifications.services import notify
 from sme_platform.slugs import unique_slug
 
 Status = ClusterMembership.Status
 
-# Text fields of a cluster with their length limits (the model's, repeated so the
-# message names the limit before the database would refuse the row).
-_CLUSTER_TEXT_LIMITS: dict[str, int] = {"name": 160, "description": 5000, "website": 200}
 CLUSTER_FIELDS = frozenset(
     {"name", "country", "province", "sector", "main_products", "description", "website", "founded"}
 )
@@ -39,97 +36,63 @@ _NOTE_LENGTH = MembershipEvent._meta.get_field("note").max_length
 _NOT_APPROVED = "This cluster does not take members until staff approve it."
 
 
-# VALIDATION
+# CLUSTER FIELDS
 # ------------------------------------------------------------------------------
 
-
-def _text(
-    value: Any, *, field: str, limit: int, errors: dict[str, list[str]], required: bool = False
-) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value)
-    if required and not text:
-        errors[field] = ["This field is required."]
-    elif len(text) > limit:
-        errors[field] = [f"At most {limit} characters (you gave {len(text)})."]
-    return text
+# Page addresses under /clusters/ that a cluster's slug must not take.
+_RESERVED_SLUGS = frozenset({"propose", "managed", "review", "invitations"})
+# Fields whose limits and formats the model checks itself.
+_MODEL_CHECKED = ("name", "country", "description", "website", "founded")
 
 
-def _year(value: Any, errors: dict[str, list[str]]) -> int | None:
-    if value in (None, ""):
-        return None
+def _codes_found(
+    check: Callable[..., list[Any]], codes: list[str], field: str, errors: dict[str, list[str]]
+) -> list[Any] | None:
+    """The taxonomy rows of ``codes``, or None with the unknown ones told in ``errors``."""
     try:
-        year = int(value)
-    except (TypeError, ValueError):
-        year = -1
-    if not 1800 <= year <= timezone.now().year:
-        errors["founded"] = [f"Give a year between 1800 and {timezone.now().year}."]
-        return None
-    return year
-
-
-def _collect(errors: dict[str, list[str]], fn, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(*args, **kwargs)
+        return check(codes, field=field)
     except ValidationError as exc:
         errors.update(exc.message_dict)
         return None
 
 
-# Page addresses under /clusters/ that a cluster's slug must not take.
-_RESERVED_SLUGS = frozenset({"propose", "managed", "review", "invitations"})
-
-
-def _clean_cluster_data(data: dict[str, Any], *, cluster: Cluster) -> dict[str, Any]:
-    """Check the given fields and set them on ``cluster``; returns the M2M values to set."""
-    unknown = set(data) - CLUSTER_FIELDS
+def _set_cluster_fields(cluster: Cluster, changes: Mapping[str, Any]) -> list[HsCode] | None:
+    """Set ``changes`` on ``cluster``, every problem told at once; returns the main products
+    to set (None: unchanged). Nothing is saved."""
+    unknown = set(changes) - CLUSTER_FIELDS
     if unknown:
-        raise ValidationError({f: ["This field cannot be changed here."] for f in sorted(unknown)})
-    errors: dict[str, list[str]] = {}
-    relations: dict[str, Any] = {}
-    if "name" in data:
-        cluster.name = _text(data["name"], field="name", limit=160, errors=errors, required=True)
-    if "description" in data:
-        cluster.description = _text(
-            data["description"], field="description", limit=5000, errors=errors
-        )
-    if "website" in data:
-        website = _text(data["website"], field="website", limit=200, errors=errors)
-        if website and "website" not in errors:
-            try:
-                URLValidator(schemes=["http", "https"])(website)
-            except ValidationError:
-                errors["website"] = ["Give a web address starting with http:// or https://."]
-        cluster.website = website
-    country = cluster.country
-    if "country" in data:
-        country = _collect(errors, validation.clean_country, data["country"]) or ""
-        if country and country != cluster.country and "province" not in data:
-            # A province of the old country makes no sense in the new one.
-            cluster.province = ""
-        cluster.country = country
-    if "province" in data and country:
-        province = _collect(errors, validation.clean_province, data["province"] or "", country)
-        if province is not None:
-            cluster.province = province
-    if "sector" in data:
-        raw = data["sector"]
-        code = getattr(raw, "code", raw) or ""
-        if not str(code).strip():
+        raise refusal({f: ["This field cannot be changed here."] for f in sorted(unknown)})
+    old_country = cluster.country
+    for name in _MODEL_CHECKED:
+        if name in changes:
+            setattr(cluster, name, changes[name])
+    if "province" in changes:
+        cluster.province = changes["province"]
+    elif cluster.country != old_country:
+        # A province of the old country makes no sense in the new one.
+        cluster.province = ""
+    errors = field_errors(cluster, [name for name in _MODEL_CHECKED if name in changes])
+    if (
+        cluster.province
+        and "country" not in errors
+        and not geography.is_subdivision_of(cluster.province, cluster.country)
+    ):
+        country = geography.country_name(cluster.country)
+        errors["province"] = [f"{cluster.province} is not a province or region of {country}."]
+    if "sector" in changes:
+        code = changes["sector"]
+        if not code:
             errors["sector"] = ["Give the cluster's sector as an ISIC Rev. 4 code."]
-        else:
-            found = _collect(errors, validation.clean_isic_codes, [code], field="sector")
-            if found:
-                cluster.sector = found[0]
-    if "main_products" in data:
-        codes = [getattr(c, "code", c) for c in (data["main_products"] or [])]
-        found = _collect(errors, validation.clean_hs_codes, codes, field="main_products")
-        if found is not None:
-            relations["main_products"] = found
-    if "founded" in data:
-        cluster.founded = _year(data["founded"], errors)
+        elif found := _codes_found(validation.clean_isic_codes, [code], "sector", errors):
+            cluster.sector = found[0]
+    products = None
+    if "main_products" in changes:
+        products = _codes_found(
+            validation.clean_hs_codes, list(changes["main_products"]), "main_products", errors
+        )
     if errors:
-        raise ValidationError(errors)
-    return relations
+        raise refusal(errors)
+    return products
 
 
 # NOTIFICATIONS
@@ -197,25 +160,24 @@ def cluster_propose(
     """A cluster body's user proposes a cluster; they become its first manager."""
     body = permissions.check_cluster_body_user(actor)
     cluster = Cluster(body=body, proposed_by=actor, status=Cluster.Status.PROPOSED)
-    relations = _clean_cluster_data(
+    products = _set_cluster_fields(
+        cluster,
         {
             "name": name,
             "country": country,
             "province": province,
             "sector": sector,
-            "main_products": list(main_products or []),
+            "main_products": list(main_products),
             "description": description,
             "website": website,
             "founded": founded,
         },
-        cluster=cluster,
     )
     cluster.slug = unique_slug(
         Cluster.objects, cluster.name, fallback="cluster", reserved=_RESERVED_SLUGS
     )
-    cluster.full_clean()
     cluster.save()
-    cluster.main_products.set(relations.get("main_products", []))
+    cluster.main_products.set(products or [])
     cluster.managers.add(actor)
     _notify_staff(
         kind="cluster_proposed",
@@ -227,17 +189,17 @@ def cluster_propose(
 
 
 @transaction.atomic
-def cluster_update(*, cluster: Cluster, actor: User, data: dict[str, Any]) -> Cluster:
-    """A manager changes the fields given in ``data``; a rejected cluster goes back to review."""
+def cluster_update(*, cluster: Cluster, actor: User, data: Mapping[str, Any]) -> Cluster:
+    """A manager changes the fields given in ``data`` (parsed values, keyed as in
+    ``cluster_propose``); a rejected cluster goes back to review."""
     permissions.check_manager(actor, cluster)
-    relations = _clean_cluster_data(dict(data), cluster=cluster)
+    products = _set_cluster_fields(cluster, data)
     resubmitted = cluster.status == Cluster.Status.REJECTED
     if resubmitted:
         cluster.status = Cluster.Status.PROPOSED
-    cluster.full_clean(exclude=["slug"])
     cluster.save()
-    for field, values in relations.items():
-        getattr(cluster, field).set(values)
+    if products is not None:
+        cluster.main_products.set(products)
     if resubmitted:
         _notify_staff(
             kind="cluster_proposed",

@@ -76,3 +76,33 @@ def test_the_review_page_tells_a_long_reason(client, manager, staff_user):
     assert TOO_LONG_NOTE in response.content.decode()
     in_review.refresh_from_db()
     assert in_review.status == "proposed"
+
+
+def test_a_proposal_through_the_api_names_every_bad_field(api_as, manager):
+    response = api_as(manager).post(
+        "/api/v1/clusters/",
+        {
+            "name": "x" * 161,
+            "country": "in",
+            "sector": "1430",
+            "website": "ftp://files.example",
+            "founded": 1200,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "name": ["At most 160 characters (you gave 161)."],
+        "website": ["Give a web address starting with http:// or https://."],
+    }
+
+
+def test_the_model_checks_a_cluster_the_api_did_not_see(manager):
+    with pytest.raises(ApplicationError) as caught:
+        services.cluster_propose(
+            actor=manager, name="Jepara", country="XX", sector="3100", founded=1200
+        )
+
+    assert caught.value.extra["country"] == ["Unknown country code: XX."]
+    assert caught.value.extra["founded"][0].startswith("Give a year between 1800 and ")
