@@ -32,8 +32,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class BroadcastRecipientInline(ReadOnlyInline):
     model = BroadcastRecipient
-    fields = ["supplier", "notified_at", "read_at", "read_by"]
-    readonly_fields = fields
+    fields = readonly_fields = ("supplier", "notified_at", "read_at", "read_by")
 
 
 @admin.register(Broadcast)
@@ -46,8 +45,15 @@ class BroadcastAdmin(ReadOnlyAdmin):
 
 class ConsortiumMemberInline(ReadOnlyInline):
     model = ConsortiumMember
-    fields = ["supplier", "is_lead", "hs_codes", "capacity_pledged", "score", "decision", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "supplier",
+        "is_lead",
+        "hs_codes",
+        "capacity_pledged",
+        "score",
+        "decision",
+        "reason",
+    )
 
 
 @admin.register(Consortium)

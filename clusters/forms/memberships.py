@@ -6,7 +6,7 @@ membership may become) are the service's, whose errors are shown next to the fie
 here, which carry the service's argument names.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -26,10 +26,11 @@ def _set_province_choices(form: forms.Form) -> None:
         "country", ""
     )
     subdivisions = geography.subdivisions_of(country) if country else []
-    form.fields["province"].widget.choices = BLANK_CHOICE + [
+    province = form.fields["province"]
+    cast(forms.Select, province.widget).choices = BLANK_CHOICE + [
         (code, f"{name} ({kind})") for code, name, kind in subdivisions
     ]
-    form.fields["province"].widget.attrs["data-provinces-url"] = PROVINCES_URL
+    province.widget.attrs["data-provinces-url"] = PROVINCES_URL
 
 
 class ClusterForm(forms.Form):
@@ -65,7 +66,9 @@ class ClusterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = BLANK_CHOICE + geography.country_choices()
+        cast(forms.ChoiceField, self.fields["country"]).choices = (
+            BLANK_CHOICE + geography.country_choices()
+        )
         _set_province_choices(self)
 
     @classmethod
@@ -149,4 +152,7 @@ class ClusterFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Any country")] + geography.country_choices()
+        cast(forms.ChoiceField, self.fields["country"]).choices = [
+            ("", "Any country"),
+            *geography.country_choices(),
+        ]

@@ -570,7 +570,9 @@ def _apply_plan(
         organisation = Organisation(
             kind=Organisation.Kind.SUPPLIER,
             claimed=False,
-            slug=unique_slug(Organisation.objects, data.fields["legal_name"], fallback="firm"),
+            slug=unique_slug(
+                Organisation.objects.all(), data.fields["legal_name"], fallback="firm"
+            ),
         )
         _write_profile(organisation, data)
         firm = ImportedFirm.objects.create(

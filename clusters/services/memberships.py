@@ -174,7 +174,7 @@ def cluster_propose(
         },
     )
     cluster.slug = unique_slug(
-        Cluster.objects, cluster.name, fallback="cluster", reserved=_RESERVED_SLUGS
+        Cluster.objects.all(), cluster.name, fallback="cluster", reserved=_RESERVED_SLUGS
     )
     cluster.save()
     cluster.main_products.set(products or [])

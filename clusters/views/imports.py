@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clusters import forms, member_csv, selectors, services
 from clusters.models import Cluster, MemberImport
 from clusters.services.refusals import messages_of
+from clusters.views.signed_in import SignedInRequest
 from sme_platform.csv_export import csv_response
 from sme_platform.errors import ApplicationError
 from sme_platform.pages import apply_service_errors
@@ -51,7 +52,7 @@ def _import(request: HttpRequest, cluster: Cluster, pk: int) -> MemberImport:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_imports(request: HttpRequest, slug: str) -> HttpResponse:
+def member_imports(request: SignedInRequest, slug: str) -> HttpResponse:
     """The upload form with the documented columns, and the cluster's past imports."""
     cluster = _managed(request, slug)
     form = forms.MemberImportForm(request.POST or None, request.FILES or None)
@@ -86,13 +87,13 @@ def member_imports(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def member_import_template(request: HttpRequest, slug: str) -> HttpResponse:
+def member_import_template(request: SignedInRequest, slug: str) -> HttpResponse:
     _managed(request, slug)
     return csv_response("member-list-template.csv", member_csv.COLUMN_NAMES, [])
 
 
 @login_required
-def member_import_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def member_import_detail(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     cluster = _managed(request, slug)
     member_import = _import(request, cluster, pk)
     show = request.GET.get("show", "")
@@ -117,7 +118,7 @@ def member_import_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def member_import_apply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def member_import_apply(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     cluster = _managed(request, slug)
     member_import = _import(request, cluster, pk)
     try:
@@ -140,7 +141,7 @@ def member_import_apply(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 
 @login_required
-def member_import_report_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def member_import_report_csv(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     """The report row by row, to fix the rejected rows in a spreadsheet."""
     cluster = _managed(request, slug)
     member_import = _import(request, cluster, pk)

@@ -6,7 +6,7 @@ another firm's membership, is a 404), validates with a form and writes through
 the same service as the API.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clusters import forms, permissions, selectors, services
 from clusters.models import ClusterMembership
 from clusters.services.refusals import messages_of
+from clusters.views.signed_in import SignedInRequest
 from companies.forms import describe_codes, split_codes
 from companies.models import User
 from companies.permissions import is_staff_user
@@ -50,7 +51,7 @@ def _form_messages(request: HttpRequest, form: django_forms.Form) -> None:
     """A form without a place for its errors (a button with a note) tells them as messages."""
     for errors in form.errors.values():
         for text in errors:
-            messages.error(request, text)
+            messages.error(request, str(text))
 
 
 # PUBLIC PAGES
@@ -107,7 +108,7 @@ def _codes(form: forms.ClusterForm) -> dict[str, list[tuple[str, str]]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cluster_propose(request: HttpRequest) -> HttpResponse:
+def cluster_propose(request: SignedInRequest) -> HttpResponse:
     organisation = permissions.check_cluster_body_user(request.user)
     form = forms.ClusterForm(request.POST or None, initial={"country": organisation.country})
     if request.method == "POST" and form.is_valid():
@@ -127,7 +128,7 @@ def cluster_propose(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def cluster_edit(request: SignedInRequest, slug: str) -> HttpResponse:
     cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
     form = forms.ClusterForm(request.POST or None, initial=forms.ClusterForm.initial_for(cluster))
     if request.method == "POST" and form.is_valid():
@@ -150,7 +151,7 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def managed_clusters(request: HttpRequest) -> HttpResponse:
+def managed_clusters(request: SignedInRequest) -> HttpResponse:
     clusters = list(selectors.clusters_managed_by(user=request.user))
     if len(clusters) == 1:
         return redirect("cluster-manage", slug=clusters[0].slug)
@@ -172,7 +173,8 @@ def _dashboard(
     memberships = list(selectors.members_for_manager(user=request.user, cluster=cluster))
     contacts = selectors.contacts_shared_with_managers(memberships=memberships)
     for membership in memberships:
-        membership.shared_contacts = contacts.get(membership.pk, [])
+        # Shown beside each member on the dashboard.
+        cast(Any, membership).shared_contacts = contacts.get(membership.pk, [])
     groups = [
         (label, [m for m in memberships if m.status == value])
         for value, label in [
@@ -196,7 +198,11 @@ def _dashboard(
             "manager_form": manager_form or forms.ManagerForm(),
             "managers": cluster.managers.all(),
             "capabilities": selectors.capabilities_of(
-                member_ids=[m.supplier_id for m in memberships if m.status == Status.ACTIVE]
+                member_ids=[
+                    m.supplier_id
+                    for m in memberships
+                    if m.status == Status.ACTIVE and m.supplier_id is not None
+                ]
             ),
         },
         status=status,
@@ -204,14 +210,14 @@ def _dashboard(
 
 
 @login_required
-def cluster_manage(request: HttpRequest, slug: str) -> HttpResponse:
+def cluster_manage(request: SignedInRequest, slug: str) -> HttpResponse:
     cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
     return _dashboard(request, cluster)
 
 
 @login_required
 @require_POST
-def cluster_invite(request: HttpRequest, slug: str) -> HttpResponse:
+def cluster_invite(request: SignedInRequest, slug: str) -> HttpResponse:
     cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
     form = forms.InviteForm(request.POST)
     if form.is_valid():
@@ -241,7 +247,7 @@ def cluster_invite(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def membership_manager_action(
-    request: HttpRequest, slug: str, pk: int, action: str
+    request: SignedInRequest, slug: str, pk: int, action: str
 ) -> HttpResponse:
     cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
     membership = found(selectors.membership_get_for_manager(user=request.user, pk=pk))
@@ -263,7 +269,7 @@ def membership_manager_action(
 
 @login_required
 @require_POST
-def cluster_manager_change(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+def cluster_manager_change(request: SignedInRequest, slug: str, action: str) -> HttpResponse:
     cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
     form = forms.ManagerForm(request.POST)
     if form.is_valid():
@@ -290,7 +296,7 @@ def cluster_manager_change(request: HttpRequest, slug: str, action: str) -> Http
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cluster_apply(request: HttpRequest, slug: str) -> HttpResponse:
+def cluster_apply(request: SignedInRequest, slug: str) -> HttpResponse:
     cluster = found(selectors.cluster_get_visible(user=request.user, slug=slug))
     form = forms.ApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -307,7 +313,7 @@ def cluster_apply(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def my_clusters(request: HttpRequest) -> HttpResponse:
+def my_clusters(request: SignedInRequest) -> HttpResponse:
     memberships = list(selectors.memberships_of_user(user=request.user))
     return render(
         request,
@@ -322,7 +328,7 @@ def my_clusters(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_accept(request: SignedInRequest, pk: int) -> HttpResponse:
     membership = found(selectors.membership_get_for_member(user=request.user, pk=pk))
     form = forms.ConsentForm(request.POST)
     form.is_valid()
@@ -339,7 +345,7 @@ def membership_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_consent(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_consent(request: SignedInRequest, pk: int) -> HttpResponse:
     membership = found(selectors.membership_get_for_member(user=request.user, pk=pk))
     form = forms.ConsentForm(request.POST)
     form.is_valid()
@@ -356,7 +362,7 @@ def membership_consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_member_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def membership_member_action(request: SignedInRequest, pk: int, action: str) -> HttpResponse:
     membership = found(selectors.membership_get_for_member(user=request.user, pk=pk))
     if action not in MEMBER_ACTIONS:
         raise Http404("Not found.")
@@ -390,7 +396,7 @@ def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cluster_review_list(request: HttpRequest) -> HttpResponse:
+def cluster_review_list(request: SignedInRequest) -> HttpResponse:
     if not is_staff_user(request.user):
         raise Http404("Not found.")
     if request.method == "POST":

@@ -135,11 +135,13 @@ class ClusterBroadcastListApi(ListApi):
         broadcast = consortia_services.broadcast_send(
             cluster=cluster, actor=request.user, **serializer.validated_data
         )
-        broadcast = consortia_selectors.broadcast_get_for_manager(
-            user=request.user, cluster=cluster, pk=broadcast.pk
+        shown = found(
+            consortia_selectors.broadcast_get_for_manager(
+                user=request.user, cluster=cluster, pk=broadcast.pk
+            )
         )
         return Response(
-            ManagerBroadcastDetailSerializer(broadcast).data, status=status.HTTP_201_CREATED
+            ManagerBroadcastDetailSerializer(shown).data, status=status.HTTP_201_CREATED
         )
 
 

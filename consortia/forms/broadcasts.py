@@ -6,7 +6,7 @@ ids as numbers. Which request and which members may be named is checked by
 argument names).
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -63,10 +63,13 @@ class BroadcastForm(forms.Form):
     def __init__(self, *args: Any, cluster: Cluster, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         requests = broadcastable_requests(user=user)
-        self.fields["request_id"].choices = [("", "No request: a message only")] + [
+        cast(forms.ChoiceField, self.fields["request_id"]).choices = [
+            ("", "No request: a message only")
+        ] + [
             (str(r.pk), f"{r.title} · {r.buyer.legal_name} · closes {r.deadline:%d %b %Y}")
             for r in requests
         ]
-        self.fields["recipient_ids"].choices = [
-            (str(m.pk), m.supplier.legal_name) for m in broadcast_active_members(cluster=cluster)
+        cast(forms.ChoiceField, self.fields["recipient_ids"]).choices = [
+            (str(m.pk), m.supplier.legal_name if m.supplier else m.invited_email)
+            for m in broadcast_active_members(cluster=cluster)
         ]

@@ -5,7 +5,8 @@ They parse what a browser sends (ids as numbers, the model's lengths); the rules
 reason) are the services', so their messages are the ones shown next to the fields.
 """
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 
@@ -36,10 +37,10 @@ class ConsortiumEditForm(forms.Form):
         help_text="The lead speaks for the consortium to the buyer; needed to propose it.",
     )
 
-    def __init__(self, *args: Any, choices: list[tuple[int, str]] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["members"].choices = list(choices)
-        self.fields["lead"].choices = BLANK_CHOICE + list(choices)
+        cast(forms.ChoiceField, self.fields["members"]).choices = list(choices)
+        cast(forms.ChoiceField, self.fields["lead"]).choices = [*BLANK_CHOICE, *choices]
 
     def service_arguments(self) -> dict[str, Any]:
         return {"members": self.cleaned_data["members"], "lead": self.cleaned_data["lead"]}

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from clusters import selectors
+from clusters.models import Cluster
+from clusters.views.signed_in import SignedInRequest
 from consortia import forms as consortia_forms
 from consortia import selectors as consortia_selectors
 from consortia import services as consortia_services
@@ -28,7 +30,7 @@ __all__ = [
 ]
 
 
-def _managed(request: HttpRequest, slug: str):
+def _managed(request: HttpRequest, slug: str) -> Cluster:
     cluster = selectors.cluster_get_managed(user=request.user, slug=slug)
     if cluster is None:
         raise Http404("Not found.")
@@ -36,7 +38,7 @@ def _managed(request: HttpRequest, slug: str):
 
 
 @login_required
-def broadcast_list(request: HttpRequest, slug: str) -> HttpResponse:
+def broadcast_list(request: SignedInRequest, slug: str) -> HttpResponse:
     cluster = _managed(request, slug)
     return render(
         request,
@@ -52,7 +54,7 @@ def broadcast_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def broadcast_new(request: HttpRequest, slug: str) -> HttpResponse:
+def broadcast_new(request: SignedInRequest, slug: str) -> HttpResponse:
     cluster = _managed(request, slug)
     form = consortia_forms.BroadcastForm(request.POST or None, cluster=cluster, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -72,7 +74,7 @@ def broadcast_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def broadcast_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def broadcast_detail(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     cluster = _managed(request, slug)
     broadcast = consortia_selectors.broadcast_get_for_manager(
         user=request.user, cluster=cluster, pk=pk
@@ -91,7 +93,7 @@ def broadcast_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_broadcast_list(request: HttpRequest) -> HttpResponse:
+def my_broadcast_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "consortia/my_broadcasts.html",
@@ -100,7 +102,7 @@ def my_broadcast_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_broadcast_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def my_broadcast_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """A broadcast the user's firm received; opening it marks it read for the managers."""
     recipient = consortia_selectors.broadcast_recipient_for_member(user=request.user, pk=pk)
     if recipient is None:

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clusters import selectors
-from clusters.models import ClusterMembership
+from clusters.models import Cluster, ClusterMembership
 from clusters.services.refusals import messages_of
+from clusters.views.signed_in import SignedInRequest
 from companies.models import CertificationScheme, HsCode
 from consortia import selectors as consortia_selectors
 from consortia import services as consortia_services
@@ -141,10 +142,12 @@ def consortium_row(user: Any, consortium: Consortium) -> ConsortiumRow:
 # ------------------------------------------------------------------------------
 
 
-def _managed(request: HttpRequest, slug: str, pk: Any = None) -> tuple[Any, Consortium | None]:
-    cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
-    if pk is None:
-        return cluster, None
+def _managed_cluster(request: HttpRequest, slug: str) -> Cluster:
+    return found(selectors.cluster_get_managed(user=request.user, slug=slug))
+
+
+def _managed(request: HttpRequest, slug: str, pk: Any) -> tuple[Cluster, Consortium]:
+    cluster = _managed_cluster(request, slug)
     consortium = found(
         consortia_selectors.consortium_get_for_manager(user=request.user, cluster=cluster, pk=pk)
     )
@@ -152,8 +155,8 @@ def _managed(request: HttpRequest, slug: str, pk: Any = None) -> tuple[Any, Cons
 
 
 @login_required
-def manager_consortium_list(request: HttpRequest, slug: str) -> HttpResponse:
-    cluster, _ = _managed(request, slug)
+def manager_consortium_list(request: SignedInRequest, slug: str) -> HttpResponse:
+    cluster = _managed_cluster(request, slug)
     status = request.GET.get("status", "")
     if status not in Status.values:
         status = ""
@@ -229,7 +232,7 @@ def _render_manager_detail(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manager_consortium_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def manager_consortium_detail(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     """The breakdown, and (POST) the edit of its members and lead."""
     cluster, consortium = _managed(request, slug, pk)
     if request.method == "GET":
@@ -254,7 +257,7 @@ def manager_consortium_detail(request: HttpRequest, slug: str, pk: int) -> HttpR
 
 @login_required
 @require_POST
-def manager_consortium_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def manager_consortium_propose(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     cluster, consortium = _managed(request, slug, pk)
     try:
         consortia_services.consortium_propose(consortium=consortium, actor=request.user)
@@ -275,13 +278,13 @@ def manager_consortium_propose(request: HttpRequest, slug: str, pk: int) -> Http
 
 @login_required
 @require_POST
-def manager_consortium_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def manager_consortium_withdraw(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     cluster, consortium = _managed(request, slug, pk)
     form = ConsortiumWithdrawForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("cluster-consortium-detail", slug=cluster.slug, pk=consortium.pk)
     try:
         consortia_services.consortium_withdraw(
@@ -321,14 +324,14 @@ def _render_party_detail(
 
 
 @login_required
-def consortium_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def consortium_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     consortium = found(consortia_selectors.consortium_get_visible(user=request.user, pk=pk))
     return _render_party_detail(request, consortium)
 
 
 @login_required
 @require_POST
-def consortium_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def consortium_accept(request: SignedInRequest, pk: int) -> HttpResponse:
     consortium = found(consortia_selectors.consortium_get_visible(user=request.user, pk=pk))
     back = safe_next(request, reverse("consortium-detail", kwargs={"pk": consortium.pk}))
     try:
@@ -348,7 +351,7 @@ def consortium_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def consortium_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def consortium_decline(request: SignedInRequest, pk: int) -> HttpResponse:
     consortium = found(consortia_selectors.consortium_get_visible(user=request.user, pk=pk))
     form = ConsortiumDeclineForm(request.POST)
     if form.is_valid():

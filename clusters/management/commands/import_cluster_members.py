@@ -8,6 +8,7 @@ the managers see on the cluster's import page.
 """
 
 from pathlib import Path
+from typing import TextIO, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -66,7 +67,9 @@ class Command(BaseCommand):
         def progress(step: str, done: int, total: int) -> None:
             bar = bars.get(step)
             if bar is None:
-                bar = bars[step] = ProgressBar(total, label=f"{step:<9}", stream=self.stdout)
+                bar = bars[step] = ProgressBar(
+                    total, label=f"{step:<9}", stream=cast(TextIO, self.stdout)
+                )
             bar.advance(done - bar.done)
 
         result = services.member_import_process(
