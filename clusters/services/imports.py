@@ -33,6 +33,7 @@ from clusters.services.memberships import (
     _transition,
     membership_invite,
 )
+from clusters.services.refusals import refusal
 from clusters.tasks import apply_member_import, run_member_import, send_claim_invitations
 from companies import validation
 from companies.models import (
@@ -367,11 +368,11 @@ def member_import_upload(
     """
     check_manager(actor, cluster)
     if not cluster.is_approved:
-        raise ValidationError({"file": ["Imports open once staff approve the cluster."]})
+        raise refusal({"file": ["Imports open once staff approve the cluster."]})
     if upload is None:
-        raise ValidationError({"file": ["Choose the CSV file of members to import."]})
+        raise refusal({"file": ["Choose the CSV file of members to import."]})
     if upload.size is not None and upload.size > member_csv.MAX_BYTES:
-        raise ValidationError(
+        raise refusal(
             {
                 "file": [
                     f"The file is {upload.size / (1024 * 1024):.1f} MB; at most "
@@ -384,7 +385,7 @@ def member_import_upload(
     try:
         parsed = member_csv.parse(data)
     except member_csv.MemberFileError as exc:
-        raise ValidationError({"file": [str(exc)]}) from exc
+        raise refusal({"file": [str(exc)]}) from exc
     member_import = MemberImport.objects.create(
         cluster=cluster,
         uploaded_by=actor,
@@ -487,7 +488,7 @@ def member_import_apply(*, member_import: MemberImport, actor: User) -> MemberIm
     check_manager(actor, member_import.cluster)
     locked = MemberImport.objects.select_for_update().get(pk=member_import.pk)
     if locked.status != Status.CHECKED:
-        raise ValidationError(
+        raise refusal(
             {
                 "status": [
                     f"This import is {locked.get_status_display().lower()}: it cannot be applied."
@@ -495,7 +496,7 @@ def member_import_apply(*, member_import: MemberImport, actor: User) -> MemberIm
             }
         )
     if locked.created_count + locked.updated_count == 0:
-        raise ValidationError({"status": ["No row of this import would change anything."]})
+        raise refusal({"status": ["No row of this import would change anything."]})
     locked.status = Status.APPLYING
     locked.applied_by = actor
     locked.rows_done = 0
