@@ -6,7 +6,7 @@ and follow-up jobs the admin would skip."""
 from typing import cast
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -25,7 +25,7 @@ def _review(request: HttpRequest, queryset: QuerySet[Cluster], status: str) -> N
     for cluster in queryset:
         try:
             services.cluster_review(cluster=cluster, actor=actor, status=status)
-        except (ValidationError, ApplicationError, PermissionDenied) as exc:
+        except (ApplicationError, PermissionDenied) as exc:
             messages.error(request, f"{cluster}: {' '.join(messages_of(exc))}")
         else:
             done += 1

@@ -84,6 +84,11 @@ class MemberImport(models.Model):
                 ),
                 name="import_counts_within_total",
             ),
+            models.CheckConstraint(
+                condition=Q(applied_at__isnull=True)
+                | Q(checked_at__isnull=False, applied_at__gte=F("checked_at")),
+                name="import_applied_after_checked",
+            ),
         ]
 
     def __str__(self) -> str:

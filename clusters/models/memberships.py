@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -267,6 +267,10 @@ class ClusterMembership(models.Model):
             models.CheckConstraint(
                 condition=~Q(status__in=MEMBER_STATUSES) | Q(joined_at__isnull=False),
                 name="member_has_joined_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(joined_at__isnull=True) | Q(joined_at__gte=F("created_at")),
+                name="member_joined_after_created",
             ),
         ]
         indexes = [models.Index(fields=["cluster", "status"])]

@@ -240,7 +240,7 @@ def cluster_review(*, cluster: Cluster, actor: User, status: str, note: str = ""
 def manager_add(*, cluster: Cluster, actor: User, user: User) -> Cluster:
     """The body's owner or a manager makes another user of the same body a manager."""
     permissions.check_managers_changer(actor, cluster)
-    if user.organisation_id != cluster.body_id:
+    if not permissions.works_for_body(user, cluster):
         raise refusal(
             {"user": [f"Only users of {cluster.body.legal_name} may manage this cluster."]}
         )

@@ -3,7 +3,7 @@ upload a list, see the dry run row by row, apply it, and look back at past impor
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -66,7 +66,7 @@ def member_imports(request: SignedInRequest, slug: str) -> HttpResponse:
                     upload=form.cleaned_data["file"],
                     dry_run=form.cleaned_data["dry_run"],
                 )
-            except (ValidationError, ApplicationError) as exc:
+            except ApplicationError as exc:
                 apply_service_errors(form, exc)
             else:
                 return redirect("cluster-import-detail", slug=cluster.slug, pk=member_import.pk)
@@ -123,7 +123,7 @@ def member_import_apply(request: SignedInRequest, slug: str, pk: int) -> HttpRes
     member_import = _import(request, cluster, pk)
     try:
         services.member_import_apply(member_import=member_import, actor=request.user)
-    except (ValidationError, ApplicationError, PermissionDenied) as exc:
+    except (ApplicationError, PermissionDenied) as exc:
         texts = messages_of(exc)
         for text in texts:
             messages.error(request, text)

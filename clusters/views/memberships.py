@@ -11,7 +11,7 @@ from typing import Any, cast
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -114,7 +114,7 @@ def cluster_propose(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             cluster = services.cluster_propose(actor=request.user, **form.cleaned_data)
-        except (ValidationError, ApplicationError) as exc:
+        except ApplicationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"{cluster.name} is proposed. Staff will review it shortly.")
@@ -134,7 +134,7 @@ def cluster_edit(request: SignedInRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.cluster_update(cluster=cluster, actor=request.user, data=form.cleaned_data)
-        except (ValidationError, ApplicationError) as exc:
+        except ApplicationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Cluster saved.")
@@ -236,7 +236,7 @@ def cluster_invite(request: SignedInRequest, slug: str) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     message=form.cleaned_data["message"],
                 )
-            except (ValidationError, ApplicationError) as exc:
+            except ApplicationError as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, f"Invitation sent to {membership.display_name}.")
@@ -260,7 +260,7 @@ def membership_manager_action(
         return redirect("cluster-manage", slug=cluster.slug)
     try:
         service(membership=membership, actor=request.user, note=form.cleaned_data["note"])
-    except (ValidationError, ApplicationError, PermissionDenied) as exc:
+    except (ApplicationError, PermissionDenied) as exc:
         _error_messages(request, exc)
     else:
         messages.success(request, f"{membership.display_name}: {done}.")
@@ -280,7 +280,7 @@ def cluster_manager_change(request: SignedInRequest, slug: str, action: str) -> 
             service = services.manager_add if action == "add" else services.manager_remove
             try:
                 service(cluster=cluster, actor=request.user, user=user)
-            except (ValidationError, ApplicationError) as exc:
+            except ApplicationError as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, "Managers updated.")
@@ -302,7 +302,7 @@ def cluster_apply(request: SignedInRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_apply(cluster=cluster, actor=request.user, **form.cleaned_data)
-        except (ValidationError, ApplicationError) as exc:
+        except ApplicationError as exc:
             apply_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
@@ -336,7 +336,7 @@ def membership_accept(request: SignedInRequest, pk: int) -> HttpResponse:
         services.membership_accept_invitation(
             membership=membership, actor=request.user, **form.cleaned_data
         )
-    except (ValidationError, ApplicationError, PermissionDenied) as exc:
+    except (ApplicationError, PermissionDenied) as exc:
         _error_messages(request, exc)
     else:
         messages.success(request, f"Welcome to {membership.cluster.name}.")
@@ -353,7 +353,7 @@ def membership_consent(request: SignedInRequest, pk: int) -> HttpResponse:
         services.membership_set_consent(
             membership=membership, actor=request.user, **form.cleaned_data
         )
-    except (ValidationError, ApplicationError, PermissionDenied) as exc:
+    except (ApplicationError, PermissionDenied) as exc:
         _error_messages(request, exc)
     else:
         messages.success(request, "Saved.")
@@ -373,7 +373,7 @@ def membership_member_action(request: SignedInRequest, pk: int, action: str) -> 
         return redirect("my-clusters")
     try:
         service(membership=membership, actor=request.user, note=form.cleaned_data["note"])
-    except (ValidationError, ApplicationError, PermissionDenied) as exc:
+    except (ApplicationError, PermissionDenied) as exc:
         _error_messages(request, exc)
     else:
         messages.success(request, done)
@@ -407,7 +407,7 @@ def cluster_review_list(request: SignedInRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 services.cluster_review(cluster=cluster, actor=request.user, **form.cleaned_data)
-            except (ValidationError, ApplicationError) as exc:
+            except ApplicationError as exc:
                 _error_messages(request, exc)
             else:
                 messages.success(request, f"{cluster.name}: {cluster.get_status_display()}.")

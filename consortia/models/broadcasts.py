@@ -10,7 +10,7 @@ what the managers see as "read".
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from clusters.models.memberships import TOO_LONG, Cluster, ClusterMembership, LimitedTextField
 from companies.models import Organisation
@@ -87,6 +87,10 @@ class Broadcast(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=BroadcastStatus.SENT) | Q(sent_at__isnull=False),
                 name="broadcast_sent_at_when_sent",
+            ),
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(sent_at__gte=F("created_at")),
+                name="broadcast_sent_after_created",
             ),
         ]
 

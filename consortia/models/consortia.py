@@ -12,7 +12,7 @@ Members coordinate capacity and delivery, never prices (competition law).
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from clusters.models.memberships import TOO_LONG, Cluster, ClusterMembership, LimitedTextField
 from companies.models import Organisation
@@ -192,6 +192,11 @@ class Consortium(models.Model):
                 name="consortium_proposed_at_when_proposed",
             ),
             *_answer_constraints("consortium_buyer", "buyer_decision", "buyer_reason"),
+            models.CheckConstraint(
+                condition=Q(buyer_decided_at__isnull=True)
+                | Q(proposed_at__isnull=False, buyer_decided_at__gte=F("proposed_at")),
+                name="consortium_buyer_answers_after_proposal",
+            ),
         ]
         indexes = [models.Index(fields=["cluster", "status"])]
 

@@ -7,7 +7,6 @@ the same service as the API.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -62,7 +61,7 @@ def broadcast_new(request: SignedInRequest, slug: str) -> HttpResponse:
             broadcast = consortia_services.broadcast_send(
                 cluster=cluster, actor=request.user, **form.cleaned_data
             )
-        except (ValidationError, ApplicationError) as exc:
+        except ApplicationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"Broadcast “{broadcast.subject}” is on its way.")

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -247,7 +247,7 @@ def manager_consortium_detail(request: SignedInRequest, slug: str, pk: int) -> H
             )
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
-        except (ValidationError, ApplicationError) as exc:
+        except ApplicationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Consortium saved. Its figures are recomputed below.")
@@ -263,7 +263,7 @@ def manager_consortium_propose(request: SignedInRequest, slug: str, pk: int) -> 
         consortia_services.consortium_propose(consortium=consortium, actor=request.user)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
-    except (ValidationError, ApplicationError) as exc:
+    except ApplicationError as exc:
         consortium.refresh_from_db()
         return _render_manager_detail(
             request, cluster, consortium, propose_errors=messages_of(exc), status=400
@@ -290,7 +290,7 @@ def manager_consortium_withdraw(request: SignedInRequest, slug: str, pk: int) ->
         consortia_services.consortium_withdraw(
             consortium=consortium, actor=request.user, note=form.cleaned_data["note"]
         )
-    except (PermissionDenied, ValidationError, ApplicationError) as exc:
+    except (PermissionDenied, ApplicationError) as exc:
         for text in messages_of(exc):
             messages.error(request, text)
     else:
@@ -338,7 +338,7 @@ def consortium_accept(request: SignedInRequest, pk: int) -> HttpResponse:
         decided = consortia_services.consortium_decide(
             consortium=consortium, actor=request.user, accept=True
         )
-    except (PermissionDenied, ValidationError, ApplicationError) as exc:
+    except (PermissionDenied, ApplicationError) as exc:
         for text in messages_of(exc):
             messages.error(request, text)
     else:
@@ -361,7 +361,7 @@ def consortium_decline(request: SignedInRequest, pk: int) -> HttpResponse:
             )
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
-        except (ValidationError, ApplicationError) as exc:
+        except ApplicationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Declined. The cluster's managers have been told.")

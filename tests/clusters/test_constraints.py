@@ -1,5 +1,7 @@
 """What the database refuses whatever a service does: a bug cannot store a bad row."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -43,6 +45,7 @@ def test_a_member_has_joined_and_a_status_is_known(member):
     rows = ClusterMembership.objects.filter(pk=member.pk)
 
     assert refused(rows, joined_at=None)
+    assert refused(rows, joined_at=member.created_at - timedelta(days=1))
     assert refused(rows, status="expelled")
     assert not refused(rows, status=ClusterMembership.Status.LEFT, joined_at=None)
 
@@ -61,6 +64,8 @@ def test_an_import_counts_no_more_rows_than_it_has(cluster, manager):
     rows = MemberImport.objects.filter(pk=member_import.pk)
 
     assert refused(rows, rows_done=4)
+    assert refused(rows, applied_at=timezone.now())  # applied, never checked
+    assert refused(rows, checked_at=timezone.now(), applied_at=timezone.now() - timedelta(hours=1))
     assert refused(rows, created_count=2, rejected_count=2)
     assert not refused(rows, created_count=2, rejected_count=1, rows_done=3)
 

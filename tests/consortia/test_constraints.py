@@ -1,5 +1,7 @@
 """What the database refuses in consortia and broadcasts whatever a service does."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import IntegrityError, transaction
 
@@ -30,6 +32,7 @@ def test_a_broadcast_has_a_subject_and_known_choices(cluster, manager):
     assert refused(rows, subject="")
     assert refused(rows, audience="friends")
     assert refused(rows, status="sent", sent_at=None)
+    assert refused(rows, status="sent", sent_at=broadcast.created_at - timedelta(minutes=1))
 
 
 def test_a_consortium_row_keeps_to_its_rules(world):
@@ -39,6 +42,7 @@ def test_a_consortium_row_keeps_to_its_rules(world):
     assert refused(rows, score=-1.0)
     assert refused(rows, status="merged")
     assert refused(rows, proposed_at=None)  # proposed, yet never proposed
+    assert refused(rows, buyer_decided_at=consortium.proposed_at - timedelta(days=1))
     assert refused(rows, buyer_reason="timing")  # a reason without a decline
     assert not refused(rows, buyer_decision="declined", buyer_reason="timing")
 

@@ -10,7 +10,7 @@ the managers see on the cluster's import page.
 from pathlib import Path
 from typing import TextIO, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
@@ -59,7 +59,7 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                     queue=False,
                 )
-            except (ValidationError, ApplicationError, PermissionDenied) as exc:
+            except (ApplicationError, PermissionDenied) as exc:
                 texts = messages_of(exc)
                 raise CommandError(" ".join(texts)) from exc
         bars: dict[str, ProgressBar] = {}
