@@ -436,9 +436,12 @@ def membership_invite(
     if supplier is not None and email:
         raise refusal({"email": ["Invite either a registered SME or an e-mail address, not both."]})
     membership = ClusterMembership(
-        cluster=cluster, supplier=supplier, invited_email=email, status=Status.INVITED
+        cluster=cluster,
+        supplier=supplier,
+        invited_email=email,
+        status=Status.INVITED,
+        message=message,
     )
-    membership.message = message
     if email:
         check_fields(membership, ["invited_email"], as_names={"invited_email": "email"})
         holder = User.objects.select_related("organisation").filter(email__iexact=email).first()
