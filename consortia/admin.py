@@ -1,4 +1,6 @@
-"""Staff read consortia and broadcasts in the admin."""
+"""Staff read consortia and broadcasts in the admin, and write nothing there: managers
+send broadcasts, edit and propose consortia, and the buyer and members answer, all
+through the services (which check who may, and queue delivery and notices)."""
 
 from django.contrib import admin
 from django.http import HttpRequest
@@ -6,55 +8,57 @@ from django.http import HttpRequest
 from consortia.models import Broadcast, BroadcastRecipient, Consortium, ConsortiumMember
 
 
-class BroadcastRecipientInline(admin.TabularInline):
-    model = BroadcastRecipient
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
-    fields = ["supplier", "notified_at", "read_at", "read_by"]
-    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class BroadcastRecipientInline(ReadOnlyInline):
+    model = BroadcastRecipient
+    fields = readonly_fields = ("supplier", "notified_at", "read_at", "read_by")
+
 
 @admin.register(Broadcast)
-class BroadcastAdmin(admin.ModelAdmin):
-    """Read-only: broadcasts are sent by the managers through the service."""
-
+class BroadcastAdmin(ReadOnlyAdmin):
     list_display = ["subject", "cluster", "sender", "audience", "status", "created_at"]
     list_filter = ["status", "audience"]
     search_fields = ["subject", "cluster__name"]
     inlines = [BroadcastRecipientInline]
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-
-class ConsortiumMemberInline(admin.TabularInline):
+class ConsortiumMemberInline(ReadOnlyInline):
     model = ConsortiumMember
-    extra = 0
-    can_delete = False
-    fields = ["supplier", "is_lead", "hs_codes", "capacity_pledged", "score", "decision", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+    fields = readonly_fields = (
+        "supplier",
+        "is_lead",
+        "hs_codes",
+        "capacity_pledged",
+        "score",
+        "decision",
+        "reason",
+    )
 
 
 @admin.register(Consortium)
-class ConsortiumAdmin(admin.ModelAdmin):
-    """Read-only: managers edit and propose consortia, the buyer and members answer."""
-
+class ConsortiumAdmin(ReadOnlyAdmin):
     list_display = ["request", "cluster", "status", "score", "proposed_at", "updated_at"]
     list_filter = ["status"]
     search_fields = ["request__title", "cluster__name"]
     inlines = [ConsortiumMemberInline]
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False

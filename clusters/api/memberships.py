@@ -10,13 +10,15 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.fields import empty
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clusters import selectors, services
+from clusters.api.fields import model_charfield
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
-from clusters.permissions import can_manage_cluster
+from clusters.permissions import can_manage_cluster, works_for_body
 from companies.models import Organisation, User
 from companies.serializers import ContactPersonSerializer
 from sme_platform.api.permissions import StaffOnlyOrNotFound
@@ -171,9 +173,7 @@ def _membership_for_member(request: Request, membership_id: int) -> ClusterMembe
 
 
 class NoteInputSerializer(serializers.Serializer):
-    note = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Reason or remark, kept in history"
-    )
+    note = model_charfield(MembershipEvent, "note", help_text="Reason or remark, kept in history")
 
 
 class ConsentInputSerializer(serializers.Serializer):
@@ -186,16 +186,24 @@ class ConsentInputSerializer(serializers.Serializer):
 
 
 class ClusterInputSerializer(serializers.Serializer):
-    name = serializers.CharField(required=False)
+    """A cluster's fields as the model checks them; codes are looked up by the service."""
+
+    name = model_charfield(Cluster, "name", required=False, allow_blank=True)
     country = serializers.CharField(required=False, help_text="ISO 3166-1 alpha-2 code")
     province = serializers.CharField(required=False, allow_blank=True, help_text="ISO 3166-2")
     sector = serializers.CharField(required=False, help_text="ISIC Rev. 4 code, e.g. 1430")
     main_products = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="HS codes, e.g. 611030"
     )
-    description = serializers.CharField(required=False, allow_blank=True)
-    website = serializers.CharField(required=False, allow_blank=True)
+    description = model_charfield(Cluster, "description", default=empty)
+    website = model_charfield(Cluster, "website", default=empty)
     founded = serializers.IntegerField(required=False, allow_null=True)
+
+    def validate_country(self, value: str) -> str:
+        return value.upper()
+
+    def validate_province(self, value: str) -> str:
+        return value.upper()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(self.initial_data) - set(self.fields))
@@ -303,10 +311,8 @@ class ClusterManagerApi(Api):
 
     def _cluster_and_user(self, request: Request, cluster_id: int) -> tuple[Cluster, User]:
         cluster = found(selectors.cluster_get_visible_by_id(user=request.user, pk=cluster_id))
-        if not (
-            request.user.organisation_id == cluster.body_id
-            or can_manage_cluster(request.user, cluster)
-        ):
+        # Outside the cluster body the cluster's managers are nobody's business: a 404.
+        if not (works_for_body(request.user, cluster) or can_manage_cluster(request.user, cluster)):
             found(None)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -335,7 +341,7 @@ class StaffClusterReviewApi(Api):
 
     class InputSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=[Cluster.Status.APPROVED, Cluster.Status.REJECTED])
-        note = serializers.CharField(required=False, allow_blank=True, default="")
+        note = model_charfield(Cluster, "review_note")
 
     @extend_schema(request=InputSerializer, responses={200: ManagedClusterSerializer})
     def post(self, request: Request, cluster_id: int) -> Response:
@@ -381,10 +387,10 @@ class ClusterInviteApi(Api):
         supplier = serializers.IntegerField(
             required=False, allow_null=True, help_text="Id of a registered SME"
         )
-        email = serializers.CharField(
-            required=False, allow_blank=True, default="", help_text="E-mail of a firm to invite"
+        email = model_charfield(
+            ClusterMembership, "invited_email", help_text="E-mail of a firm to invite"
         )
-        message = serializers.CharField(required=False, allow_blank=True, default="")
+        message = model_charfield(ClusterMembership, "message")
 
     @extend_schema(request=InputSerializer, responses={201: MembershipSerializer})
     def post(self, request: Request, cluster_id: int) -> Response:
@@ -451,7 +457,7 @@ class ClusterApplyApi(Api):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(ConsentInputSerializer):
-        message = serializers.CharField(required=False, allow_blank=True, default="")
+        message = model_charfield(ClusterMembership, "message")
 
     @extend_schema(request=InputSerializer, responses={201: MembershipSerializer})
     def post(self, request: Request, cluster_id: int) -> Response:

@@ -1,15 +1,17 @@
 """Forms of the cluster pages.
 
-Forms only parse what a browser sends; every rule (known codes, lengths, who may
-do what) is checked by the service the view calls, and its errors are shown
-next to the fields here, which carry the service's argument names.
+Forms parse what a browser sends, with the limits and formats of the model fields
+they fill (``model_formfield``); the rules (known codes, who may do what, what a
+membership may become) are the service's, whose errors are shown next to the fields
+here, which carry the service's argument names.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
-from clusters.models import Cluster
+from clusters.forms.fields import model_formfield
+from clusters.models import Cluster, ClusterMembership, MembershipEvent
 from companies import geography
 from companies.forms import (
     BLANK_CHOICE,
@@ -24,19 +26,18 @@ def _set_province_choices(form: forms.Form) -> None:
         "country", ""
     )
     subdivisions = geography.subdivisions_of(country) if country else []
-    form.fields["province"].widget.choices = BLANK_CHOICE + [
+    province = form.fields["province"]
+    cast(forms.Select, province.widget).choices = BLANK_CHOICE + [
         (code, f"{name} ({kind})") for code, name, kind in subdivisions
     ]
-    form.fields["province"].widget.attrs["data-provinces-url"] = PROVINCES_URL
+    province.widget.attrs["data-provinces-url"] = PROVINCES_URL
 
 
 class ClusterForm(forms.Form):
     """Propose a cluster, or change one: the same fields either way."""
 
-    name = forms.CharField(
-        label="Cluster name",
-        help_text="For example: Tiruppur Knitwear Cluster.",
-        widget=forms.TextInput(attrs={"maxlength": Cluster._meta.get_field("name").max_length}),
+    name = model_formfield(
+        Cluster, "name", label="Cluster name", help_text="For example: Tiruppur Knitwear Cluster."
     )
     country = ServiceCheckedChoiceField(label="Country")
     province = forms.CharField(
@@ -54,15 +55,20 @@ class ClusterForm(forms.Form):
     main_products = CodeListField(
         taxonomy="hs", label="Main products (HS codes)", help_text="Comma-separated, e.g. 611030."
     )
-    description = forms.CharField(
-        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 6})
+    description = model_formfield(
+        Cluster, "description", label="Description", widget=forms.Textarea(attrs={"rows": 6})
     )
-    website = forms.CharField(label="Website", required=False)
-    founded = forms.IntegerField(label="Founded (year)", required=False)
+    # A text box: whether it is a web address the model says, in its own words.
+    website = model_formfield(
+        Cluster, "website", form_class=forms.CharField, label="Website", help_text=""
+    )
+    founded = model_formfield(Cluster, "founded", label="Founded (year)", help_text="")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = BLANK_CHOICE + geography.country_choices()
+        cast(forms.ChoiceField, self.fields["country"]).choices = (
+            BLANK_CHOICE + geography.country_choices()
+        )
         _set_province_choices(self)
 
     @classmethod
@@ -93,9 +99,11 @@ class ConsentForm(forms.Form):
 
 
 class ApplyForm(ConsentForm):
-    message = forms.CharField(
+    message = model_formfield(
+        ClusterMembership,
+        "message",
         label="Message to the managers",
-        required=False,
+        help_text="",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -108,19 +116,23 @@ class InviteForm(forms.Form):
         required=False,
         help_text="Its profile address or its exact legal name.",
     )
-    email = forms.CharField(
+    email = model_formfield(
+        ClusterMembership,
+        "invited_email",
         label="Or the e-mail address of a firm not registered yet",
-        required=False,
-        widget=forms.EmailInput(),
         help_text="The invitation waits for the firm to sign up with this address.",
     )
-    message = forms.CharField(
-        label="Message", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    message = model_formfield(
+        ClusterMembership,
+        "message",
+        label="Message",
+        help_text="",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label="Reason or remark", required=False)
+    note = model_formfield(MembershipEvent, "note", label="Reason or remark", help_text="")
 
 
 class ManagerForm(forms.Form):
@@ -131,7 +143,7 @@ class ReviewForm(forms.Form):
     status = forms.ChoiceField(
         choices=[(Cluster.Status.APPROVED, "Approve"), (Cluster.Status.REJECTED, "Reject")]
     )
-    note = forms.CharField(label="Reason", required=False)
+    note = model_formfield(Cluster, "review_note", label="Reason", help_text="")
 
 
 class ClusterFilterForm(forms.Form):
@@ -140,4 +152,7 @@ class ClusterFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Any country")] + geography.country_choices()
+        cast(forms.ChoiceField, self.fields["country"]).choices = [
+            ("", "Any country"),
+            *geography.country_choices(),
+        ]

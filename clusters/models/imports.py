@@ -12,6 +12,7 @@ same list idempotent.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 
 from clusters.models.memberships import Cluster
 from companies.models import Invitation, Organisation
@@ -70,6 +71,25 @@ class MemberImport(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["cluster", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=F("rows_total")), name="import_done_within_total"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    rows_total__gte=F("created_count")
+                    + F("updated_count")
+                    + F("unchanged_count")
+                    + F("rejected_count")
+                ),
+                name="import_counts_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(applied_at__isnull=True)
+                | Q(checked_at__isnull=False, applied_at__gte=F("checked_at")),
+                name="import_applied_after_checked",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.file_name} → {self.cluster} ({self.status})"

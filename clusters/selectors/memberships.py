@@ -16,7 +16,9 @@ from django.db.models import Count, Q, QuerySet
 
 from clusters import hooks
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
+from clusters.permissions import can_see_cluster
 from companies.models import ContactPerson, HsCode, Organisation, ProductLine, Unit, User
+from companies.permissions import is_staff_user
 from companies.selectors import valid_certifications
 
 AnyUser = User | AnonymousUser
@@ -63,11 +65,9 @@ def cluster_public_list(
 def cluster_get_visible(*, user: AnyUser, slug: str) -> Cluster | None:
     """An approved cluster for anyone; one still in review only for its managers and staff."""
     cluster = _with_details(Cluster.objects.filter(slug=slug)).first()
-    if cluster is None or cluster.is_approved:
-        return cluster
-    if user.is_authenticated and (user.is_staff or cluster.managers.filter(pk=user.pk).exists()):
-        return cluster
-    return None
+    if cluster is None or not can_see_cluster(user, cluster):
+        return None
+    return cluster
 
 
 def cluster_get_visible_by_id(*, user: AnyUser, pk: Any) -> Cluster | None:
@@ -111,7 +111,7 @@ def cluster_get_managed_by_id(*, user: AnyUser, pk: Any) -> Cluster | None:
 
 def clusters_to_review(*, user: AnyUser) -> QuerySet[Cluster]:
     """Clusters waiting for staff, oldest first."""
-    if not user.is_authenticated or not user.is_staff:
+    if not is_staff_user(user):
         return Cluster.objects.none()
     return _with_details(Cluster.objects.filter(status=Cluster.Status.PROPOSED)).order_by(
         "created_at"
@@ -120,7 +120,7 @@ def clusters_to_review(*, user: AnyUser) -> QuerySet[Cluster]:
 
 def cluster_get_for_review(*, user: AnyUser, pk: Any) -> Cluster | None:
     pk = _as_int(pk)
-    if pk is None or not user.is_authenticated or not user.is_staff:
+    if pk is None or not is_staff_user(user):
         return None
     return _with_details(Cluster.objects.filter(pk=pk)).first()
 
@@ -331,7 +331,7 @@ def membership_get_visible(*, user: AnyUser, pk: Any) -> ClusterMembership | Non
     pk = _as_int(pk)
     if pk is None or not user.is_authenticated:
         return None
-    if user.is_staff:
+    if is_staff_user(user):
         return _membership_details(ClusterMembership.objects.filter(pk=pk)).first()
     return membership_get_for_member(user=user, pk=pk) or membership_get_for_manager(
         user=user, pk=pk

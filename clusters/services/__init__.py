@@ -12,8 +12,6 @@ from clusters.services.imports import (
 )
 from clusters.services.memberships import (
     CLUSTER_FIELDS,
-    MESSAGE_LIMIT,
-    NOTE_LIMIT,
     cluster_propose,
     cluster_review,
     cluster_update,
@@ -36,8 +34,6 @@ from clusters.services.memberships import (
 
 __all__ = [
     "CLUSTER_FIELDS",
-    "MESSAGE_LIMIT",
-    "NOTE_LIMIT",
     "cluster_propose",
     "cluster_review",
     "cluster_update",

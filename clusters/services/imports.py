@@ -18,34 +18,33 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from clusters import member_csv
+from clusters.forms.imports import FirmData, MemberRowForm
 from clusters.models import Cluster, ClusterMembership, ImportedFirm, MemberImport
+from clusters.permissions import check_manager
 from clusters.services.memberships import (
     _notify_managers,
-    _require_manager,
     _transition,
     membership_invite,
 )
+from clusters.services.refusals import refusal
 from clusters.tasks import (
     apply_member_import_task,
     run_member_import_task,
     send_claim_invitations_task,
 )
-from companies import validation
 from companies.models import (
     HsCode,
     Invitation,
     IsicCode,
     Organisation,
     ProductLine,
-    Unit,
     User,
 )
 from companies.services import invitation_mail
@@ -69,37 +68,10 @@ Action = str  # "create", "update", "unchanged" or "reject"
 
 # Rows between two progress writes: a write per row would cost more than the row.
 PROGRESS_EVERY = 50
-_TEXT_LIMITS = {"legal_name": 200, "local_name": 200, "city": 120}
-_LONG_TEXT_LIMIT = 5000
-_PROFILE_COLUMNS = (
-    "legal_name",
-    "local_name",
-    "country",
-    "province",
-    "city",
-    "employees_band",
-    "website",
-    "description",
-    "processes",
-)
-_CAPACITY_COLUMNS = ("capacity_hs_code", "monthly_capacity", "unit", "min_order")
 
 
 # ROW CHECKS
 # ------------------------------------------------------------------------------
-
-
-@dataclass
-class FirmData:
-    """A row's values, cleaned; only the columns the file has (others stay as they are)."""
-
-    email: str
-    fields: dict[str, Any] = field(default_factory=dict)
-    hs_codes: list[str] | None = None
-    isic_codes: list[str] | None = None
-    # (HS code, monthly capacity, unit, minimum order); None: no capacity columns
-    product_line: tuple[str, int, str, int] | None = None
-    clear_product_lines: bool = False
 
 
 @dataclass
@@ -124,123 +96,11 @@ class RowPlan:
         }
 
 
-def _messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [
-            f"{name}: {message}" if name != "__all__" else message
-            for name, messages in exc.message_dict.items()
-            for message in messages
-        ]
-    return list(exc.messages)
-
-
 def _clean_row(values: dict[str, str], reasons: list[str]) -> FirmData:
-    """The row's values checked with the platform's own validators; problems go to reasons."""
-
-    def collect(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except ValidationError as exc:
-            reasons.extend(_messages(exc))
-            return None
-
-    email = values.get("email", "").strip().lower()
-    data = FirmData(email=email)
-    if not email:
-        reasons.append("email: The firm's e-mail address is required: it is the key of the row.")
-    else:
-        try:
-            validate_email(email)
-        except ValidationError:
-            reasons.append(f"email: “{values['email']}” is not a valid e-mail address.")
-    legal_name = values.get("legal_name", "").strip()
-    if not legal_name:
-        reasons.append("legal_name: The firm's legal name is required.")
-    data.fields["legal_name"] = legal_name
-    for column in ("local_name", "city", "description", "processes"):
-        if column in values:
-            data.fields[column] = values[column].strip()
-    for column, value in data.fields.items():
-        limit = _TEXT_LIMITS.get(column, _LONG_TEXT_LIMIT)
-        if len(value) > limit:
-            reasons.append(f"{column}: At most {limit} characters (the row has {len(value)}).")
-    country = collect(validation.clean_country, values.get("country", ""))
-    if country:
-        data.fields["country"] = country
-        if "province" in values:
-            raw = values["province"].strip().upper()
-            if raw and "-" not in raw:
-                raw = f"{country}-{raw}"  # "TN" in a row of India is IN-TN
-            province = collect(validation.clean_province, raw, country)
-            if province is not None:
-                data.fields["province"] = province
-    if "hs_codes" in values:
-        found = collect(validation.clean_hs_codes, member_csv.split_codes(values["hs_codes"]))
-        data.hs_codes = [c.code for c in found] if found is not None else None
-    if "isic_codes" in values:
-        found = collect(validation.clean_isic_codes, member_csv.split_codes(values["isic_codes"]))
-        data.isic_codes = [c.code for c in found] if found is not None else None
-    if "employees_band" in values:
-        band = values["employees_band"].strip().replace("–", "-").replace(" ", "")
-        if band and band not in Organisation.EmployeesBand.values:
-            reasons.append(
-                f"employees_band: “{values['employees_band']}” is not one of "
-                f"{', '.join(Organisation.EmployeesBand.values)}."
-            )
-        data.fields["employees_band"] = band
-    if "website" in values:
-        website = values["website"].strip()
-        if website and "://" not in website:
-            website = f"https://{website}"  # spreadsheets often hold bare domains
-        if website:
-            try:
-                URLValidator(schemes=["http", "https"])(website)
-            except ValidationError:
-                reasons.append(f"website: “{values['website']}” is not a web address.")
-        if len(website) > 200:
-            reasons.append("website: At most 200 characters.")
-        data.fields["website"] = website
-    _clean_capacity(values, data, reasons, collect)
-    return data
-
-
-def _clean_capacity(
-    values: dict[str, str], data: FirmData, reasons: list[str], collect: Callable[..., Any]
-) -> None:
-    present = [c for c in _CAPACITY_COLUMNS if c in values]
-    if not present:
-        return
-    given = {c: values.get(c, "").strip() for c in _CAPACITY_COLUMNS}
-    if not any(given.values()):
-        data.clear_product_lines = True
-        return
-    missing = [c for c in ("capacity_hs_code", "monthly_capacity", "unit") if not given[c]]
-    if missing:
-        reasons.append(
-            "A product line needs capacity_hs_code, monthly_capacity and unit together "
-            f"(missing: {', '.join(missing)})."
-        )
-        return
-    code = None
-    found = collect(
-        validation.clean_hs_codes, [given["capacity_hs_code"]], field="capacity_hs_code"
-    )
-    if found:
-        code = found[0].code
-    numbers: dict[str, int] = {}
-    for column in ("monthly_capacity", "min_order"):
-        raw = given[column].replace(",", "").replace(" ", "") or "0"
-        try:
-            numbers[column] = int(raw)
-            if numbers[column] < 0:
-                raise ValueError
-        except ValueError:
-            reasons.append(f"{column}: “{given[column]}” is not a whole number of zero or more.")
-    unit = given["unit"].lower().replace("²", "2").replace("³", "3")
-    if unit not in Unit.values:
-        reasons.append(f"unit: “{given['unit']}” is not one of {', '.join(Unit.values)}.")
-    if code and len(numbers) == 2 and unit in Unit.values:
-        data.product_line = (code, numbers["monthly_capacity"], unit, numbers["min_order"])
+    """The row parsed by its form (the models' limits and choices); problems go to reasons."""
+    form = MemberRowForm(values)
+    reasons.extend(form.reasons())
+    return form.firm_data()
 
 
 def _changes(organisation: Organisation, data: FirmData) -> list[str]:
@@ -369,13 +229,13 @@ def member_import_upload(
     is kept. ``queue=False`` leaves the checking to the caller (the management command
     runs it in its own process, to show its progress).
     """
-    _require_manager(actor, cluster)
+    check_manager(actor, cluster)
     if not cluster.is_approved:
-        raise ValidationError({"file": ["Imports open once staff approve the cluster."]})
+        raise refusal({"file": ["Imports open once staff approve the cluster."]})
     if upload is None:
-        raise ValidationError({"file": ["Choose the CSV file of members to import."]})
+        raise refusal({"file": ["Choose the CSV file of members to import."]})
     if upload.size is not None and upload.size > member_csv.MAX_BYTES:
-        raise ValidationError(
+        raise refusal(
             {
                 "file": [
                     f"The file is {upload.size / (1024 * 1024):.1f} MB; at most "
@@ -388,7 +248,7 @@ def member_import_upload(
     try:
         parsed = member_csv.parse(data)
     except member_csv.MemberFileError as exc:
-        raise ValidationError({"file": [str(exc)]}) from exc
+        raise refusal({"file": [str(exc)]}) from exc
     member_import = MemberImport.objects.create(
         cluster=cluster,
         uploaded_by=actor,
@@ -488,10 +348,10 @@ def member_import_process(
 @transaction.atomic
 def member_import_apply(*, member_import: MemberImport, actor: User) -> MemberImport:
     """The manager applies a checked import; the job re-checks and writes every valid row."""
-    _require_manager(actor, member_import.cluster)
+    check_manager(actor, member_import.cluster)
     locked = MemberImport.objects.select_for_update().get(pk=member_import.pk)
     if locked.status != Status.CHECKED:
-        raise ValidationError(
+        raise refusal(
             {
                 "status": [
                     f"This import is {locked.get_status_display().lower()}: it cannot be applied."
@@ -499,7 +359,7 @@ def member_import_apply(*, member_import: MemberImport, actor: User) -> MemberIm
             }
         )
     if locked.created_count + locked.updated_count == 0:
-        raise ValidationError({"status": ["No row of this import would change anything."]})
+        raise refusal({"status": ["No row of this import would change anything."]})
     locked.status = Status.APPLYING
     locked.applied_by = actor
     locked.rows_done = 0
@@ -574,7 +434,9 @@ def _apply_plan(
         organisation = Organisation(
             kind=Organisation.Kind.SUPPLIER,
             claimed=False,
-            slug=unique_slug(Organisation.objects, data.fields["legal_name"], fallback="firm"),
+            slug=unique_slug(
+                Organisation.objects.all(), data.fields["legal_name"], fallback="firm"
+            ),
         )
         _write_profile(organisation, data)
         firm = ImportedFirm.objects.create(

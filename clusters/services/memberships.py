@@ -2,183 +2,97 @@
 
 Every function takes keyword arguments, validates, writes inside one transaction
 and tells the other side through ``companies.notifications.notify`` (whose
-e-mail leaves only after commit). Bad input raises ``ValidationError`` keyed by
-field and writes nothing; the wrong person raises ``PermissionDenied``.
+e-mail leaves only after commit). A broken rule raises ``ApplicationError``
+naming each field and writes nothing; the wrong person raises ``PermissionDenied``.
+Limits and formats of a field are the model's, checked by the model itself.
 
 Every change of a membership writes a ``MembershipEvent`` with the actor, so the
 history of who invited, applied, approved, suspended or left is never lost.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from clusters import hooks
+from clusters import hooks, permissions
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
-from clusters.permissions import can_manage_cluster
+from clusters.services.refusals import check_fields, field_errors, refusal
 from clusters.tasks import send_membership_invitation_task
-from companies import validation
-from companies.models import Organisation, User
+from companies import geography, validation
+from companies.models import HsCode, Organisation, User
 from notifications.services import notify
 from sme_platform.slugs import unique_slug
 
 Status = ClusterMembership.Status
 
-# Text fields of a cluster with their length limits (the model's, repeated so the
-# message names the limit before the database would refuse the row).
-_CLUSTER_TEXT_LIMITS: dict[str, int] = {"name": 160, "description": 5000, "website": 200}
 CLUSTER_FIELDS = frozenset(
     {"name", "country", "province", "sector", "main_products", "description", "website", "founded"}
 )
-MESSAGE_LIMIT = 2000
-NOTE_LIMIT = 500
+_NOTE_LENGTH = MembershipEvent._meta.get_field("note").max_length
+_NOT_APPROVED = "This cluster does not take members until staff approve it."
 
 
-# PERMISSIONS
+# CLUSTER FIELDS
 # ------------------------------------------------------------------------------
 
-
-def _require_cluster_body_user(actor: User) -> Organisation:
-    organisation = actor.organisation if actor.is_authenticated else None
-    if organisation is None or organisation.kind != Organisation.Kind.CLUSTER_BODY:
-        raise PermissionDenied("Only users of a cluster body propose clusters.")
-    return organisation
+# Page addresses under /clusters/ that a cluster's slug must not take.
+_RESERVED_SLUGS = frozenset({"propose", "managed", "review", "invitations"})
+# Fields whose limits and formats the model checks itself.
+_MODEL_CHECKED = ("name", "country", "description", "website", "founded")
 
 
-def _require_manager(actor: User, cluster: Cluster) -> None:
-    if not can_manage_cluster(actor, cluster):
-        raise PermissionDenied("Only a manager of this cluster may do this.")
-
-
-def _require_manager_or_body_owner(actor: User, cluster: Cluster) -> None:
-    body_owner = actor.organisation_id == cluster.body_id and actor.role == User.Role.OWNER
-    if not (body_owner or can_manage_cluster(actor, cluster)):
-        raise PermissionDenied("Only the cluster body's owner or a manager may change managers.")
-
-
-def _require_staff(actor: User) -> None:
-    if not actor.is_staff:
-        raise PermissionDenied("Only platform staff may do this.")
-
-
-def _require_supplier_user(actor: User) -> Organisation:
-    organisation = actor.organisation if actor.is_authenticated else None
-    if organisation is None or organisation.kind != Organisation.Kind.SUPPLIER:
-        raise PermissionDenied("Only users of an SME supplier join clusters.")
-    return organisation
-
-
-def _require_member_side(actor: User, membership: ClusterMembership) -> None:
-    """The SME's own users act on its membership, and a removed member not at all."""
-    if membership.supplier_id is None or actor.organisation_id != membership.supplier_id:
-        raise PermissionDenied("Only the SME's own users may do this.")
-    if membership.status == Status.REMOVED:
-        raise PermissionDenied("Your firm was removed from this cluster.")
-
-
-def _require_manager_side(actor: User, membership: ClusterMembership) -> None:
-    # Checked first: an SME never decides on its own membership, whatever else it is.
-    if membership.supplier_id is not None and actor.organisation_id == membership.supplier_id:
-        raise PermissionDenied("An SME cannot decide on its own membership.")
-    _require_manager(actor, membership.cluster)
-
-
-# VALIDATION
-# ------------------------------------------------------------------------------
-
-
-def _text(
-    value: Any, *, field: str, limit: int, errors: dict[str, list[str]], required: bool = False
-) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value)
-    if required and not text:
-        errors[field] = ["This field is required."]
-    elif len(text) > limit:
-        errors[field] = [f"At most {limit} characters (you gave {len(text)})."]
-    return text
-
-
-def _year(value: Any, errors: dict[str, list[str]]) -> int | None:
-    if value in (None, ""):
-        return None
+def _codes_found(
+    check: Callable[..., list[Any]], codes: list[str], field: str, errors: dict[str, list[str]]
+) -> list[Any] | None:
+    """The taxonomy rows of ``codes``, or None with the unknown ones told in ``errors``."""
     try:
-        year = int(value)
-    except (TypeError, ValueError):
-        year = -1
-    if not 1800 <= year <= timezone.now().year:
-        errors["founded"] = [f"Give a year between 1800 and {timezone.now().year}."]
-        return None
-    return year
-
-
-def _collect(errors: dict[str, list[str]], fn, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(*args, **kwargs)
+        return check(codes, field=field)
     except ValidationError as exc:
         errors.update(exc.message_dict)
         return None
 
 
-# Page addresses under /clusters/ that a cluster's slug must not take.
-_RESERVED_SLUGS = frozenset({"propose", "managed", "review", "invitations"})
-
-
-def _clean_cluster_data(data: dict[str, Any], *, cluster: Cluster) -> dict[str, Any]:
-    """Check the given fields and set them on ``cluster``; returns the M2M values to set."""
-    unknown = set(data) - CLUSTER_FIELDS
+def _set_cluster_fields(cluster: Cluster, changes: Mapping[str, Any]) -> list[HsCode] | None:
+    """Set ``changes`` on ``cluster``, every problem told at once; returns the main products
+    to set (None: unchanged). Nothing is saved."""
+    unknown = set(changes) - CLUSTER_FIELDS
     if unknown:
-        raise ValidationError({f: ["This field cannot be changed here."] for f in sorted(unknown)})
-    errors: dict[str, list[str]] = {}
-    relations: dict[str, Any] = {}
-    if "name" in data:
-        cluster.name = _text(data["name"], field="name", limit=160, errors=errors, required=True)
-    if "description" in data:
-        cluster.description = _text(
-            data["description"], field="description", limit=5000, errors=errors
-        )
-    if "website" in data:
-        website = _text(data["website"], field="website", limit=200, errors=errors)
-        if website and "website" not in errors:
-            try:
-                URLValidator(schemes=["http", "https"])(website)
-            except ValidationError:
-                errors["website"] = ["Give a web address starting with http:// or https://."]
-        cluster.website = website
-    country = cluster.country
-    if "country" in data:
-        country = _collect(errors, validation.clean_country, data["country"]) or ""
-        if country and country != cluster.country and "province" not in data:
-            # A province of the old country makes no sense in the new one.
-            cluster.province = ""
-        cluster.country = country
-    if "province" in data and country:
-        province = _collect(errors, validation.clean_province, data["province"] or "", country)
-        if province is not None:
-            cluster.province = province
-    if "sector" in data:
-        raw = data["sector"]
-        code = getattr(raw, "code", raw) or ""
-        if not str(code).strip():
+        raise refusal({f: ["This field cannot be changed here."] for f in sorted(unknown)})
+    old_country = cluster.country
+    for name in _MODEL_CHECKED:
+        if name in changes:
+            setattr(cluster, name, changes[name])
+    if "province" in changes:
+        cluster.province = changes["province"]
+    elif cluster.country != old_country:
+        # A province of the old country makes no sense in the new one.
+        cluster.province = ""
+    errors = field_errors(cluster, [name for name in _MODEL_CHECKED if name in changes])
+    if (
+        cluster.province
+        and "country" not in errors
+        and not geography.is_subdivision_of(cluster.province, cluster.country)
+    ):
+        country = geography.country_name(cluster.country)
+        errors["province"] = [f"{cluster.province} is not a province or region of {country}."]
+    if "sector" in changes:
+        code = changes["sector"]
+        if not code:
             errors["sector"] = ["Give the cluster's sector as an ISIC Rev. 4 code."]
-        else:
-            found = _collect(errors, validation.clean_isic_codes, [code], field="sector")
-            if found:
-                cluster.sector = found[0]
-    if "main_products" in data:
-        codes = [getattr(c, "code", c) for c in (data["main_products"] or [])]
-        found = _collect(errors, validation.clean_hs_codes, codes, field="main_products")
-        if found is not None:
-            relations["main_products"] = found
-    if "founded" in data:
-        cluster.founded = _year(data["founded"], errors)
+        elif found := _codes_found(validation.clean_isic_codes, [code], "sector", errors):
+            cluster.sector = found[0]
+    products = None
+    if "main_products" in changes:
+        products = _codes_found(
+            validation.clean_hs_codes, list(changes["main_products"]), "main_products", errors
+        )
     if errors:
-        raise ValidationError(errors)
-    return relations
+        raise refusal(errors)
+    return products
 
 
 # NOTIFICATIONS
@@ -244,27 +158,26 @@ def cluster_propose(
     founded: int | None = None,
 ) -> Cluster:
     """A cluster body's user proposes a cluster; they become its first manager."""
-    body = _require_cluster_body_user(actor)
+    body = permissions.check_cluster_body_user(actor)
     cluster = Cluster(body=body, proposed_by=actor, status=Cluster.Status.PROPOSED)
-    relations = _clean_cluster_data(
+    products = _set_cluster_fields(
+        cluster,
         {
             "name": name,
             "country": country,
             "province": province,
             "sector": sector,
-            "main_products": list(main_products or []),
+            "main_products": list(main_products),
             "description": description,
             "website": website,
             "founded": founded,
         },
-        cluster=cluster,
     )
     cluster.slug = unique_slug(
-        Cluster.objects, cluster.name, fallback="cluster", reserved=_RESERVED_SLUGS
+        Cluster.objects.all(), cluster.name, fallback="cluster", reserved=_RESERVED_SLUGS
     )
-    cluster.full_clean()
     cluster.save()
-    cluster.main_products.set(relations.get("main_products", []))
+    cluster.main_products.set(products or [])
     cluster.managers.add(actor)
     _notify_staff(
         kind="cluster_proposed",
@@ -276,17 +189,17 @@ def cluster_propose(
 
 
 @transaction.atomic
-def cluster_update(*, cluster: Cluster, actor: User, data: dict[str, Any]) -> Cluster:
-    """A manager changes the fields given in ``data``; a rejected cluster goes back to review."""
-    _require_manager(actor, cluster)
-    relations = _clean_cluster_data(dict(data), cluster=cluster)
+def cluster_update(*, cluster: Cluster, actor: User, data: Mapping[str, Any]) -> Cluster:
+    """A manager changes the fields given in ``data`` (parsed values, keyed as in
+    ``cluster_propose``); a rejected cluster goes back to review."""
+    permissions.check_manager(actor, cluster)
+    products = _set_cluster_fields(cluster, data)
     resubmitted = cluster.status == Cluster.Status.REJECTED
     if resubmitted:
         cluster.status = Cluster.Status.PROPOSED
-    cluster.full_clean(exclude=["slug"])
     cluster.save()
-    for field, values in relations.items():
-        getattr(cluster, field).set(values)
+    if products is not None:
+        cluster.main_products.set(products)
     if resubmitted:
         _notify_staff(
             kind="cluster_proposed",
@@ -300,15 +213,12 @@ def cluster_update(*, cluster: Cluster, actor: User, data: dict[str, Any]) -> Cl
 @transaction.atomic
 def cluster_review(*, cluster: Cluster, actor: User, status: str, note: str = "") -> Cluster:
     """Staff approve a proposed cluster (it becomes public) or reject it with a reason."""
-    _require_staff(actor)
-    errors: dict[str, list[str]] = {}
+    permissions.check_staff(actor)
     if status not in (Cluster.Status.APPROVED, Cluster.Status.REJECTED):
-        errors["status"] = ["Choose approved or rejected."]
-    note = _text(note, field="note", limit=NOTE_LIMIT, errors=errors)
-    if errors:
-        raise ValidationError(errors)
-    cluster.status = status
+        raise refusal({"status": ["Choose approved or rejected."]})
     cluster.review_note = note
+    check_fields(cluster, ["review_note"], as_names={"review_note": "note"})
+    cluster.status = status
     cluster.reviewed_by = actor
     cluster.reviewed_at = timezone.now()
     cluster.save(
@@ -329,13 +239,13 @@ def cluster_review(*, cluster: Cluster, actor: User, status: str, note: str = ""
 @transaction.atomic
 def manager_add(*, cluster: Cluster, actor: User, user: User) -> Cluster:
     """The body's owner or a manager makes another user of the same body a manager."""
-    _require_manager_or_body_owner(actor, cluster)
-    if user.organisation_id != cluster.body_id:
-        raise ValidationError(
+    permissions.check_managers_changer(actor, cluster)
+    if not permissions.works_for_body(user, cluster):
+        raise refusal(
             {"user": [f"Only users of {cluster.body.legal_name} may manage this cluster."]}
         )
     if cluster.managers.filter(pk=user.pk).exists():
-        raise ValidationError({"user": [f"{user.email} already manages this cluster."]})
+        raise refusal({"user": [f"{user.email} already manages this cluster."]})
     cluster.managers.add(user)
     notify(
         user=user,
@@ -350,14 +260,12 @@ def manager_add(*, cluster: Cluster, actor: User, user: User) -> Cluster:
 @transaction.atomic
 def manager_remove(*, cluster: Cluster, actor: User, user: User) -> Cluster:
     """The body's owner or a manager takes a manager off; a cluster keeps at least one."""
-    _require_manager_or_body_owner(actor, cluster)
+    permissions.check_managers_changer(actor, cluster)
     managers = cluster.managers.select_for_update()
     if not managers.filter(pk=user.pk).exists():
-        raise ValidationError({"user": [f"{user.email} does not manage this cluster."]})
+        raise refusal({"user": [f"{user.email} does not manage this cluster."]})
     if managers.count() == 1:
-        raise ValidationError(
-            {"user": ["A cluster keeps at least one manager; add another first."]}
-        )
+        raise refusal({"user": ["A cluster keeps at least one manager; add another first."]})
     cluster.managers.remove(user)
     return cluster
 
@@ -374,7 +282,8 @@ def _record(
         actor=actor if actor is not None and actor.is_authenticated else None,
         from_status=from_status,
         to_status=membership.status,
-        note=note[:NOTE_LIMIT],
+        # An application's message is longer than a note: the history keeps its start.
+        note=note[:_NOTE_LENGTH],
     )
     hooks.membership_changed.send(
         sender=ClusterMembership, membership=membership, from_status=from_status, actor=actor
@@ -382,11 +291,9 @@ def _record(
     return event
 
 
-def _clean_note(note: str) -> str:
-    errors: dict[str, list[str]] = {}
-    note = _text(note, field="note", limit=NOTE_LIMIT, errors=errors)
-    if errors:
-        raise ValidationError(errors)
+def _checked_note(note: str) -> str:
+    """A person's note, checked before anything moves: the history must not cut it short."""
+    check_fields(MembershipEvent(note=note), ["note"])
     return note
 
 
@@ -410,13 +317,8 @@ def _transition(
 ) -> ClusterMembership:
     locked = _locked(membership)
     if locked.status not in set(allowed_from):
-        raise ValidationError(
-            {
-                "status": [
-                    f"A membership that is {locked.get_status_display().lower()} cannot be {verb}."
-                ]
-            }
-        )
+        state = locked.get_status_display().lower()
+        raise refusal({"status": [f"A membership that is {state} cannot be {verb}."]})
     from_status = locked.status
     locked.status = to_status
     if to_status == Status.ACTIVE and locked.joined_at is None:
@@ -456,13 +358,13 @@ def _already(membership: ClusterMembership, *, for_manager: bool) -> str:
 
 
 def _save_new(membership: ClusterMembership, *, field: str) -> ClusterMembership:
-    membership.full_clean(exclude=["token"])
+    check_fields(membership, ["message", "invited_email"], as_names={"invited_email": "email"})
     try:
         with transaction.atomic():
             membership.save()
     except IntegrityError as exc:
         # Another request created the same open membership a moment earlier.
-        raise ValidationError({field: ["This membership already exists."]}) from exc
+        raise refusal({field: ["This membership already exists."]}) from exc
     return membership
 
 
@@ -476,21 +378,17 @@ def membership_apply(
     message: str = "",
 ) -> ClusterMembership:
     """An SME's user applies for the SME to join an approved cluster."""
-    supplier = _require_supplier_user(actor)
+    supplier = permissions.check_supplier_user(actor)
     latest = ClusterMembership.objects.filter(cluster=cluster, supplier=supplier).first()
     if latest is not None and latest.status == Status.REMOVED:
         raise PermissionDenied(
             "Your firm was removed from this cluster; only its managers can invite it back."
         )
-    errors: dict[str, list[str]] = {}
-    message = _text(message, field="message", limit=MESSAGE_LIMIT, errors=errors)
     if not cluster.is_approved:
-        errors["cluster"] = ["This cluster does not take members until staff approve it."]
+        raise refusal({"cluster": [_NOT_APPROVED]})
     existing = _open_membership(cluster, supplier)
     if existing is not None:
-        errors["cluster"] = [_already(existing, for_manager=False)]
-    if errors:
-        raise ValidationError(errors)
+        raise refusal({"cluster": [_already(existing, for_manager=False)]})
     membership = _save_new(
         ClusterMembership(
             cluster=cluster,
@@ -528,52 +426,42 @@ def membership_invite(
     to an unknown address waits: when someone signs up an SME with that address the
     invitation attaches to their firm (``invitations_attach_on_signup``).
     """
-    _require_manager(actor, cluster)
-    errors: dict[str, list[str]] = {}
-    message = _text(message, field="message", limit=MESSAGE_LIMIT, errors=errors)
-    email = (email or "").strip().lower()
+    permissions.check_manager(actor, cluster)
+    # Addresses are compared as one: X@firm.example is x@firm.example.
+    email = email.strip().lower()
     if not cluster.is_approved:
-        errors["cluster"] = ["This cluster does not take members until staff approve it."]
+        raise refusal({"cluster": [_NOT_APPROVED]})
     if supplier is None and not email:
-        errors["supplier"] = ["Choose an SME, or give the e-mail address of one to invite."]
-    elif supplier is not None and email:
-        errors["email"] = ["Invite either a registered SME or an e-mail address, not both."]
-    elif email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors["email"] = ["Give a valid e-mail address."]
-        else:
-            holder = User.objects.select_related("organisation").filter(email__iexact=email).first()
-            if holder is not None:
-                if holder.organisation is None or not holder.organisation.is_supplier:
-                    errors["email"] = ["This address belongs to an account that is not an SME."]
-                else:
-                    supplier, email = holder.organisation, ""
-    if supplier is not None and not supplier.is_supplier:
-        errors["supplier"] = ["Only SME suppliers join clusters."]
-    if not errors:
-        if supplier is not None:
-            existing = _open_membership(cluster, supplier)
-            if existing is not None:
-                errors["supplier"] = [_already(existing, for_manager=True)]
-        elif ClusterMembership.objects.filter(
-            cluster=cluster, invited_email=email, supplier__isnull=True, status=Status.INVITED
-        ).exists():
-            errors["email"] = ["An invitation to this address is already open."]
-    if errors:
-        raise ValidationError(errors)
-
-    membership = _save_new(
-        ClusterMembership(
-            cluster=cluster,
-            supplier=supplier,
-            invited_email=email,
-            status=Status.INVITED,
-            message=message,
-        ),
-        field="supplier" if supplier is not None else "email",
+        raise refusal({"supplier": ["Choose an SME, or give the e-mail address of one to invite."]})
+    if supplier is not None and email:
+        raise refusal({"email": ["Invite either a registered SME or an e-mail address, not both."]})
+    membership = ClusterMembership(
+        cluster=cluster,
+        supplier=supplier,
+        invited_email=email,
+        status=Status.INVITED,
+        message=message,
     )
+    if email:
+        check_fields(membership, ["invited_email"], as_names={"invited_email": "email"})
+        holder = User.objects.select_related("organisation").filter(email__iexact=email).first()
+        if holder is not None:
+            if holder.organisation is None or not holder.organisation.is_supplier:
+                raise refusal({"email": ["This address belongs to an account that is not an SME."]})
+            supplier = membership.supplier = holder.organisation
+            membership.invited_email = ""
+    if supplier is not None:
+        if not supplier.is_supplier:
+            raise refusal({"supplier": ["Only SME suppliers join clusters."]})
+        existing = _open_membership(cluster, supplier)
+        if existing is not None:
+            raise refusal({"supplier": [_already(existing, for_manager=True)]})
+    elif ClusterMembership.objects.filter(
+        cluster=cluster, invited_email=email, supplier__isnull=True, status=Status.INVITED
+    ).exists():
+        raise refusal({"email": ["An invitation to this address is already open."]})
+
+    membership = _save_new(membership, field="supplier" if supplier is not None else "email")
     _record(membership, actor=actor, from_status="", note=message)
     if supplier is not None:
         _notify_supplier(
@@ -670,7 +558,7 @@ def membership_accept_invitation(
     share_contacts: bool = False,
 ) -> ClusterMembership:
     """The invited SME joins, saying whether it may be listed and its contacts shared."""
-    _require_member_side(actor, membership)
+    permissions.check_member_side(actor, membership)
     membership = _transition(
         membership,
         actor=actor,
@@ -697,13 +585,13 @@ def membership_decline_invitation(
     *, membership: ClusterMembership, actor: User, note: str = ""
 ) -> ClusterMembership:
     """The invited SME says no."""
-    _require_member_side(actor, membership)
+    permissions.check_member_side(actor, membership)
     membership = _transition(
         membership,
         actor=actor,
         allowed_from=[Status.INVITED],
         to_status=Status.REFUSED,
-        note=_clean_note(note) or "Invitation declined.",
+        note=_checked_note(note) or "Invitation declined.",
         verb="declined",
     )
     _notify_managers(
@@ -726,13 +614,13 @@ def _manager_decision(
     verb: str,
     title: str,
 ) -> ClusterMembership:
-    _require_manager_side(actor, membership)
+    permissions.check_manager_side(actor, membership)
     membership = _transition(
         membership,
         actor=actor,
         allowed_from=allowed_from,
         to_status=to_status,
-        note=_clean_note(note),
+        note=_checked_note(note),
         verb=verb,
     )
     _notify_supplier(
@@ -827,13 +715,13 @@ def membership_leave(
     *, membership: ClusterMembership, actor: User, note: str = ""
 ) -> ClusterMembership:
     """The SME leaves the cluster (or withdraws its application)."""
-    _require_member_side(actor, membership)
+    permissions.check_member_side(actor, membership)
     membership = _transition(
         membership,
         actor=actor,
         allowed_from=[Status.APPLIED, Status.ACTIVE, Status.SUSPENDED],
         to_status=Status.LEFT,
-        note=_clean_note(note),
+        note=_checked_note(note),
         verb="left",
     )
     _notify_managers(
@@ -855,10 +743,10 @@ def membership_set_consent(
     share_contacts: bool,
 ) -> ClusterMembership:
     """The SME changes what it agreed to: public listing, contacts shown to managers."""
-    _require_member_side(actor, membership)
+    permissions.check_member_side(actor, membership)
     membership = _locked(membership)
     if not membership.is_open:
-        raise ValidationError({"status": ["This membership has ended."]})
+        raise refusal({"status": ["This membership has ended."]})
     membership.listed_publicly = bool(listed_publicly)
     membership.share_contacts = bool(share_contacts)
     membership.save(update_fields=["listed_publicly", "share_contacts", "updated_at"])

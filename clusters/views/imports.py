@@ -3,14 +3,17 @@ upload a list, see the dry run row by row, apply it, and look back at past impor
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clusters import forms, member_csv, selectors, services
 from clusters.models import Cluster, MemberImport
+from clusters.services.refusals import messages_of
+from clusters.views.signed_in import SignedInRequest
 from sme_platform.csv_export import csv_response
+from sme_platform.errors import ApplicationError
 from sme_platform.pages import apply_service_errors
 
 __all__ = [
@@ -49,7 +52,7 @@ def _import(request: HttpRequest, cluster: Cluster, pk: int) -> MemberImport:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_imports(request: HttpRequest, slug: str) -> HttpResponse:
+def member_imports(request: SignedInRequest, slug: str) -> HttpResponse:
     """The upload form with the documented columns, and the cluster's past imports."""
     cluster = _managed(request, slug)
     form = forms.MemberImportForm(request.POST or None, request.FILES or None)
@@ -63,7 +66,7 @@ def member_imports(request: HttpRequest, slug: str) -> HttpResponse:
                     upload=form.cleaned_data["file"],
                     dry_run=form.cleaned_data["dry_run"],
                 )
-            except ValidationError as exc:
+            except ApplicationError as exc:
                 apply_service_errors(form, exc)
             else:
                 return redirect("cluster-import-detail", slug=cluster.slug, pk=member_import.pk)
@@ -84,13 +87,13 @@ def member_imports(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def member_import_template(request: HttpRequest, slug: str) -> HttpResponse:
+def member_import_template(request: SignedInRequest, slug: str) -> HttpResponse:
     _managed(request, slug)
     return csv_response("member-list-template.csv", member_csv.COLUMN_NAMES, [])
 
 
 @login_required
-def member_import_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def member_import_detail(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     cluster = _managed(request, slug)
     member_import = _import(request, cluster, pk)
     show = request.GET.get("show", "")
@@ -115,13 +118,13 @@ def member_import_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def member_import_apply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def member_import_apply(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     cluster = _managed(request, slug)
     member_import = _import(request, cluster, pk)
     try:
         services.member_import_apply(member_import=member_import, actor=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        texts = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+    except (ApplicationError, PermissionDenied) as exc:
+        texts = messages_of(exc)
         for text in texts:
             messages.error(request, text)
     else:
@@ -138,7 +141,7 @@ def member_import_apply(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 
 @login_required
-def member_import_report_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def member_import_report_csv(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     """The report row by row, to fix the rejected rows in a spreadsheet."""
     cluster = _managed(request, slug)
     member_import = _import(request, cluster, pk)

@@ -6,20 +6,24 @@ another firm's membership, is a 404), validates with a form and writes through
 the same service as the API.
 """
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clusters import forms, selectors, services
+from clusters import forms, permissions, selectors, services
 from clusters.models import ClusterMembership
-from clusters.permissions import can_manage_cluster
+from clusters.services.refusals import messages_of
+from clusters.views.signed_in import SignedInRequest
 from companies.forms import describe_codes, split_codes
-from companies.models import Organisation, User
+from companies.models import User
+from companies.permissions import is_staff_user
+from sme_platform.errors import ApplicationError
 from sme_platform.pages import apply_service_errors, found
 
 Status = ClusterMembership.Status
@@ -38,10 +42,16 @@ MEMBER_ACTIONS = {
 }
 
 
-def _error_messages(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
-    texts = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-    for text in texts:
+def _error_messages(request: HttpRequest, exc: Exception) -> None:
+    for text in messages_of(exc):
         messages.error(request, text)
+
+
+def _form_messages(request: HttpRequest, form: django_forms.Form) -> None:
+    """A form without a place for its errors (a button with a note) tells them as messages."""
+    for errors in form.errors.values():
+        for text in errors:
+            messages.error(request, str(text))
 
 
 # PUBLIC PAGES
@@ -64,7 +74,6 @@ def cluster_directory(request: HttpRequest) -> HttpResponse:
 def cluster_page(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = found(selectors.cluster_get_visible(user=request.user, slug=slug))
     user = request.user
-    organisation = user.organisation if user.is_authenticated else None
     return render(
         request,
         "clusters/cluster_page.html",
@@ -73,8 +82,8 @@ def cluster_page(request: HttpRequest, slug: str) -> HttpResponse:
             "members": selectors.public_members(cluster=cluster),
             "capabilities": selectors.cluster_public_capabilities(cluster=cluster),
             "linkages": selectors.cluster_public_linkages(cluster=cluster),
-            "is_manager": can_manage_cluster(user, cluster),
-            "can_apply": organisation is not None and organisation.is_supplier,
+            "is_manager": permissions.can_manage_cluster(user, cluster),
+            "can_apply": permissions.is_supplier_user(user),
             "own_membership": selectors.open_membership_of(user=user, cluster=cluster),
         },
     )
@@ -99,15 +108,13 @@ def _codes(form: forms.ClusterForm) -> dict[str, list[tuple[str, str]]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cluster_propose(request: HttpRequest) -> HttpResponse:
-    organisation = request.user.organisation
-    if organisation is None or organisation.kind != Organisation.Kind.CLUSTER_BODY:
-        raise PermissionDenied("Only users of a cluster body propose clusters.")
+def cluster_propose(request: SignedInRequest) -> HttpResponse:
+    organisation = permissions.check_cluster_body_user(request.user)
     form = forms.ClusterForm(request.POST or None, initial={"country": organisation.country})
     if request.method == "POST" and form.is_valid():
         try:
             cluster = services.cluster_propose(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
+        except ApplicationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"{cluster.name} is proposed. Staff will review it shortly.")
@@ -121,13 +128,13 @@ def cluster_propose(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def cluster_edit(request: SignedInRequest, slug: str) -> HttpResponse:
     cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
     form = forms.ClusterForm(request.POST or None, initial=forms.ClusterForm.initial_for(cluster))
     if request.method == "POST" and form.is_valid():
         try:
             services.cluster_update(cluster=cluster, actor=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
+        except ApplicationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Cluster saved.")
@@ -144,19 +151,14 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def managed_clusters(request: HttpRequest) -> HttpResponse:
+def managed_clusters(request: SignedInRequest) -> HttpResponse:
     clusters = list(selectors.clusters_managed_by(user=request.user))
     if len(clusters) == 1:
         return redirect("cluster-manage", slug=clusters[0].slug)
-    organisation = request.user.organisation
     return render(
         request,
         "clusters/managed_list.html",
-        {
-            "clusters": clusters,
-            "can_propose": organisation is not None
-            and organisation.kind == Organisation.Kind.CLUSTER_BODY,
-        },
+        {"clusters": clusters, "can_propose": permissions.is_cluster_body_user(request.user)},
     )
 
 
@@ -171,7 +173,8 @@ def _dashboard(
     memberships = list(selectors.members_for_manager(user=request.user, cluster=cluster))
     contacts = selectors.contacts_shared_with_managers(memberships=memberships)
     for membership in memberships:
-        membership.shared_contacts = contacts.get(membership.pk, [])
+        # Shown beside each member on the dashboard.
+        cast(Any, membership).shared_contacts = contacts.get(membership.pk, [])
     groups = [
         (label, [m for m in memberships if m.status == value])
         for value, label in [
@@ -195,7 +198,11 @@ def _dashboard(
             "manager_form": manager_form or forms.ManagerForm(),
             "managers": cluster.managers.all(),
             "capabilities": selectors.capabilities_of(
-                member_ids=[m.supplier_id for m in memberships if m.status == Status.ACTIVE]
+                member_ids=[
+                    m.supplier_id
+                    for m in memberships
+                    if m.status == Status.ACTIVE and m.supplier_id is not None
+                ]
             ),
         },
         status=status,
@@ -203,14 +210,14 @@ def _dashboard(
 
 
 @login_required
-def cluster_manage(request: HttpRequest, slug: str) -> HttpResponse:
+def cluster_manage(request: SignedInRequest, slug: str) -> HttpResponse:
     cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
     return _dashboard(request, cluster)
 
 
 @login_required
 @require_POST
-def cluster_invite(request: HttpRequest, slug: str) -> HttpResponse:
+def cluster_invite(request: SignedInRequest, slug: str) -> HttpResponse:
     cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
     form = forms.InviteForm(request.POST)
     if form.is_valid():
@@ -229,7 +236,7 @@ def cluster_invite(request: HttpRequest, slug: str) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     message=form.cleaned_data["message"],
                 )
-            except ValidationError as exc:
+            except ApplicationError as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, f"Invitation sent to {membership.display_name}.")
@@ -240,7 +247,7 @@ def cluster_invite(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def membership_manager_action(
-    request: HttpRequest, slug: str, pk: int, action: str
+    request: SignedInRequest, slug: str, pk: int, action: str
 ) -> HttpResponse:
     cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
     membership = found(selectors.membership_get_for_manager(user=request.user, pk=pk))
@@ -248,10 +255,12 @@ def membership_manager_action(
         raise Http404("Not found.")
     service, done = MANAGER_ACTIONS[action]
     form = forms.NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        _form_messages(request, form)
+        return redirect("cluster-manage", slug=cluster.slug)
     try:
-        service(membership=membership, actor=request.user, note=note)
-    except (ValidationError, PermissionDenied) as exc:
+        service(membership=membership, actor=request.user, note=form.cleaned_data["note"])
+    except (ApplicationError, PermissionDenied) as exc:
         _error_messages(request, exc)
     else:
         messages.success(request, f"{membership.display_name}: {done}.")
@@ -260,7 +269,7 @@ def membership_manager_action(
 
 @login_required
 @require_POST
-def cluster_manager_change(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+def cluster_manager_change(request: SignedInRequest, slug: str, action: str) -> HttpResponse:
     cluster = found(selectors.cluster_get_managed(user=request.user, slug=slug))
     form = forms.ManagerForm(request.POST)
     if form.is_valid():
@@ -271,7 +280,7 @@ def cluster_manager_change(request: HttpRequest, slug: str, action: str) -> Http
             service = services.manager_add if action == "add" else services.manager_remove
             try:
                 service(cluster=cluster, actor=request.user, user=user)
-            except ValidationError as exc:
+            except ApplicationError as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, "Managers updated.")
@@ -287,13 +296,13 @@ def cluster_manager_change(request: HttpRequest, slug: str, action: str) -> Http
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cluster_apply(request: HttpRequest, slug: str) -> HttpResponse:
+def cluster_apply(request: SignedInRequest, slug: str) -> HttpResponse:
     cluster = found(selectors.cluster_get_visible(user=request.user, slug=slug))
     form = forms.ApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_apply(cluster=cluster, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
+        except ApplicationError as exc:
             apply_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
@@ -304,7 +313,7 @@ def cluster_apply(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def my_clusters(request: HttpRequest) -> HttpResponse:
+def my_clusters(request: SignedInRequest) -> HttpResponse:
     memberships = list(selectors.memberships_of_user(user=request.user))
     return render(
         request,
@@ -319,7 +328,7 @@ def my_clusters(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_accept(request: SignedInRequest, pk: int) -> HttpResponse:
     membership = found(selectors.membership_get_for_member(user=request.user, pk=pk))
     form = forms.ConsentForm(request.POST)
     form.is_valid()
@@ -327,7 +336,7 @@ def membership_accept(request: HttpRequest, pk: int) -> HttpResponse:
         services.membership_accept_invitation(
             membership=membership, actor=request.user, **form.cleaned_data
         )
-    except (ValidationError, PermissionDenied) as exc:
+    except (ApplicationError, PermissionDenied) as exc:
         _error_messages(request, exc)
     else:
         messages.success(request, f"Welcome to {membership.cluster.name}.")
@@ -336,7 +345,7 @@ def membership_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_consent(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_consent(request: SignedInRequest, pk: int) -> HttpResponse:
     membership = found(selectors.membership_get_for_member(user=request.user, pk=pk))
     form = forms.ConsentForm(request.POST)
     form.is_valid()
@@ -344,7 +353,7 @@ def membership_consent(request: HttpRequest, pk: int) -> HttpResponse:
         services.membership_set_consent(
             membership=membership, actor=request.user, **form.cleaned_data
         )
-    except (ValidationError, PermissionDenied) as exc:
+    except (ApplicationError, PermissionDenied) as exc:
         _error_messages(request, exc)
     else:
         messages.success(request, "Saved.")
@@ -353,16 +362,18 @@ def membership_consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_member_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def membership_member_action(request: SignedInRequest, pk: int, action: str) -> HttpResponse:
     membership = found(selectors.membership_get_for_member(user=request.user, pk=pk))
     if action not in MEMBER_ACTIONS:
         raise Http404("Not found.")
     service, done = MEMBER_ACTIONS[action]
     form = forms.NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        _form_messages(request, form)
+        return redirect("my-clusters")
     try:
-        service(membership=membership, actor=request.user, note=note)
-    except (ValidationError, PermissionDenied) as exc:
+        service(membership=membership, actor=request.user, note=form.cleaned_data["note"])
+    except (ApplicationError, PermissionDenied) as exc:
         _error_messages(request, exc)
     else:
         messages.success(request, done)
@@ -374,9 +385,8 @@ def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
     membership = selectors.membership_by_token(token=token)
     if membership is None:
         return render(request, "clusters/invitation_invalid.html", status=404)
-    if membership.supplier_id is not None and request.user.is_authenticated:
-        if request.user.organisation_id == membership.supplier_id:
-            return redirect("my-clusters")
+    if permissions.acts_for_member(request.user, membership):
+        return redirect("my-clusters")
     return render(request, "clusters/invitation.html", {"membership": membership})
 
 
@@ -386,8 +396,8 @@ def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cluster_review_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_staff:
+def cluster_review_list(request: SignedInRequest) -> HttpResponse:
+    if not is_staff_user(request.user):
         raise Http404("Not found.")
     if request.method == "POST":
         cluster = found(
@@ -397,12 +407,14 @@ def cluster_review_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 services.cluster_review(cluster=cluster, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
+            except ApplicationError as exc:
                 _error_messages(request, exc)
             else:
                 messages.success(request, f"{cluster.name}: {cluster.get_status_display()}.")
-        else:
+        elif "status" in form.errors:
             messages.error(request, "Choose approve or reject.")
+        else:
+            _form_messages(request, form)
         return redirect("cluster-review-list")
     return render(
         request,

@@ -11,8 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clusters import selectors as cluster_selectors
+from clusters.api.fields import IdListField, OptionalIdField, model_charfield
 from consortia import selectors, services
 from consortia.models import Broadcast, BroadcastRecipient
+from consortia.services.broadcasts import NO_SUCH_REQUEST, NOT_MEMBERSHIP_IDS
 from sme_platform.api.views import Api, ListApi, found
 
 __all__ = [
@@ -99,24 +101,18 @@ class ClusterBroadcastListApi(ListApi):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
-        request_id = serializers.CharField(
-            required=False,
-            allow_blank=True,
-            allow_null=True,
-            default=None,
-            help_text="Id of a public open sourcing request",
+        request_id = OptionalIdField(
+            invalid=NO_SUCH_REQUEST, help_text="Id of a public open sourcing request"
         )
-        subject = serializers.CharField(
-            required=False, allow_blank=True, default="", trim_whitespace=False
+        subject = model_charfield(
+            Broadcast, "subject", required=False, allow_blank=True, default=""
         )
-        body = serializers.CharField(
-            required=False, allow_blank=True, default="", trim_whitespace=False
-        )
+        body = model_charfield(Broadcast, "body")
         audience = serializers.CharField(
             required=False, default=Broadcast.Audience.ALL, help_text="all or selected"
         )
-        recipient_ids = serializers.ListField(
-            child=serializers.CharField(),
+        recipient_ids = IdListField(
+            invalid=NOT_MEMBERSHIP_IDS,
             required=False,
             default=list,
             help_text="Ids of active memberships, with audience=selected",
@@ -142,11 +138,11 @@ class ClusterBroadcastListApi(ListApi):
         broadcast = services.broadcast_send(
             cluster=cluster, actor=request.user, **serializer.validated_data
         )
-        broadcast = selectors.broadcast_get_for_manager(
-            user=request.user, cluster=cluster, pk=broadcast.pk
+        shown = found(
+            selectors.broadcast_get_for_manager(user=request.user, cluster=cluster, pk=broadcast.pk)
         )
         return Response(
-            ManagerBroadcastDetailSerializer(broadcast).data, status=status.HTTP_201_CREATED
+            ManagerBroadcastDetailSerializer(shown).data, status=status.HTTP_201_CREATED
         )
 
 

@@ -22,6 +22,7 @@ from companies.serializers import ContactPersonSerializer
 from consortia import selectors, services
 from consortia.models import Consortium, ConsortiumMember
 from consortia.models.consortia import Decision, DeclineReason
+from consortia.permissions import can_see_request_consortia, consortium_side_of
 from matching import selectors as matching_selectors
 from matching.serializers import PartySerializer, PersonSerializer, RequestSummarySerializer
 from sme_platform.api.views import Api, ListApi, found
@@ -117,11 +118,11 @@ class ConsortiumOutputSerializer(serializers.ModelSerializer):
         ]
 
     def get_my_side(self, consortium: Consortium) -> str | None:
-        return services.consortium_side_of(_user(self), consortium)
+        return consortium_side_of(_user(self), consortium)
 
     def get_can_decide(self, consortium: Consortium) -> bool:
         user = _user(self)
-        side = services.consortium_side_of(user, consortium)
+        side = consortium_side_of(user, consortium)
         if side is None or consortium.status != Consortium.Status.PROPOSED:
             return False
         if side == "buyer":
@@ -251,7 +252,11 @@ class ClusterConsortiumWithdrawApi(Api):
 
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(
-            required=False, allow_blank=True, default="", max_length=255, help_text="Why"
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=Consortium._meta.get_field("status_reason").max_length,
+            help_text="Why",
         )
 
     @extend_schema(request=InputSerializer, responses={200: ConsortiumDetailOutputSerializer})
@@ -344,7 +349,7 @@ class RequestConsortiumListApi(ListApi):
     @extend_schema(responses={200: ConsortiumOutputSerializer(many=True)})
     def get(self, request: Request, pk: int) -> Response:
         sourcing_request = found(matching_selectors.request_get_visible(user=request.user, pk=pk))
-        if not (request.user.is_staff or request.user.organisation_id == sourcing_request.buyer_id):
+        if not can_see_request_consortia(request.user, sourcing_request):
             found(None)
         consortia = selectors.consortia_for_request(user=request.user, request=sourcing_request)
         return self.paginated(consortia, ConsortiumOutputSerializer)

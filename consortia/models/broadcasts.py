@@ -10,8 +10,9 @@ what the managers see as "read".
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 
-from clusters.models.memberships import Cluster, ClusterMembership
+from clusters.models.memberships import TOO_LONG, Cluster, ClusterMembership, LimitedTextField
 from companies.models import Organisation
 from matching.models import SourcingRequest
 
@@ -19,16 +20,21 @@ SUBJECT_LIMIT = 200
 BODY_LIMIT = 5000
 
 
+class BroadcastAudience(models.TextChoices):
+    ALL = "all", "All active members"
+    SELECTED = "selected", "Chosen members"
+
+
+class BroadcastStatus(models.TextChoices):
+    QUEUED = "queued", "Being sent"
+    SENT = "sent", "Sent"
+
+
 class Broadcast(models.Model):
     """One message from a cluster's managers to some or all of its active members."""
 
-    class Audience(models.TextChoices):
-        ALL = "all", "All active members"
-        SELECTED = "selected", "Chosen members"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Being sent"
-        SENT = "sent", "Sent"
+    Audience = BroadcastAudience
+    Status = BroadcastStatus
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="broadcasts")
     sender = models.ForeignKey(
@@ -48,10 +54,19 @@ class Broadcast(models.Model):
         help_text="The public open request the broadcast points at, if any",
     )
     subject = models.CharField(
-        max_length=SUBJECT_LIMIT, help_text="The request's title when only a request is sent"
+        max_length=SUBJECT_LIMIT,
+        error_messages=TOO_LONG,
+        help_text="The request's title when only a request is sent",
     )
-    body = models.TextField(blank=True, max_length=BODY_LIMIT, help_text="The managers' words")
-    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.ALL)
+    body = LimitedTextField(
+        blank=True, max_length=BODY_LIMIT, error_messages=TOO_LONG, help_text="The managers' words"
+    )
+    audience = models.CharField(
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.ALL,
+        error_messages={"invalid_choice": "Send to all active members or to chosen ones."},
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(
@@ -61,6 +76,23 @@ class Broadcast(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["cluster", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(subject=""), name="broadcast_has_subject"),
+            models.CheckConstraint(
+                condition=Q(audience__in=BroadcastAudience.values), name="broadcast_audience_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=BroadcastStatus.values), name="broadcast_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=BroadcastStatus.SENT) | Q(sent_at__isnull=False),
+                name="broadcast_sent_at_when_sent",
+            ),
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(sent_at__gte=F("created_at")),
+                name="broadcast_sent_after_created",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cluster}: {self.subject}"

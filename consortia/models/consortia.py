@@ -12,9 +12,9 @@ Members coordinate capacity and delivery, never prices (competition law).
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
-from clusters.models.memberships import Cluster, ClusterMembership
+from clusters.models.memberships import TOO_LONG, Cluster, ClusterMembership, LimitedTextField
 from companies.models import Organisation
 from matching.models import Proposal, SourcingRequest
 
@@ -32,17 +32,43 @@ class DeclineReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class ConsortiumStatus(models.TextChoices):
+    DRAFT = "draft", "Draft: for the managers to review"
+    PROPOSED = "proposed", "Proposed to the buyer"
+    LINKED = "linked", "Linkage: the buyer and every member accepted"
+    RETURNED = "returned", "Returned to the managers: a member declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    DECLINED = "declined", "Declined by the buyer"
+    CLOSED = "closed", "Request closed"
+
+
+# Statuses only a proposal reaches: the buyer and the members have seen the consortium.
+PROPOSED_STATUSES = (
+    ConsortiumStatus.PROPOSED,
+    ConsortiumStatus.LINKED,
+    ConsortiumStatus.RETURNED,
+    ConsortiumStatus.DECLINED,
+)
+
+
+def _answer_constraints(prefix: str, decision: str, reason: str) -> list[models.CheckConstraint]:
+    """An answer is one of the decisions, and a reason goes only with a decline."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{decision}__in": Decision.values}), name=f"{prefix}_decision_known"
+        ),
+        models.CheckConstraint(
+            condition=Q(**{reason: ""})
+            | Q(**{decision: Decision.DECLINED, f"{reason}__in": DeclineReason.values}),
+            name=f"{prefix}_reason_only_when_declined",
+        ),
+    ]
+
+
 class Consortium(models.Model):
     """A set of members of one cluster proposed together for one request."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft: for the managers to review"
-        PROPOSED = "proposed", "Proposed to the buyer"
-        LINKED = "linked", "Linkage: the buyer and every member accepted"
-        RETURNED = "returned", "Returned to the managers: a member declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        DECLINED = "declined", "Declined by the buyer"
-        CLOSED = "closed", "Request closed"
+    Status = ConsortiumStatus
 
     # Statuses in which a manager may still change the members and the lead.
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
@@ -68,7 +94,10 @@ class Consortium(models.Model):
         help_text="Where the consortium stands: draft, proposed, linked, returned, ended",
     )
     status_reason = models.CharField(
-        max_length=255, blank=True, help_text="Why it is in this status, in words"
+        max_length=255,
+        blank=True,
+        error_messages=TOO_LONG,
+        help_text="Why it is in this status, in words",
     )
     score = models.FloatField(
         default=0.0, help_text="Total match score of the members for the request (sum, 0 to 5)"
@@ -124,8 +153,11 @@ class Consortium(models.Model):
         blank=True,
         help_text="Why the buyer declined",
     )
-    buyer_note = models.TextField(
-        blank=True, max_length=2000, help_text="The buyer's own words with its answer"
+    buyer_note = LimitedTextField(
+        blank=True,
+        max_length=2000,
+        error_messages=TOO_LONG,
+        help_text="The buyer's own words with its answer",
     )
     buyer_decided_at = models.DateTimeField(
         null=True, blank=True, help_text="When the buyer answered"
@@ -150,7 +182,21 @@ class Consortium(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "cluster"], name="uniq_consortium_per_request_cluster"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ConsortiumStatus.values), name="consortium_status_known"
+            ),
+            models.CheckConstraint(condition=Q(score__gte=0), name="consortium_score_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(status__in=PROPOSED_STATUSES) | Q(proposed_at__isnull=False),
+                name="consortium_proposed_at_when_proposed",
+            ),
+            *_answer_constraints("consortium_buyer", "buyer_decision", "buyer_reason"),
+            models.CheckConstraint(
+                condition=Q(buyer_decided_at__isnull=True)
+                | Q(proposed_at__isnull=False, buyer_decided_at__gte=F("proposed_at")),
+                name="consortium_buyer_answers_after_proposal",
+            ),
         ]
         indexes = [models.Index(fields=["cluster", "status"])]
 
@@ -214,8 +260,11 @@ class ConsortiumMember(models.Model):
         blank=True,
         help_text="Why the member declined",
     )
-    note = models.TextField(
-        blank=True, max_length=2000, help_text="The member's own words with its answer"
+    note = LimitedTextField(
+        blank=True,
+        max_length=2000,
+        error_messages=TOO_LONG,
+        help_text="The member's own words with its answer",
     )
     decided_at = models.DateTimeField(null=True, blank=True, help_text="When the member answered")
     decided_by = models.ForeignKey(
@@ -237,6 +286,10 @@ class ConsortiumMember(models.Model):
             models.UniqueConstraint(
                 fields=["consortium"], condition=Q(is_lead=True), name="one_lead_per_consortium"
             ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0), name="consortium_member_score_not_negative"
+            ),
+            *_answer_constraints("consortium_member", "decision", "reason"),
         ]
 
     def __str__(self) -> str:

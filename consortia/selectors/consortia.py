@@ -18,7 +18,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from clusters.models import Cluster, ClusterMembership
 from companies.models import ContactPerson, Organisation, ProductLine, User
+from companies.permissions import is_staff_user
 from consortia.models import Consortium, ConsortiumMember
+from consortia.permissions import can_see_request_consortia
 from engine.consortia import ConsortiumNeed
 from matching.models import SourcingRequest
 
@@ -64,7 +66,7 @@ def _visible_filter(user: AnyUser) -> Q | None:
     """The consortia a user may see, or None for all (staff)."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    if user.is_staff:
+    if is_staff_user(user):
         return None
     visible = Q(cluster__managers=user)
     if user.organisation_id is not None:
@@ -111,7 +113,7 @@ def consortium_get_for_manager(*, user: AnyUser, cluster: Cluster, pk: Any) -> C
 
 def consortia_for_request(*, user: AnyUser, request: Any) -> QuerySet[Consortium]:
     """The consortia proposed for a request: for its buyer's users and staff."""
-    if not user.is_authenticated or not (user.is_staff or user.organisation_id == request.buyer_id):
+    if not can_see_request_consortia(user, request):
         return Consortium.objects.none()
     return _with_details(
         Consortium.objects.filter(request=request, proposed_at__isnull=False).exclude(

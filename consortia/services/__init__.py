@@ -15,7 +15,6 @@ from consortia.services.consortia import (
     consortia_return_for_membership,
     consortium_decide,
     consortium_propose,
-    consortium_side_of,
     consortium_update,
     consortium_withdraw,
 )
@@ -32,7 +31,6 @@ __all__ = [
     "consortia_return_for_membership",
     "consortium_decide",
     "consortium_propose",
-    "consortium_side_of",
     "consortium_update",
     "consortium_withdraw",
 ]

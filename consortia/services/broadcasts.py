@@ -11,19 +11,19 @@ never spread beyond those it was proposed to, and an id the manager may not see
 is answered like an unknown one, so its existence does not leak.
 """
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import Cluster, ClusterMembership
-from clusters.permissions import can_manage_cluster
+from clusters.services.refusals import field_errors, refusal
 from companies.models import User
 from consortia.models import Broadcast, BroadcastRecipient
-from consortia.models.broadcasts import BODY_LIMIT, SUBJECT_LIMIT
+from consortia.models.broadcasts import SUBJECT_LIMIT
+from consortia.permissions import check_broadcast_sender, is_broadcast_recipient
 from consortia.tasks import deliver_broadcast_task
 from matching.models import SourcingRequest
 from matching.selectors import request_get_visible
@@ -31,6 +31,8 @@ from notifications.services import notify
 
 __all__ = [
     "DELIVERY_BATCH",
+    "NOT_MEMBERSHIP_IDS",
+    "NO_SUCH_REQUEST",
     "RECIPIENT_LIMIT",
     "broadcast_deliver",
     "broadcast_mark_read",
@@ -45,83 +47,66 @@ NOTIFICATION_KIND = "cluster_broadcast"
 RECIPIENT_LIMIT = 5000
 
 
-def _as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+# What the API and the page say of an id that is not a number, as of one not seen.
+NO_SUCH_REQUEST = "No open public request has this id."
+NOT_MEMBERSHIP_IDS = "Give members by the id of their membership."
 
 
-def _clean_text(value: Any, *, field: str, limit: int, errors: dict[str, list[str]]) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if len(text) > limit:
-        errors[field] = [f"At most {limit} characters (you gave {len(text)})."]
-    return text
-
-
-def _clean_request(
-    actor: User, request_id: Any, errors: dict[str, list[str]]
-) -> "SourcingRequest | None":
-    """The request the broadcast points at: one the manager sees, public and open."""
-
-    if request_id in (None, ""):
-        return None
-    pk = _as_int(request_id)
-    request = request_get_visible(user=actor, pk=pk) if pk is not None else None
+def _request_problem(request: SourcingRequest | None) -> str | None:
+    """Why the broadcast cannot point at this request (one the manager sees, public, open)."""
     if request is None:
-        errors["request_id"] = ["No open public request has this id."]
-        return None
+        return NO_SUCH_REQUEST
     if request.visibility != SourcingRequest.Visibility.PUBLIC:
-        errors["request_id"] = [
-            "This request is confidential: only the suppliers it was proposed to may see it."
-        ]
-        return None
+        return "This request is confidential: only the suppliers it was proposed to may see it."
     if not request.is_open:
         label = SourcingRequest.Status(request.effective_status).label.lower()
-        errors["request_id"] = [f"This request is {label}: broadcast only open requests."]
-        return None
-    return request
+        return f"This request is {label}: broadcast only open requests."
+    return None
 
 
-def _clean_recipients(
-    cluster: Cluster, audience: str, recipient_ids: Iterable[Any] | None, errors: dict
-) -> list[ClusterMembership]:
+def _content_errors(subject: str, body: str) -> dict[str, list[str]]:
+    """A message alone needs both its subject and its text."""
+    if not subject and not body:
+        return {"body": ["Write a message (a subject and its text) or choose a request."]}
+    if not subject:
+        return {"subject": ["Give the message a subject."]}
+    if not body:
+        return {"body": ["Write the message's text."]}
+    return {}
+
+
+def _recipients(
+    cluster: Cluster, audience: str, recipient_ids: Sequence[int] | None
+) -> tuple[list[ClusterMembership], str | None]:
+    """The active memberships sent to, or why the choice cannot be sent to."""
     active = ClusterMembership.objects.filter(
         cluster=cluster, status=ClusterMembership.Status.ACTIVE, supplier__isnull=False
     ).select_related("supplier")
-    if audience not in Broadcast.Audience.values:
-        errors["audience"] = ["Send to all active members or to chosen ones."]
-        return []
     if audience == Broadcast.Audience.ALL:
         memberships = list(active)
-        if not memberships:
-            errors["recipient_ids"] = ["The cluster has no active member to send to yet."]
-        return memberships
-    raw = list(recipient_ids or [])
-    if not raw:
-        errors["recipient_ids"] = ["Choose at least one member."]
-        return []
-    if len(raw) > RECIPIENT_LIMIT:
-        errors["recipient_ids"] = [
+        return (
+            memberships,
+            None if memberships else "The cluster has no active member to send to yet.",
+        )
+    chosen = list(recipient_ids or [])
+    if not chosen:
+        return [], "Choose at least one member."
+    if len(chosen) > RECIPIENT_LIMIT:
+        return [], (
             f"At most {RECIPIENT_LIMIT} chosen members at once; send to all members instead."
-        ]
-        return []
-    parsed = [_as_int(value) for value in raw]
-    ids = [pk for pk in parsed if pk is not None]
-    if len(ids) != len(parsed):
-        errors["recipient_ids"] = ["Give members by the id of their membership."]
-        return []
-    memberships = list(active.filter(pk__in=ids))
-    missing = sorted(set(ids) - {m.pk for m in memberships})
+        )
+    # The API and the page hand numbers over; anything else is a caller's mistake.
+    if any(isinstance(pk, bool) or not isinstance(pk, int) for pk in chosen):
+        return [], NOT_MEMBERSHIP_IDS
+    memberships = list(active.filter(pk__in=chosen))
+    missing = sorted(set(chosen) - {m.pk for m in memberships})
     if missing:
         listed = ", ".join(str(pk) for pk in missing)
-        errors["recipient_ids"] = [
+        return memberships, (
             f"Not an active member of this cluster: {listed}. "
             "Suspended, removed and former members receive no broadcasts."
-        ]
-    return memberships
+        )
+    return memberships, None
 
 
 @transaction.atomic
@@ -131,9 +116,9 @@ def broadcast_send(
     actor: User,
     subject: str = "",
     body: str = "",
-    request_id: int | str | None = None,
+    request_id: int | None = None,
     audience: str = Broadcast.Audience.ALL,
-    recipient_ids: Iterable[int | str] | None = None,
+    recipient_ids: Sequence[int] | None = None,
 ) -> Broadcast:
     """Record a broadcast to the cluster's active members and queue its delivery.
 
@@ -142,34 +127,37 @@ def broadcast_send(
     ``"all"`` or ``"selected"``; with ``"selected"``, ``recipient_ids`` are ids of
     active memberships of this cluster.
     """
-    if not can_manage_cluster(actor, cluster):
-        raise PermissionDenied("Only a manager of this cluster may send broadcasts.")
-    errors: dict[str, list[str]] = {}
-    subject = _clean_text(subject, field="subject", limit=SUBJECT_LIMIT, errors=errors)
-    body = _clean_text(body, field="body", limit=BODY_LIMIT, errors=errors)
-    request = _clean_request(actor, request_id, errors)
+    check_broadcast_sender(actor, cluster)
+    # What a person typed is trimmed here, so that a subject of spaces is no subject.
+    subject, body = subject.strip(), body.strip()
+    broadcast = Broadcast(
+        cluster=cluster, sender=actor, subject=subject, body=body, audience=audience
+    )
+    # Every problem at once, so that the manager mends the form in one go. A missing
+    # subject is told below, in words that say what to write instead.
+    errors = field_errors(
+        broadcast, ["subject", "body", "audience"] if subject else ["body", "audience"]
+    )
+    request = None
+    if request_id is not None:
+        request = request_get_visible(user=actor, pk=request_id)
+        problem = _request_problem(request)
+        if problem:
+            errors["request_id"], request = [problem], None
     if request is None and "request_id" not in errors:
-        if not subject and not body:
-            errors["body"] = ["Write a message (a subject and its text) or choose a request."]
-        elif not subject:
-            errors.setdefault("subject", ["Give the message a subject."])
-        elif not body:
-            errors.setdefault("body", ["Write the message's text."])
+        for field, messages in _content_errors(subject, body).items():
+            errors.setdefault(field, messages)
     if not cluster.is_approved:
         errors["cluster"] = ["Broadcasts open once staff approve the cluster."]
-    memberships = _clean_recipients(cluster, audience, recipient_ids, errors)
+    if "audience" not in errors:
+        memberships, problem = _recipients(cluster, audience, recipient_ids)
+        if problem:
+            errors["recipient_ids"] = [problem]
     if errors:
-        raise ValidationError(errors)
-
-    broadcast = Broadcast(
-        cluster=cluster,
-        sender=actor,
-        request=request,
-        subject=subject or (request.title[:SUBJECT_LIMIT] if request else ""),
-        body=body,
-        audience=audience,
-    )
-    broadcast.full_clean()
+        raise refusal(errors)
+    broadcast.request = request
+    if request is not None and not subject:
+        broadcast.subject = request.title[:SUBJECT_LIMIT]
     broadcast.save()
     BroadcastRecipient.objects.bulk_create(
         [
@@ -254,7 +242,7 @@ def broadcast_deliver(*, broadcast_id: int) -> int:
 @transaction.atomic
 def broadcast_mark_read(*, recipient: BroadcastRecipient, actor: User) -> BroadcastRecipient:
     """A user of the recipient firm opened the broadcast; the first opening counts."""
-    if actor.organisation_id != recipient.supplier_id:
+    if not is_broadcast_recipient(actor, recipient):
         raise PermissionDenied("Only the recipient firm's users mark a broadcast read.")
     updated = BroadcastRecipient.objects.filter(pk=recipient.pk, read_at__isnull=True).update(
         read_at=timezone.now(), read_by=actor

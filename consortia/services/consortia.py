@@ -12,25 +12,26 @@ returns the consortium to the managers, who edit it (and propose it again:
 everyone answers anew, since the set changed) or withdraw it. When the buyer and
 every member have accepted, the consortium is a linkage and contacts show.
 
-Bad input raises ``ValidationError`` keyed by field and writes nothing; the
-wrong person raises ``PermissionDenied``.
+A broken rule raises ``ApplicationError`` naming each field and writes nothing;
+the wrong person raises ``PermissionDenied``.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import ClusterMembership
-from clusters.permissions import can_manage_cluster
+from clusters.services.refusals import check_fields, refusal
 from companies.models import ProductLine, User
 from consortia.models import Consortium, ConsortiumMember
 from consortia.models.consortia import Decision, DeclineReason
+from consortia.permissions import check_consortium_manager, consortium_side_of
 from consortia.selectors.consortia import eligible_memberships, makers_filter, request_need
 from engine.consortia import ConsortiumOption, MemberCandidate, evaluate, find_consortia
 from engine.matcher import score_candidates
@@ -42,7 +43,7 @@ from engine.thresholds import (
 )
 from matching.index_store import current_index, supplier_records
 from matching.models import SourcingRequest
-from matching.services.proposals import NOTE_LIMIT, answer_errors
+from matching.services.proposals import answer_errors
 from matching.services.runs import engine_version, request_record
 from matching.weights import current_weights
 from notifications.services import notify
@@ -54,7 +55,6 @@ __all__ = [
     "consortia_return_for_membership",
     "consortium_decide",
     "consortium_propose",
-    "consortium_side_of",
     "consortium_update",
     "consortium_withdraw",
 ]
@@ -63,7 +63,7 @@ COMPETITION_NOTICE = (
     "Members of a consortium coordinate capacity and delivery, never prices: each "
     "member sets its own prices, and competitors agreeing on prices breaks competition law."
 )
-CONSORTIUM_NOTE_LIMIT = NOTE_LIMIT  # a proposal's note and a consortium's keep one limit
+LEAD_NOT_AN_ID = "Give the lead as one of the members' ids."
 # The reason the matcher gives when a draft it made no longer answers the request.
 MATCHER_WITHDRAWN_REASON = "The members no longer meet the request together."
 CLOSED_REASON = "The request is no longer open."
@@ -72,32 +72,12 @@ MEMBERS_RULE = f"A consortium has {CONSORTIUM_MIN_MEMBERS} to {CONSORTIUM_MAX_ME
 Status = Consortium.Status
 
 
-# WHO IS WHO
+# FROM THE REQUEST AND THE ENGINE
 # ------------------------------------------------------------------------------
 
 
 def _allowed_size(count: int) -> bool:
     return CONSORTIUM_MIN_MEMBERS <= count <= CONSORTIUM_MAX_MEMBERS
-
-
-def _require_manager(actor: User, consortium: Consortium) -> None:
-    if not can_manage_cluster(actor, consortium.cluster):
-        raise PermissionDenied("Only a manager of this consortium's cluster may do this.")
-
-
-def consortium_side_of(actor: User, consortium: Consortium) -> str | None:
-    """'buyer' or 'member': which side of the consortium the user answers for, if any."""
-    if not actor.is_authenticated or actor.organisation_id is None:
-        return None
-    if actor.organisation_id == consortium.request.buyer_id:
-        return "buyer"
-    if any(m.supplier_id == actor.organisation_id for m in consortium.members.all()):
-        return "member"
-    return None
-
-
-# FROM THE REQUEST AND THE ENGINE
-# ------------------------------------------------------------------------------
 
 
 def _candidates(
@@ -414,20 +394,13 @@ def _locked(consortium: Consortium) -> Consortium:
     )
 
 
-def _clean_ids(raw: Any, *, field: str, errors: dict[str, list[str]]) -> list[int]:
-    if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
-        errors[field] = ["Give a list of member ids."]
-        return []
-    ids: list[int] = []
-    for value in raw:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            errors[field] = [f"“{value}” is not a member id."]
-            return []
-        if number not in ids:
-            ids.append(number)
-    return ids
+def _status_in_words(consortium: Consortium) -> str:
+    return f"This consortium is {consortium.get_status_display().lower()}."
+
+
+def _is_id(value: object) -> bool:
+    # The API and the pages hand numbers over; anything else is a caller's mistake.
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _evaluate_members(
@@ -450,23 +423,25 @@ def _evaluate_members(
 
 @transaction.atomic
 def consortium_update(
-    *, consortium: Consortium, actor: User, members: Sequence[Any], lead: Any = None
+    *, consortium: Consortium, actor: User, members: Sequence[int], lead: int | None = None
 ) -> Consortium:
     """A manager sets the members (by firm id) and the lead; the figures are recomputed.
 
-    The set must be ``CONSORTIUM_MIN_MEMBERS`` to ``CONSORTIUM_MAX_MEMBERS`` active
-    members of the cluster and the lead one of them (or none yet); whether the set
-    meets the request is shown in the breakdown and checked when the consortium is
-    proposed.
+    The set must be 2 to 5 active members of the cluster and the lead one of them
+    (or none yet); whether the set meets the request is shown in the breakdown and
+    checked when the consortium is proposed.
     """
     consortium = _locked(consortium)
-    _require_manager(actor, consortium)
-    errors: dict[str, list[str]] = {}
+    check_consortium_manager(actor, consortium)
     if not consortium.is_editable:
-        raise ValidationError(
+        raise refusal(
             {"status": [f"This consortium is {consortium.get_status_display().lower()}."]}
         )
-    supplier_ids = _clean_ids(members, field="members", errors=errors)
+    errors: dict[str, list[str]] = {}
+    strange = next((value for value in members if not _is_id(value)), None)
+    if strange is not None:
+        errors["members"] = [f"“{strange}” is not a member id."]
+    supplier_ids = list(dict.fromkeys(value for value in members if _is_id(value)))
     if "members" not in errors and not _allowed_size(len(supplier_ids)):
         errors["members"] = [f"{MEMBERS_RULE} (you chose {len(supplier_ids)})."]
     eligible: dict[int, ClusterMembership] = {
@@ -483,16 +458,15 @@ def consortium_update(
             + "."
         ]
     lead_id: int | None = None
-    if lead not in (None, ""):
-        try:
-            lead_id = int(lead)
-        except (TypeError, ValueError):
-            errors["lead"] = ["Give the lead as one of the members' ids."]
+    if lead is not None:
+        if not _is_id(lead):
+            errors["lead"] = [LEAD_NOT_AN_ID]
+        elif lead not in supplier_ids:
+            errors["lead"] = ["The lead must be one of the members."]
         else:
-            if lead_id not in supplier_ids:
-                errors["lead"] = ["The lead must be one of the members."]
+            lead_id = lead
     if errors:
-        raise ValidationError(errors)
+        raise refusal(errors)
     option, names = _evaluate_members(consortium, supplier_ids)
     consortium.score = option.total_score
     consortium.breakdown = _breakdown(option, names)
@@ -506,9 +480,9 @@ def consortium_update(
 def consortium_propose(*, consortium: Consortium, actor: User) -> Consortium:
     """A manager proposes the consortium to the buyer; the buyer and members then answer."""
     consortium = _locked(consortium)
-    _require_manager(actor, consortium)
+    check_consortium_manager(actor, consortium)
     if not consortium.is_editable:
-        raise ValidationError(
+        raise refusal(
             {"status": [f"This consortium is {consortium.get_status_display().lower()}."]}
         )
     request = consortium.request
@@ -516,8 +490,10 @@ def consortium_propose(*, consortium: Consortium, actor: User) -> Consortium:
     if not _wants_consortia(request):
         errors["request"] = ["The request no longer takes consortia: it is closed or changed."]
     rows = list(consortium.members.select_related("membership", "supplier"))
-    if not _allowed_size(len(rows)):
-        errors["members"] = [f"{MEMBERS_RULE}."]
+    if not CONSORTIUM_MIN_MEMBERS <= len(rows) <= CONSORTIUM_MAX_MEMBERS:
+        errors["members"] = [
+            f"A consortium has {CONSORTIUM_MIN_MEMBERS} to {CONSORTIUM_MAX_MEMBERS} members."
+        ]
     gone = [
         r.supplier.legal_name
         for r in rows
@@ -538,7 +514,7 @@ def consortium_propose(*, consortium: Consortium, actor: User) -> Consortium:
         if missing:
             errors["members"] = missing
     if errors:
-        raise ValidationError(errors)
+        raise refusal(errors)
     now = timezone.now()
     consortium.status, consortium.status_reason = Status.PROPOSED, ""
     consortium.proposed_at, consortium.proposed_by = now, actor
@@ -590,12 +566,11 @@ def _missing_in_words(option: ConsortiumOption) -> list[str]:
 def consortium_withdraw(*, consortium: Consortium, actor: User, note: str = "") -> Consortium:
     """A manager withdraws the consortium; a buyer and members who saw it are told."""
     consortium = _locked(consortium)
-    _require_manager(actor, consortium)
-    note = (note or "").strip()
-    if len(note) > 255:
-        raise ValidationError({"note": [f"At most 255 characters (you gave {len(note)})."]})
+    check_consortium_manager(actor, consortium)
+    consortium.status_reason = note
+    check_fields(consortium, ["status_reason"], as_names={"status_reason": "note"})
     if consortium.status not in (Status.DRAFT, Status.PROPOSED, Status.RETURNED):
-        raise ValidationError(
+        raise refusal(
             {"status": [f"This consortium is {consortium.get_status_display().lower()}."]}
         )
     consortium.status = Status.WITHDRAWN
@@ -662,7 +637,7 @@ def consortium_decide(
         answer_errors(accept=accept, reason=reason, note=note, reasons=DeclineReason.values)
     )
     if errors:
-        raise ValidationError(errors)
+        raise refusal(errors)
 
     now = timezone.now()
     answer = Decision.ACCEPTED if accept else Decision.DECLINED

@@ -7,13 +7,15 @@ the same service as the API.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from clusters import selectors as cluster_selectors
+from clusters.models import Cluster
+from clusters.views.signed_in import SignedInRequest
 from consortia import forms, selectors, services
+from sme_platform.errors import ApplicationError
 from sme_platform.pages import apply_service_errors
 
 __all__ = [
@@ -25,7 +27,7 @@ __all__ = [
 ]
 
 
-def _managed(request: HttpRequest, slug: str):
+def _managed(request: HttpRequest, slug: str) -> Cluster:
     cluster = cluster_selectors.cluster_get_managed(user=request.user, slug=slug)
     if cluster is None:
         raise Http404("Not found.")
@@ -33,7 +35,7 @@ def _managed(request: HttpRequest, slug: str):
 
 
 @login_required
-def broadcast_list(request: HttpRequest, slug: str) -> HttpResponse:
+def broadcast_list(request: SignedInRequest, slug: str) -> HttpResponse:
     cluster = _managed(request, slug)
     return render(
         request,
@@ -47,7 +49,7 @@ def broadcast_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def broadcast_new(request: HttpRequest, slug: str) -> HttpResponse:
+def broadcast_new(request: SignedInRequest, slug: str) -> HttpResponse:
     cluster = _managed(request, slug)
     form = forms.BroadcastForm(request.POST or None, cluster=cluster, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -55,7 +57,7 @@ def broadcast_new(request: HttpRequest, slug: str) -> HttpResponse:
             broadcast = services.broadcast_send(
                 cluster=cluster, actor=request.user, **form.cleaned_data
             )
-        except ValidationError as exc:
+        except ApplicationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"Broadcast “{broadcast.subject}” is on its way.")
@@ -67,7 +69,7 @@ def broadcast_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def broadcast_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def broadcast_detail(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     cluster = _managed(request, slug)
     broadcast = selectors.broadcast_get_for_manager(user=request.user, cluster=cluster, pk=pk)
     if broadcast is None:
@@ -84,7 +86,7 @@ def broadcast_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_broadcast_list(request: HttpRequest) -> HttpResponse:
+def my_broadcast_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "consortia/my_broadcasts.html",
@@ -93,7 +95,7 @@ def my_broadcast_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_broadcast_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def my_broadcast_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """A broadcast the user's firm received; opening it marks it read for the managers."""
     recipient = selectors.broadcast_recipient_for_member(user=request.user, pk=pk)
     if recipient is None:

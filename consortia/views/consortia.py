@@ -12,15 +12,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clusters import selectors as cluster_selectors
-from clusters.models import ClusterMembership
-from clusters.permissions import can_manage_cluster
+from clusters.models import Cluster, ClusterMembership
+from clusters.services.refusals import messages_of
+from clusters.views.signed_in import SignedInRequest
 from companies.models import CertificationScheme, HsCode
 from consortia import selectors, services
 from consortia.forms.consortia import (
@@ -30,7 +31,9 @@ from consortia.forms.consortia import (
 )
 from consortia.models import Consortium
 from consortia.models.consortia import Decision
+from consortia.permissions import can_manage_consortium, consortium_side_of
 from consortia.selectors.consortia import Party
+from sme_platform.errors import ApplicationError
 from sme_platform.pages import apply_service_errors, found, safe_next
 
 __all__ = [
@@ -85,7 +88,7 @@ class ConsortiumRow:
 
 
 def consortium_row(user: Any, consortium: Consortium) -> ConsortiumRow:
-    side = services.consortium_side_of(user, consortium)
+    side = consortium_side_of(user, consortium)
     members = list(consortium.members.all())
     place = next((m for m in members if m.supplier_id == user.organisation_id), None)
     if side == "buyer":
@@ -138,10 +141,12 @@ def consortium_row(user: Any, consortium: Consortium) -> ConsortiumRow:
 # ------------------------------------------------------------------------------
 
 
-def _managed(request: HttpRequest, slug: str, pk: Any = None) -> tuple[Any, Consortium | None]:
-    cluster = found(cluster_selectors.cluster_get_managed(user=request.user, slug=slug))
-    if pk is None:
-        return cluster, None
+def _managed_cluster(request: HttpRequest, slug: str) -> Cluster:
+    return found(cluster_selectors.cluster_get_managed(user=request.user, slug=slug))
+
+
+def _managed(request: HttpRequest, slug: str, pk: Any) -> tuple[Cluster, Consortium]:
+    cluster = _managed_cluster(request, slug)
     consortium = found(
         selectors.consortium_get_for_manager(user=request.user, cluster=cluster, pk=pk)
     )
@@ -149,8 +154,8 @@ def _managed(request: HttpRequest, slug: str, pk: Any = None) -> tuple[Any, Cons
 
 
 @login_required
-def manager_consortium_list(request: HttpRequest, slug: str) -> HttpResponse:
-    cluster, _ = _managed(request, slug)
+def manager_consortium_list(request: SignedInRequest, slug: str) -> HttpResponse:
+    cluster = _managed_cluster(request, slug)
     status = request.GET.get("status", "")
     if status not in Status.values:
         status = ""
@@ -224,7 +229,7 @@ def _render_manager_detail(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manager_consortium_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def manager_consortium_detail(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     """The breakdown, and (POST) the edit of its members and lead."""
     cluster, consortium = _managed(request, slug, pk)
     if request.method == "GET":
@@ -239,7 +244,7 @@ def manager_consortium_detail(request: HttpRequest, slug: str, pk: int) -> HttpR
             )
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
-        except ValidationError as exc:
+        except ApplicationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Consortium saved. Its figures are recomputed below.")
@@ -249,16 +254,16 @@ def manager_consortium_detail(request: HttpRequest, slug: str, pk: int) -> HttpR
 
 @login_required
 @require_POST
-def manager_consortium_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def manager_consortium_propose(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     cluster, consortium = _managed(request, slug, pk)
     try:
         services.consortium_propose(consortium=consortium, actor=request.user)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
-    except ValidationError as exc:
+    except ApplicationError as exc:
         consortium.refresh_from_db()
         return _render_manager_detail(
-            request, cluster, consortium, propose_errors=exc.messages, status=400
+            request, cluster, consortium, propose_errors=messages_of(exc), status=400
         )
     else:
         messages.success(
@@ -270,20 +275,20 @@ def manager_consortium_propose(request: HttpRequest, slug: str, pk: int) -> Http
 
 @login_required
 @require_POST
-def manager_consortium_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def manager_consortium_withdraw(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     cluster, consortium = _managed(request, slug, pk)
     form = ConsortiumWithdrawForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("cluster-consortium-detail", slug=cluster.slug, pk=consortium.pk)
     try:
         services.consortium_withdraw(
             consortium=consortium, actor=request.user, note=form.cleaned_data["note"]
         )
-    except (PermissionDenied, ValidationError) as exc:
-        for text in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+    except (PermissionDenied, ApplicationError) as exc:
+        for text in messages_of(exc):
             messages.error(request, text)
     else:
         messages.success(request, "Consortium withdrawn.")
@@ -309,27 +314,27 @@ def _render_party_detail(
             "row": consortium_row(request.user, consortium),
             "decline_form": decline_form or ConsortiumDeclineForm(),
             "notice": services.COMPETITION_NOTICE,
-            "is_manager": can_manage_cluster(request.user, consortium.cluster),
+            "is_manager": can_manage_consortium(request.user, consortium),
         },
         status=status,
     )
 
 
 @login_required
-def consortium_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def consortium_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     consortium = found(selectors.consortium_get_visible(user=request.user, pk=pk))
     return _render_party_detail(request, consortium)
 
 
 @login_required
 @require_POST
-def consortium_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def consortium_accept(request: SignedInRequest, pk: int) -> HttpResponse:
     consortium = found(selectors.consortium_get_visible(user=request.user, pk=pk))
     back = safe_next(request, reverse("consortium-detail", kwargs={"pk": consortium.pk}))
     try:
         decided = services.consortium_decide(consortium=consortium, actor=request.user, accept=True)
-    except (PermissionDenied, ValidationError) as exc:
-        for text in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+    except (PermissionDenied, ApplicationError) as exc:
+        for text in messages_of(exc):
             messages.error(request, text)
     else:
         if decided.is_linkage:
@@ -341,7 +346,7 @@ def consortium_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def consortium_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def consortium_decline(request: SignedInRequest, pk: int) -> HttpResponse:
     consortium = found(selectors.consortium_get_visible(user=request.user, pk=pk))
     form = ConsortiumDeclineForm(request.POST)
     if form.is_valid():
@@ -351,7 +356,7 @@ def consortium_decline(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
-        except ValidationError as exc:
+        except ApplicationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Declined. The cluster's managers have been told.")

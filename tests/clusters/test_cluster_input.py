@@ -1,10 +1,10 @@
 """Bad input when proposing or editing a cluster: a field error, and nothing written."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from clusters import services
 from clusters.models import Cluster
+from sme_platform.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +27,10 @@ GOOD = {"name": "Jepara Furniture", "country": "ID", "sector": "3100"}
     ],
 )
 def test_a_bad_field_is_named_and_nothing_is_written(manager, changes, field):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.cluster_propose(actor=manager, **{**GOOD, **changes})
 
-    assert field in exc.value.message_dict
+    assert field in exc.value.extra
     assert not Cluster.objects.exists()
 
 
@@ -47,21 +47,21 @@ def test_codes_are_normalised(manager):
 
 
 def test_a_bad_update_changes_nothing(cluster, manager):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.cluster_update(
             cluster=cluster, actor=manager, data={"name": "Renamed", "sector": "0000"}
         )
 
-    assert "sector" in exc.value.message_dict
+    assert "sector" in exc.value.extra
     cluster.refresh_from_db()
     assert cluster.name == "Tiruppur Knitwear Cluster"
 
 
 def test_an_update_cannot_set_the_status(cluster, manager):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.cluster_update(cluster=cluster, actor=manager, data={"status": "approved"})
 
-    assert "status" in exc.value.message_dict
+    assert "status" in exc.value.extra
 
 
 def test_a_reserved_page_address_is_not_used_as_slug(manager):

@@ -6,13 +6,13 @@ import io
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from clusters import member_csv, services
 from clusters.models import ClusterMembership, ImportedFirm, MemberImport, MembershipEvent
 from companies import services as company_services
 from companies.models import Invitation, Organisation, ProductLine
+from sme_platform.errors import ApplicationError
 from tests.factories import TEST_PASSWORD
 
 HEADER = (
@@ -173,7 +173,7 @@ def test_reimporting_the_same_file_changes_nothing_and_sends_no_second_invitatio
 
     assert [e["action"] for e in again.report] == ["unchanged", "unchanged"]
     assert not again.can_apply
-    with pytest.raises(ValidationError):
+    with pytest.raises(ApplicationError):
         services.member_import_apply(member_import=again, actor=manager)
     assert Organisation.objects.filter(legal_name__startswith="Knit Works").count() == 2
     assert Invitation.objects.count() == 2
@@ -355,25 +355,25 @@ def test_header_names_are_forgiving_but_unknown_columns_are_refused():
 def test_a_file_that_cannot_be_read_gets_a_clear_message_and_changes_nothing(
     cluster, manager, data, message
 ):
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ApplicationError) as caught:
         services.member_import_upload(cluster=cluster, actor=manager, upload=upload(data))
-    assert message in " ".join(caught.value.message_dict["file"])
+    assert message in " ".join(caught.value.extra["file"])
     assert not MemberImport.objects.exists()
 
 
 def test_a_file_over_the_row_limit_is_refused(cluster, manager):
     data = csv_bytes([good_row(n) for n in range(member_csv.MAX_ROWS + 1)])
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ApplicationError) as caught:
         services.member_import_upload(cluster=cluster, actor=manager, upload=upload(data))
-    assert "at most 5,000" in caught.value.message_dict["file"][0]
+    assert "at most 5,000" in caught.value.extra["file"][0]
     assert not MemberImport.objects.exists()
 
 
 def test_a_file_over_5_mb_is_refused(cluster, manager):
     data = csv_bytes([good_row(1)]) + b"x" * member_csv.MAX_BYTES
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ApplicationError) as caught:
         services.member_import_upload(cluster=cluster, actor=manager, upload=upload(data))
-    assert "at most 5 MB" in caught.value.message_dict["file"][0]
+    assert "at most 5 MB" in caught.value.extra["file"][0]
     assert not MemberImport.objects.exists()
 
 
@@ -389,10 +389,11 @@ def test_only_a_manager_imports_into_an_approved_cluster(
     from tests.cluster_fixtures import make_cluster
 
     pending = make_cluster(manager, staff_user, name="Pending Cluster", approve=False)
-    with pytest.raises(ValidationError, match="approve"):
+    with pytest.raises(ApplicationError) as caught:
         services.member_import_upload(
             cluster=pending, actor=manager, upload=upload(csv_bytes([good_row(1)]))
         )
+    assert "approve" in " ".join(caught.value.extra["file"])
 
 
 # MORE ROWS AND RE-IMPORTS

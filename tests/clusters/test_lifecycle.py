@@ -2,12 +2,13 @@
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from clusters import services
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
 from companies import services as company_services
 from notifications.models import Notification
+from sme_platform.errors import ApplicationError
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -92,18 +93,18 @@ def test_a_colleague_of_the_body_becomes_manager(cluster, manager):
 
 
 def test_a_user_of_another_organisation_cannot_become_manager(cluster, manager, sme_user):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.manager_add(cluster=cluster, actor=manager, user=sme_user)
 
-    assert "user" in exc.value.message_dict
+    assert "user" in exc.value.extra
     assert list(cluster.managers.all()) == [manager]
 
 
 def test_the_last_manager_cannot_be_removed(cluster, manager):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.manager_remove(cluster=cluster, actor=manager, user=manager)
 
-    assert "user" in exc.value.message_dict
+    assert "user" in exc.value.extra
 
 
 # APPLY -> APPROVE / REFUSE
@@ -170,29 +171,29 @@ def test_a_cluster_in_review_takes_no_application(manager, staff_user, sme_user)
 
     proposed = make_cluster(manager, staff_user, approve=False)
 
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.membership_apply(cluster=proposed, actor=sme_user)
 
-    assert "cluster" in exc.value.message_dict
+    assert "cluster" in exc.value.extra
     assert not ClusterMembership.objects.exists()
 
 
 def test_a_second_application_is_a_field_error_writing_nothing(cluster, sme_user):
     services.membership_apply(cluster=cluster, actor=sme_user)
 
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.membership_apply(cluster=cluster, actor=sme_user)
 
-    assert "cluster" in exc.value.message_dict
+    assert "cluster" in exc.value.extra
     assert ClusterMembership.objects.count() == 1
     assert MembershipEvent.objects.count() == 1
 
 
 def test_an_oversized_application_message_writes_nothing(cluster, sme_user):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.membership_apply(cluster=cluster, actor=sme_user, message="x" * 2001)
 
-    assert "message" in exc.value.message_dict
+    assert "message" in exc.value.extra
     assert not ClusterMembership.objects.exists()
 
 
@@ -315,37 +316,37 @@ def test_invite_by_email_attaches_when_a_colleague_joins_an_sme(cluster, manager
 def test_a_duplicate_invitation_is_a_field_error(cluster, manager, sme):
     services.membership_invite(cluster=cluster, actor=manager, supplier=sme)
 
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.membership_invite(cluster=cluster, actor=manager, supplier=sme)
 
-    assert "supplier" in exc.value.message_dict
+    assert "supplier" in exc.value.extra
     assert ClusterMembership.objects.count() == 1
 
 
 def test_a_duplicate_email_invitation_is_a_field_error(cluster, manager):
     services.membership_invite(cluster=cluster, actor=manager, email="x@firm.example")
 
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.membership_invite(cluster=cluster, actor=manager, email="X@firm.example")
 
-    assert "email" in exc.value.message_dict
+    assert "email" in exc.value.extra
     assert ClusterMembership.objects.count() == 1
 
 
 @pytest.mark.parametrize("email", ["not-an-address", "a@b"])
 def test_a_malformed_email_is_a_field_error(cluster, manager, email):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.membership_invite(cluster=cluster, actor=manager, email=email)
 
-    assert "email" in exc.value.message_dict
+    assert "email" in exc.value.extra
     assert not ClusterMembership.objects.exists()
 
 
 def test_inviting_a_buyer_is_a_field_error(cluster, manager, buyer):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.membership_invite(cluster=cluster, actor=manager, supplier=buyer)
 
-    assert "supplier" in exc.value.message_dict
+    assert "supplier" in exc.value.extra
 
 
 def test_an_sme_cannot_invite(cluster, sme_user, other_supplier_user):
@@ -375,10 +376,10 @@ def test_suspend_and_reinstate(member, manager, sme_user):
 
 
 def test_a_member_cannot_be_reinstated_unless_suspended(member, manager):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.membership_reinstate(membership=member, actor=manager)
 
-    assert "status" in exc.value.message_dict
+    assert "status" in exc.value.extra
     assert member.events.count() == 2
 
 
@@ -447,10 +448,10 @@ def test_another_sme_cannot_make_a_member_leave(member, other_supplier_user):
 
 
 def test_an_oversized_note_writes_nothing(member, manager):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.membership_suspend(membership=member, actor=manager, note="x" * 501)
 
-    assert "note" in exc.value.message_dict
+    assert "note" in exc.value.extra
     member.refresh_from_db()
     assert member.status == Status.ACTIVE
     assert member.events.count() == 2

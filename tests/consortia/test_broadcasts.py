@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from consortia.tasks import deliver_broadcast_task
 from matching import services as matching_services
 from matching.models import Proposal
 from notifications.models import Notification
+from sme_platform.errors import ApplicationError
 from tests.factories import SupplierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -213,11 +214,11 @@ def test_only_a_manager_of_the_cluster_sends(cluster, members, other_manager, sm
 
 
 def refused(cluster, manager, **fields):
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ApplicationError) as caught:
         consortia_services.broadcast_send(cluster=cluster, actor=manager, **fields)
     assert not Broadcast.objects.exists()
     assert not BroadcastRecipient.objects.exists()
-    return caught.value.message_dict
+    return caught.value.extra
 
 
 def test_an_empty_message_without_a_request_is_refused(cluster, manager, members):

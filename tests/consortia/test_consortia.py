@@ -1,13 +1,14 @@
 """Consortia drafted by the matcher, edited and proposed by managers, answered by all."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from clusters import services
 from consortia import services as consortia_services
 from consortia.models import Consortium
 from matching.services import match_one_request
 from notifications.models import Notification
+from sme_platform.errors import ApplicationError
 from tests.consortia.consortium_world import add_member, build_world, draft, proposed
 
 pytestmark = pytest.mark.django_db
@@ -149,10 +150,10 @@ def test_manager_edits_and_the_figures_show_what_is_missing(world):
     assert consortium.breakdown["pooled_capacity"] == 25_000
     assert consortium.breakdown["shortfall"] == 20_000
     assert consortium.breakdown["meets"] is False
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ApplicationError) as caught:
         consortia_services.consortium_propose(consortium=consortium, actor=world.manager)
-    assert set(caught.value.message_dict) == {"members", "lead"}
-    assert "short of" in caught.value.message_dict["members"][0]
+    assert set(caught.value.extra) == {"members", "lead"}
+    assert "short of" in caught.value.extra["members"][0]
     consortium.refresh_from_db()
     assert consortium.status == Consortium.Status.DRAFT
 
@@ -160,10 +161,10 @@ def test_manager_edits_and_the_figures_show_what_is_missing(world):
 def test_propose_needs_a_lead(world):
     consortium = draft(world)
 
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ApplicationError) as caught:
         consortia_services.consortium_propose(consortium=consortium, actor=world.manager)
 
-    assert caught.value.message_dict == {"lead": ["Name one member as the lead before proposing."]}
+    assert caught.value.extra == {"lead": ["Name one member as the lead before proposing."]}
     consortium.refresh_from_db()
     assert consortium.status == Consortium.Status.DRAFT
 
@@ -208,12 +209,12 @@ def test_bad_edits_are_refused_and_change_nothing(
     ]
     lead_id = world.firms[lead].pk if lead in world.firms else lead
 
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ApplicationError) as caught:
         consortia_services.consortium_update(
             consortium=consortium, actor=world.manager, members=ids, lead=lead_id
         )
 
-    assert message in " ".join(caught.value.message_dict[field])
+    assert message in " ".join(caught.value.extra[field])
     assert names(consortium) == before
 
 
@@ -226,13 +227,13 @@ def test_a_member_of_another_cluster_cannot_be_added(world, other_cluster, other
     membership = services.membership_apply(cluster=other_cluster, actor=user)
     services.membership_approve(membership=membership, actor=other_manager)
 
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ApplicationError) as caught:
         consortia_services.consortium_update(
             consortium=consortium,
             actor=world.manager,
             members=[world.firms["Alpha Knit"].pk, firm.pk],
         )
-    assert "members" in caught.value.message_dict
+    assert "members" in caught.value.extra
 
 
 def test_only_the_clusters_managers_edit_propose_or_withdraw(world, other_manager):
@@ -326,22 +327,22 @@ def test_a_decision_is_given_once_with_a_reason(world):
     consortium = proposed(world)
     consortia_services.consortium_decide(consortium=consortium, actor=world.buyer_user, accept=True)
 
-    with pytest.raises(ValidationError) as again:
+    with pytest.raises(ApplicationError) as again:
         consortia_services.consortium_decide(
             consortium=consortium, actor=world.buyer_user, accept=True
         )
-    with pytest.raises(ValidationError) as no_reason:
+    with pytest.raises(ApplicationError) as no_reason:
         consortia_services.consortium_decide(
             consortium=consortium, actor=world.users["Alpha Knit"], accept=False, reason=""
         )
-    with pytest.raises(ValidationError) as long_note:
+    with pytest.raises(ApplicationError) as long_note:
         consortia_services.consortium_decide(
             consortium=consortium, actor=world.users["Alpha Knit"], accept=True, note="x" * 2001
         )
 
-    assert "already answered" in again.value.message_dict["consortium"][0]
-    assert "reason" in no_reason.value.message_dict
-    assert "note" in long_note.value.message_dict
+    assert "already answered" in again.value.extra["consortium"][0]
+    assert "reason" in no_reason.value.extra
+    assert "note" in long_note.value.extra
 
 
 def test_a_removed_member_cannot_answer(world):
@@ -357,9 +358,9 @@ def test_a_removed_member_cannot_answer(world):
     assert consortium.status == Consortium.Status.RETURNED
     assert "Beta Knit is no longer an active member" in consortium.status_reason
     assert Notification.objects.filter(user=world.buyer_user, kind="consortium_returned").exists()
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ApplicationError) as caught:
         consortia_services.consortium_propose(consortium=consortium, actor=world.manager)
-    assert "No longer active members" in caught.value.message_dict["members"][0]
+    assert "No longer active members" in caught.value.extra["members"][0]
 
 
 @pytest.mark.parametrize("change", ["suspend", "leave"])

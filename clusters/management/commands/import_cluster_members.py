@@ -8,13 +8,16 @@ the managers see on the cluster's import page.
 """
 
 from pathlib import Path
+from typing import TextIO, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from clusters import services
 from clusters.models import Cluster, MemberImport
+from clusters.services.refusals import messages_of
+from sme_platform.errors import ApplicationError
 from sme_platform.progress import ProgressBar
 
 
@@ -56,15 +59,17 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                     queue=False,
                 )
-            except (ValidationError, PermissionDenied) as exc:
-                texts = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            except (ApplicationError, PermissionDenied) as exc:
+                texts = messages_of(exc)
                 raise CommandError(" ".join(texts)) from exc
         bars: dict[str, ProgressBar] = {}
 
         def progress(step: str, done: int, total: int) -> None:
             bar = bars.get(step)
             if bar is None:
-                bar = bars[step] = ProgressBar(total, label=f"{step:<9}", stream=self.stdout)
+                bar = bars[step] = ProgressBar(
+                    total, label=f"{step:<9}", stream=cast(TextIO, self.stdout)
+                )
             bar.advance(done - bar.done)
 
         result = services.member_import_process(
