@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, URLField
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -75,6 +75,9 @@ class ServiceWritesAdmin(admin.ModelAdmin):
 
     The admin wraps each view in a transaction, so a refused write leaves nothing behind.
     """
+
+    # A web address typed without a scheme is read as https, as Django 6 will.
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
 
     def changeform_view(
         self,
