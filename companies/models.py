@@ -6,6 +6,7 @@ can reach them by accident; they are revealed only by the matching rules.
 
 import secrets
 from datetime import timedelta
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -403,10 +404,10 @@ class ProductLine(models.Model):
 # ------------------------------------------------------------------------------
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra):
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
             raise ValueError("An e-mail address is required")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -414,12 +415,12 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra)
@@ -435,7 +436,9 @@ class User(AbstractUser):
 
     Role = UserRole
 
-    username = None
+    # Log-in is by e-mail: the username column is dropped (Django's documented way,
+    # which the stubs cannot express).
+    username = None  # type: ignore[assignment]
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=150, blank=True)
     organisation = models.ForeignKey(
@@ -456,8 +459,9 @@ class User(AbstractUser):
             )
         ]
 
-    REQUIRED_FIELDS: list[str] = []
-    objects = UserManager()
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+    # An e-mail-first manager in place of the username-first one AbstractUser declares.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     def __str__(self) -> str:
         return self.email
