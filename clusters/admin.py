@@ -12,10 +12,9 @@ from django.http import HttpRequest
 
 from clusters import services
 from clusters.models import Cluster, ClusterMembership, ImportedFirm, MemberImport, MembershipEvent
-from clusters.services.refusals import messages_of
 from companies.models import User
 from companies.permissions import is_staff_user
-from sme_platform.errors import ApplicationError
+from sme_platform.errors import ApplicationError, messages_of
 
 
 def _review(request: HttpRequest, queryset: QuerySet[Cluster], status: str) -> None:

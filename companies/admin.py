@@ -114,7 +114,7 @@ class ServiceWritesAdmin(admin.ModelAdmin):
 def _describe(exc: Exception) -> str:
     if isinstance(exc, ApplicationError):
         details = [f"{field}: {' '.join(map(str, errors))}" for field, errors in exc.extra.items()]
-        return " ".join([exc.message, *details])
+        return " ".join([str(exc.message), *details])
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         return " ".join(
             f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items()

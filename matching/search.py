@@ -26,9 +26,9 @@ from companies.selectors import valid_certifications
 from engine import Query
 from engine.thresholds import MAX_RESULTS, MAX_SEARCH_PAGE_SIZE, SEARCH_PAGE_SIZE
 from matching import regions
-from matching.errors import RuleBroken
 from matching.index_store import code_taxonomy, current_index, day_number
 from matching.models import SavedSearch, max_length_of
+from sme_platform.errors import ApplicationError
 
 # A search's words are what a saved search keeps of it.
 MAX_QUERY_LENGTH = max_length_of(SavedSearch, "query")
@@ -119,7 +119,7 @@ class SupplierSearchFilters:
         verified = params.get("verified_only")
         verified_only = verified is True or str(verified).lower() in _TRUE
         if errors:
-            raise RuleBroken("Validation error", errors)
+            raise ApplicationError("Validation error", errors)
         return cls(
             countries=tuple(countries),
             subregions=tuple(subregions),

@@ -33,7 +33,6 @@ from clusters.services.memberships import (
     _transition,
     membership_invite,
 )
-from clusters.services.refusals import refusal
 from clusters.tasks import (
     apply_member_import_task,
     run_member_import_task,
@@ -48,6 +47,7 @@ from companies.models import (
     User,
 )
 from companies.services import invitation_mail
+from sme_platform.errors import refusal
 from sme_platform.slugs import unique_slug
 
 __all__ = [

@@ -20,11 +20,11 @@ from django.utils import timezone
 
 from clusters import hooks, permissions
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
-from clusters.services.refusals import check_fields, field_errors, refusal
 from clusters.tasks import send_membership_invitation_task
 from companies import geography, validation
 from companies.models import HsCode, Organisation, User
 from notifications.services import notify
+from sme_platform.errors import check_fields, field_errors, refusal
 from sme_platform.slugs import unique_slug
 
 Status = ClusterMembership.Status

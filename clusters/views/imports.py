@@ -10,10 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clusters import forms, member_csv, selectors, services
 from clusters.models import Cluster, MemberImport
-from clusters.services.refusals import messages_of
 from clusters.views.signed_in import SignedInRequest
 from sme_platform.csv_export import csv_response
-from sme_platform.errors import ApplicationError
+from sme_platform.errors import ApplicationError, messages_of
 from sme_platform.pages import apply_service_errors
 
 __all__ = [

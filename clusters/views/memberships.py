@@ -18,12 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clusters import forms, permissions, selectors, services
 from clusters.models import ClusterMembership
-from clusters.services.refusals import messages_of
 from clusters.views.signed_in import SignedInRequest
 from companies.forms import describe_codes, split_codes
 from companies.models import User
 from companies.permissions import is_staff_user
-from sme_platform.errors import ApplicationError
+from sme_platform.errors import ApplicationError, messages_of
 from sme_platform.pages import apply_service_errors, found
 
 Status = ClusterMembership.Status

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import Cluster, ClusterMembership
-from clusters.services.refusals import field_errors, refusal
 from companies.models import User
 from consortia.models import Broadcast, BroadcastRecipient
 from consortia.models.broadcasts import SUBJECT_LIMIT
@@ -28,6 +27,7 @@ from consortia.tasks import deliver_broadcast_task
 from matching.models import SourcingRequest
 from matching.selectors import request_get_visible
 from notifications.services import notify
+from sme_platform.errors import field_errors, refusal
 
 __all__ = [
     "DELIVERY_BATCH",

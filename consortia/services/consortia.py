@@ -27,7 +27,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import ClusterMembership
-from clusters.services.refusals import check_fields, refusal
 from companies.models import ProductLine, User
 from consortia.models import Consortium, ConsortiumMember
 from consortia.models.consortia import Decision, DeclineReason
@@ -47,6 +46,7 @@ from matching.services.proposals import answer_errors
 from matching.services.runs import engine_version, request_record
 from matching.weights import current_weights
 from notifications.services import notify
+from sme_platform.errors import check_fields, refusal
 
 __all__ = [
     "COMPETITION_NOTICE",

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clusters import selectors as cluster_selectors
 from clusters.models import Cluster, ClusterMembership
-from clusters.services.refusals import messages_of
 from clusters.views.signed_in import SignedInRequest
 from companies.models import CertificationScheme, HsCode
 from consortia import selectors, services
@@ -33,7 +32,7 @@ from consortia.models import Consortium
 from consortia.models.consortia import Decision
 from consortia.permissions import can_manage_consortium, consortium_side_of
 from consortia.selectors.consortia import Party
-from sme_platform.errors import ApplicationError
+from sme_platform.errors import ApplicationError, messages_of
 from sme_platform.pages import apply_service_errors, found, safe_next
 
 __all__ = [

@@ -16,10 +16,10 @@ from django.utils import timezone
 from companies.models import Organisation, User
 from engine.matcher import MatchResult, ScoredSupplier
 from engine.thresholds import TOP_K
-from matching.errors import RuleBroken
 from matching.models import NearMiss, Proposal, SourcingRequest, max_length_of
 from matching.permissions import is_request_buyer, side_of
 from notifications.services import notify
+from sme_platform.errors import ApplicationError
 
 __all__ = [
     "ApplyCounts",
@@ -217,7 +217,7 @@ def proposal_decide(
         errors["proposal"] = ["Your organisation has already answered this proposal."]
     errors.update(answer_errors(accept=accept, reason=reason, note=note))
     if errors:
-        raise RuleBroken(VALIDATION_ERROR, errors)
+        raise ApplicationError(VALIDATION_ERROR, errors)
 
     now = timezone.now()
     decision = Proposal.Decision.ACCEPTED if accept else Proposal.Decision.DECLINED
@@ -280,7 +280,7 @@ def proposal_invite(
     if supplier.kind != Organisation.Kind.SUPPLIER:
         errors["supplier"] = ["Only SME suppliers can be invited."]
     if errors:
-        raise RuleBroken(VALIDATION_ERROR, errors)
+        raise ApplicationError(VALIDATION_ERROR, errors)
     proposal = (
         Proposal.objects.select_for_update().filter(request=request, supplier=supplier).first()
     )
@@ -289,12 +289,12 @@ def proposal_invite(
         Proposal.Status.WITHDRAWN,
     ):
         message = f"This supplier's proposal is {proposal.get_status_display().lower()}."
-        raise RuleBroken(message, {"supplier": [message]})
+        raise ApplicationError(message, {"supplier": [message]})
     if proposal is None:
         proposal = Proposal(request=request, supplier=supplier, origin=Proposal.Origin.INVITATION)
     if proposal.buyer_decision == Proposal.Decision.ACCEPTED:
         message = "You have already invited or accepted this supplier."
-        raise RuleBroken(message, {"supplier": [message]})
+        raise ApplicationError(message, {"supplier": [message]})
     if scored is not None:
         proposal.score = scored.score
         proposal.breakdown = scored.factors

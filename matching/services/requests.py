@@ -3,7 +3,7 @@
 Every function takes values the form or serializer has already parsed, checks them
 against the model's own field definitions and the business rules, writes inside
 one transaction and enqueues follow-up jobs on commit. A broken rule raises
-``RuleBroken`` (an ``ApplicationError``) keyed by field and writes nothing; an actor
+``ApplicationError`` (an ``ApplicationError``) keyed by field and writes nothing; an actor
 outside the owning organisation gets ``PermissionDenied`` (views look objects up
 through the selectors first, so another buyer's request is a 404 long before it
 gets here).
@@ -22,13 +22,13 @@ from django.utils import timezone
 from companies import validation
 from companies.models import CertificationScheme, Organisation, User
 from matching import hooks, permissions
-from matching.errors import RuleBroken, error_dict
 from matching.models import Proposal, SavedSearch, SavedSearchHit, SourcingRequest, max_length_of
 from matching.permissions import buyer_of
 from matching.search import SupplierSearchFilters, supplier_matches
 from matching.selectors import saved_search_filters
 from matching.tasks import match_request_task
 from notifications.services import notify
+from sme_platform.errors import ApplicationError, error_dict
 
 __all__ = [
     "EDITABLE_STATUSES",
@@ -75,8 +75,8 @@ VALIDATION_ERROR = "Validation error"
 # ------------------------------------------------------------------------------
 
 
-def _refuse(field: str, message: str) -> RuleBroken:
-    return RuleBroken(message, {field: [message]})
+def _refuse(field: str, message: str) -> ApplicationError:
+    return ApplicationError(message, {field: [message]})
 
 
 def _certification_schemes(codes: Iterable[str]) -> list[CertificationScheme]:
@@ -125,7 +125,7 @@ def _write_request(request: SourcingRequest, data: RequestData) -> SourcingReque
     """Set the fields given, check them all (every bad field is reported at once), save."""
     unknown = set(data) - REQUEST_FIELDS
     if unknown:
-        raise RuleBroken(
+        raise ApplicationError(
             VALIDATION_ERROR, {f: ["This field cannot be set here."] for f in sorted(unknown)}
         )
     errors: dict[str, list[str]] = {}
@@ -152,7 +152,7 @@ def _write_request(request: SourcingRequest, data: RequestData) -> SourcingReque
     ).items():
         errors.setdefault(name, []).extend(messages)
     if errors:
-        raise RuleBroken(VALIDATION_ERROR, errors)
+        raise ApplicationError(VALIDATION_ERROR, errors)
     request.save()
     for name, rows in relations.items():
         getattr(request, name).set(rows)
@@ -357,7 +357,7 @@ def saved_search_create(
     except ValidationError as exc:
         errors.update(error_dict(exc))
     if errors:
-        raise RuleBroken(VALIDATION_ERROR, errors)
+        raise ApplicationError(VALIDATION_ERROR, errors)
     saved.save()
     return saved
 

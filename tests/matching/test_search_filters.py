@@ -2,7 +2,6 @@
 
 import pytest
 
-from matching.errors import RuleBroken
 from matching.search import SupplierSearchFilters
 from sme_platform.errors import ApplicationError
 
@@ -21,5 +20,5 @@ def test_stored_filters_with_a_withdrawn_code_are_refused_like_a_search():
     with pytest.raises(ApplicationError) as caught:
         SupplierSearchFilters.from_stored({"hs_code": "610999"})
 
-    assert isinstance(caught.value, RuleBroken)
+    assert isinstance(caught.value, ApplicationError)
     assert "hs_code" in caught.value.extra

@@ -16,8 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from clusters import services
 from clusters.models import Cluster, MemberImport
-from clusters.services.refusals import messages_of
-from sme_platform.errors import ApplicationError
+from sme_platform.errors import ApplicationError, messages_of
 from sme_platform.progress import ProgressBar
 
 
