@@ -2,10 +2,15 @@
 are loaded once per test database, so every test sees the real codes."""
 
 import os
+import re
+from collections.abc import Callable
+from typing import Any
 
+import factory
 import pytest
 from rest_framework.test import APIClient
 
+from tests import factories
 from tests.factories import (
     BuyerFactory,
     ClusterBodyFactory,
@@ -26,6 +31,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         load_taxonomies()
+
+
+FactoryClass = type[factory.django.DjangoModelFactory[Any]]
+
+
+def _factory_fixture(factory_class: FactoryClass) -> Callable[..., FactoryClass]:
+    def give(db: None) -> FactoryClass:
+        return factory_class
+
+    give.__doc__ = factory_class.__doc__
+    return pytest.fixture(give)
+
+
+# Every factory is a fixture of its snake-case name (``ClusterFactory`` is
+# ``cluster_factory``) that also opens the database to the test asking for it.
+for _name in factories.__all__:
+    if _name.endswith("Factory"):
+        globals()[re.sub(r"(?<!^)(?=[A-Z])", "_", _name).lower()] = _factory_fixture(
+            getattr(factories, _name)
+        )
 
 
 @pytest.fixture
