@@ -3,11 +3,14 @@ are loaded once per test database, so every test sees the real codes."""
 
 import os
 import re
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import factory
 import pytest
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from tests import factories
@@ -23,6 +26,17 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 # The cluster fixtures serve the clusters, consortia and workspaces tests alike.
 pytest_plugins = ["tests.cluster_fixtures"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Uploaded evidence and the engine's index artifacts go to a directory of this run,
+    removed at its end, so runs leave nothing behind and never read each other's."""
+    path = tmp_path_factory.mktemp("media")
+    # override_settings tells the default storage, which caches its location.
+    with override_settings(MEDIA_ROOT=str(path)):
+        yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
