@@ -24,8 +24,8 @@ from tests.factories import (
 # In CI, tests that need PostgreSQL, Redis, a worker or a browser fail instead of skipping.
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
-# The cluster fixtures serve the clusters, consortia and workspaces tests alike.
-pytest_plugins = ["tests.cluster_fixtures"]
+# The cluster fixtures and the shared worlds serve the tests of several apps alike.
+pytest_plugins = ["tests.cluster_fixtures", "tests.worlds"]
 
 
 @pytest.fixture(scope="session", autouse=True)
