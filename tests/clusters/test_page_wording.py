@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from clusters import services
 from tests.clusters.test_imports import apply, csv_bytes, good_row, run_import
-from tests.consortia.consortium_world import build_world, draft, proposed
 from tests.factories import ContactPersonFactory
+from tests.worlds import draft, proposed
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +39,9 @@ def test_an_application_that_shares_contacts_says_they_show_once_a_member(
 
 
 def test_consortium_list_writes_the_volume_with_separators_and_the_unit_label(
-    client, manager, cluster, rebuild_search_index
+    client, manager, cluster, consortium_world
 ):
-    world = build_world(manager, cluster, rebuild_search_index)
-    draft(world)
+    draft(consortium_world)
     client.force_login(manager)
 
     html = client.get(reverse("cluster-consortium-list", args=[cluster.slug])).content.decode()
@@ -115,11 +114,10 @@ def test_leaving_a_cluster_asks_first(client, cluster, member, sme_user):
 
 
 def test_a_member_on_a_consortium_page_has_a_way_back_to_its_proposals(
-    client, manager, cluster, rebuild_search_index
+    client, cluster, consortium_world
 ):
-    world = build_world(manager, cluster, rebuild_search_index)
-    consortium = proposed(world)
-    client.force_login(world.users["Alpha Knit"])
+    consortium = proposed(consortium_world)
+    client.force_login(consortium_world.users["Alpha Knit"])
 
     html = client.get(reverse("consortium-detail", args=[consortium.pk])).content.decode()
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from consortia import services as consortia_services
 from consortia.models import Consortium
-from tests.consortia.consortium_world import BUYER_SECRET, build_world, proposed, secret_of
+from tests.worlds import BUYER_SECRET, proposed, secret_of
 
 pytestmark = pytest.mark.django_db
 
@@ -15,10 +15,10 @@ PARTIES = ("buyer", "Alpha Knit", "Beta Knit")  # Alpha leads; Gamma and Delta a
 
 
 @pytest.fixture
-def world(manager, cluster, rebuild_search_index):
-    world = build_world(manager, cluster, rebuild_search_index)
-    world.consortium = proposed(world)
-    return world
+def world(consortium_world):
+    """The consortium world with Alpha (the lead) and Beta proposed to the buyer."""
+    consortium_world.consortium = proposed(consortium_world)
+    return consortium_world
 
 
 def user_of(world, party):
