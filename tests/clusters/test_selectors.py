@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from clusters import selectors, services
 from companies.models import Organisation
-from matching import services as matching_services
-from matching.models import Proposal
 from tests.factories import (
     CertificationFactory,
     ContactPersonFactory,
     ProductLineFactory,
+    ProposalFactory,
+    SourcingRequestFactory,
     SupplierFactory,
     UserFactory,
 )
@@ -155,24 +155,15 @@ def test_another_manager_gets_no_member_list(cluster, other_manager, member):
 # ------------------------------------------------------------------------------
 
 
-def make_request(buyer_user, *, title, visibility):
-    request = matching_services.request_create(
-        actor=buyer_user,
-        title=title,
-        deadline=timezone.now() + timedelta(days=30),
-        hs_codes=["6109"],
-        visibility=visibility,
-    )
-    return matching_services.request_open(request=request, actor=buyer_user)
-
-
 def test_public_linkages_hide_confidential_requests(cluster, knitters, buyer_user):
-    public = make_request(buyer_user, title="Organic T-shirts", visibility="public")
-    secret = make_request(buyer_user, title="Secret launch", visibility="confidential")
-    Proposal.objects.create(request=public, supplier=knitters["a"], status="linked")
-    Proposal.objects.create(request=secret, supplier=knitters["b"], status="linked")
-    Proposal.objects.create(request=public, supplier=knitters["d"], status="linked")
-    Proposal.objects.create(request=public, supplier=knitters["c"], status="pending")
+    public = SourcingRequestFactory(created_by=buyer_user, title="Organic T-shirts")
+    secret = SourcingRequestFactory(
+        created_by=buyer_user, title="Secret launch", visibility="confidential"
+    )
+    ProposalFactory(request=public, supplier=knitters["a"], status="linked")
+    ProposalFactory(request=secret, supplier=knitters["b"], status="linked")
+    ProposalFactory(request=public, supplier=knitters["d"], status="linked")
+    ProposalFactory(request=public, supplier=knitters["c"], status="pending")
 
     linkages = {
         link.supplier_name: (link.buyer_name, link.request_title)
@@ -187,8 +178,10 @@ def test_public_linkages_hide_confidential_requests(cluster, knitters, buyer_use
 
 @pytest.fixture
 def member_proposal(member, buyer_user):
-    secret = make_request(buyer_user, title="Secret launch", visibility="confidential")
-    return Proposal.objects.create(request=secret, supplier=member.supplier)
+    secret = SourcingRequestFactory(
+        created_by=buyer_user, title="Secret launch", visibility="confidential"
+    )
+    return ProposalFactory(request=secret, supplier=member.supplier)
 
 
 def test_a_manager_sees_a_members_proposal_and_its_confidential_request(

@@ -1,22 +1,18 @@
 """Broadcasts: a manager sends an opportunity to active members, who read it in-app and by
 e-mail; bad input is a field error that writes nothing; other clusters' broadcasts are 404."""
 
-from datetime import timedelta
-
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from clusters import services
 from consortia import services as consortia_services
 from consortia.models import Broadcast, BroadcastRecipient
 from consortia.tasks import deliver_broadcast
 from matching import services as matching_services
-from matching.models import Proposal
 from notifications.models import Notification
-from tests.factories import SupplierFactory, UserFactory
+from tests.factories import ProposalFactory, SourcingRequestFactory, SupplierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +22,6 @@ def join(cluster, manager, name):
     user = UserFactory(organisation=SupplierFactory(legal_name=name))
     membership = services.membership_apply(cluster=cluster, actor=user)
     return services.membership_approve(membership=membership, actor=manager), user
-
-
-def make_request(buyer_user, *, title="Organic cotton T-shirts", visibility="public"):
-    request = matching_services.request_create(
-        actor=buyer_user,
-        title=title,
-        deadline=timezone.now() + timedelta(days=30),
-        hs_codes=["6109"],
-        visibility=visibility,
-    )
-    return matching_services.request_open(request=request, actor=buyer_user)
 
 
 @pytest.fixture
@@ -61,7 +46,7 @@ def members(cluster, manager):
 
 @pytest.fixture
 def public_request(buyer_user):
-    return make_request(buyer_user)
+    return SourcingRequestFactory(created_by=buyer_user, title="Organic cotton T-shirts")
 
 
 def send(cluster, manager, capture, **fields):
@@ -240,8 +225,10 @@ def test_oversized_text_is_refused(cluster, manager, members):
 
 def test_a_confidential_request_is_refused(cluster, manager, members, buyer_user):
     # given: a confidential request proposed to a member, so the manager may see it
-    secret = make_request(buyer_user, title="Secret launch", visibility="confidential")
-    Proposal.objects.create(request=secret, supplier=members["a"][0].supplier)
+    secret = SourcingRequestFactory(
+        created_by=buyer_user, title="Secret launch", visibility="confidential"
+    )
+    ProposalFactory(request=secret, supplier=members["a"][0].supplier)
 
     errors = refused(cluster, manager, request_id=secret.pk)
 
@@ -260,7 +247,9 @@ def test_a_request_the_manager_cannot_see_reads_like_an_unknown_one(
     cluster, manager, members, buyer_user
 ):
     # given: a confidential request proposed to nobody in the cluster
-    hidden = make_request(buyer_user, title="Hidden", visibility="confidential")
+    hidden = SourcingRequestFactory(
+        created_by=buyer_user, title="Hidden", visibility="confidential"
+    )
 
     hidden_errors = refused(cluster, manager, request_id=hidden.pk)
     unknown_errors = refused(cluster, manager, request_id=999999)
@@ -271,9 +260,7 @@ def test_a_request_the_manager_cannot_see_reads_like_an_unknown_one(
 
 
 def test_a_draft_request_reads_like_an_unknown_one(cluster, manager, members, buyer_user):
-    draft = matching_services.request_create(
-        actor=buyer_user, title="Draft", deadline=timezone.now() + timedelta(days=30)
-    )
+    draft = SourcingRequestFactory(created_by=buyer_user, title="Draft", hs_codes=[], opened=False)
 
     errors = refused(cluster, manager, request_id=draft.pk)
 

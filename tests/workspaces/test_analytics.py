@@ -12,9 +12,14 @@ from django.utils import timezone
 
 from clusters import services
 from companies.models import Certification, Organisation
-from matching import services as matching_services
 from matching.models import NearMiss, Proposal, SourcingRequest
-from tests.factories import CertificationFactory, SupplierFactory, UserFactory
+from tests.factories import (
+    CertificationFactory,
+    ProposalFactory,
+    SourcingRequestFactory,
+    SupplierFactory,
+    UserFactory,
+)
 from workspaces import selectors as workspaces_selectors
 from workspaces.charts import Series, bar_chart, line_chart
 
@@ -37,22 +42,8 @@ def join(cluster, manager, name, *, country, activities=(), certifications=()):
     return firm, membership
 
 
-def make_request(buyer_user, title, certifications, *, visibility="public", open_it=True):
-    request = matching_services.request_create(
-        actor=buyer_user,
-        title=title,
-        deadline=timezone.now() + timedelta(days=30),
-        hs_codes=["6109"],
-        required_certifications=certifications,
-        visibility=visibility,
-    )
-    if open_it:
-        request = matching_services.request_open(request=request, actor=buyer_user)
-    return request
-
-
 def proposal(request, supplier, *, created, status="pending", buyer_at=None, supplier_at=None):
-    made = Proposal.objects.create(
+    made = ProposalFactory(
         request=request,
         supplier=supplier,
         status=status,
@@ -114,13 +105,28 @@ def world(cluster, manager, buyer_user, staff_user):
     )
     services.membership_suspend(membership=suspended, actor=manager)
 
-    r1 = make_request(buyer_user, "Polo shirts", ["iso-9001", "oeko-tex"])
-    r2 = make_request(buyer_user, "Organic tees", ["oeko-tex", "gots"])
-    r3 = make_request(buyer_user, "Baby wear", ["oeko-tex"])
+    r1 = SourcingRequestFactory(
+        created_by=buyer_user, title="Polo shirts", required_certifications=["iso-9001", "oeko-tex"]
+    )
+    r2 = SourcingRequestFactory(
+        created_by=buyer_user, title="Organic tees", required_certifications=["oeko-tex", "gots"]
+    )
+    r3 = SourcingRequestFactory(
+        created_by=buyer_user, title="Baby wear", required_certifications=["oeko-tex"]
+    )
     # Not considered: a draft, a confidential request the manager cannot see, an old one.
-    make_request(buyer_user, "Draft", ["sa8000"], open_it=False)
-    make_request(buyer_user, "Secret", ["iso-13485"], visibility="confidential")
-    old = make_request(buyer_user, "Old order", ["wrap"])
+    SourcingRequestFactory(
+        created_by=buyer_user, title="Draft", required_certifications=["sa8000"], opened=False
+    )
+    SourcingRequestFactory(
+        created_by=buyer_user,
+        title="Secret",
+        required_certifications=["iso-13485"],
+        visibility="confidential",
+    )
+    old = SourcingRequestFactory(
+        created_by=buyer_user, title="Old order", required_certifications=["wrap"]
+    )
     SourcingRequest.objects.filter(pk=old.pk).update(
         status=SourcingRequest.Status.CLOSED, opened_at=long_ago
     )
