@@ -13,7 +13,7 @@ from clusters import member_csv, services
 from clusters.models import ClusterMembership, ImportedFirm, MemberImport, MembershipEvent
 from companies import services as company_services
 from companies.models import Invitation, Organisation, ProductLine
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, ClusterFactory
 
 HEADER = (
     "email,legal_name,local_name,country,province,city,hs_codes,isic_codes,employees_band,"
@@ -386,9 +386,7 @@ def test_only_a_manager_imports_into_an_approved_cluster(
         services.member_import_upload(
             cluster=cluster, actor=other_manager, upload=upload(csv_bytes([good_row(1)]))
         )
-    from tests.cluster_fixtures import make_cluster
-
-    pending = make_cluster(manager, staff_user, name="Pending Cluster", approve=False)
+    pending = ClusterFactory(proposed_by=manager, name="Pending Cluster", status="proposed")
     with pytest.raises(ValidationError, match="approve"):
         services.member_import_upload(
             cluster=pending, actor=manager, upload=upload(csv_bytes([good_row(1)]))

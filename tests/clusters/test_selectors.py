@@ -10,6 +10,7 @@ from clusters import selectors, services
 from companies.models import Organisation
 from tests.factories import (
     CertificationFactory,
+    ClusterFactory,
     ContactPersonFactory,
     ProductLineFactory,
     ProposalFactory,
@@ -111,9 +112,7 @@ def test_a_suspended_member_leaves_the_public_page(cluster, manager, knitters):
 
 
 def test_the_public_list_has_only_approved_clusters(cluster, manager, staff_user):
-    from tests.cluster_fixtures import make_cluster
-
-    make_cluster(manager, staff_user, name="Still in review", approve=False)
+    ClusterFactory(proposed_by=manager, name="Still in review", status="proposed")
 
     assert [c.name for c in selectors.cluster_public_list()] == [cluster.name]
 
@@ -121,9 +120,7 @@ def test_the_public_list_has_only_approved_clusters(cluster, manager, staff_user
 def test_a_cluster_in_review_is_hidden_from_the_public(manager, staff_user, sme_user):
     from django.contrib.auth.models import AnonymousUser
 
-    from tests.cluster_fixtures import make_cluster
-
-    proposed = make_cluster(manager, staff_user, name="In review", approve=False)
+    proposed = ClusterFactory(proposed_by=manager, name="In review", status="proposed")
 
     assert selectors.cluster_get_visible(user=AnonymousUser(), slug=proposed.slug) is None
     assert selectors.cluster_get_visible(user=sme_user, slug=proposed.slug) is None

@@ -12,7 +12,13 @@ from consortia.models import Broadcast, BroadcastRecipient
 from consortia.tasks import deliver_broadcast
 from matching import services as matching_services
 from notifications.models import Notification
-from tests.factories import ProposalFactory, SourcingRequestFactory, SupplierFactory, UserFactory
+from tests.factories import (
+    ClusterFactory,
+    ProposalFactory,
+    SourcingRequestFactory,
+    SupplierFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -307,9 +313,7 @@ def test_an_oversized_list_of_chosen_members_is_refused(cluster, manager, member
 
 
 def test_a_cluster_in_review_sends_no_broadcast(manager, staff_user):
-    from tests.cluster_fixtures import make_cluster
-
-    pending = make_cluster(manager, staff_user, name="Jepara Furniture", approve=False)
+    pending = ClusterFactory(proposed_by=manager, name="Jepara Furniture", status="proposed")
 
     errors = refused(pending, manager, subject="Hi", body="There")
 
