@@ -5,7 +5,9 @@
 - ``consortium_world``: an approved cluster whose four members can answer together,
   with their pooled capacity, a T-shirt request that none of them can alone; the
   engine's index is fitted on them. ``build_consortium_world(**changes)`` builds a
-  variant (another volume, certifications, visibility, members).
+  variant (another volume, certifications, visibility, members), and
+  ``consortium_world_of_its_own()`` one with its own cluster for fixtures that
+  outlive a test (see ``tests/built_once.py``).
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -18,10 +20,13 @@ from clusters.models import Cluster, ClusterMembership
 from companies.models import CertificationScheme, Organisation, User
 from consortia import services as consortia_services
 from consortia.models import Consortium
+from matching.index_store import forget_loaded_index, index_build_full
 from matching.models import Proposal, SourcingRequest
 from tests.factories import (
     BuyerFactory,
     CertificationFactory,
+    ClusterBodyUserFactory,
+    ClusterFactory,
     ClusterMembershipFactory,
     ContactPersonFactory,
     ProductLineFactory,
@@ -198,6 +203,19 @@ def proposed(
         lead=world.firms[lead].pk,
     )
     return consortia_services.consortium_propose(consortium=consortium, actor=world.manager)
+
+
+def fit_index() -> None:
+    """A fresh engine index fitted on the database, as ``rebuild_search_index`` fits it."""
+    forget_loaded_index()
+    index_build_full()
+
+
+def consortium_world_of_its_own(**changes: Any) -> ConsortiumWorld:
+    """A consortium world whose cluster, manager and approving staff user are its own:
+    the function-scoped ``manager`` and ``cluster`` cannot serve a wider fixture."""
+    manager = ClusterBodyUserFactory()
+    return build_world(manager, ClusterFactory(proposed_by=manager), fit_index, **changes)
 
 
 @pytest.fixture
