@@ -10,11 +10,12 @@
   outlive a test (see ``tests/built_once.py``).
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from pytest_django import DjangoDbBlocker
 
 from clusters.models import Cluster, ClusterMembership
 from companies.models import CertificationScheme, Organisation, User
@@ -22,6 +23,7 @@ from consortia import services as consortia_services
 from consortia.models import Consortium
 from matching.index_store import forget_loaded_index, index_build_full
 from matching.models import Proposal, SourcingRequest
+from tests.built_once import built_once
 from tests.factories import (
     BuyerFactory,
     CertificationFactory,
@@ -231,3 +233,13 @@ def build_consortium_world(
 @pytest.fixture
 def consortium_world(build_consortium_world: Callable[..., ConsortiumWorld]) -> ConsortiumWorld:
     return build_consortium_world()
+
+
+@pytest.fixture(scope="module")
+def consortium_world_once(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[ConsortiumWorld]:
+    """The consortium world built once for a module; a module whose tests change it only
+    inside their own rollback hands each test a copy (``copy.deepcopy``)."""
+    with built_once(django_db_blocker):
+        yield consortium_world_of_its_own()

@@ -1,14 +1,24 @@
 """Consortium pages and API: who sees what (everyone else: 404), bad input, each step."""
 
+import copy
+
 import pytest
 from django.urls import reverse
 
 from clusters import services
 from consortia.models import Consortium
 from tests.factories import BuyerFactory, SupplierFactory, UserFactory
-from tests.worlds import add_member, draft, open_request, proposed
+from tests.worlds import ConsortiumWorld, add_member, draft, open_request, proposed
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consortium_world(consortium_world_once: ConsortiumWorld, db: None) -> ConsortiumWorld:
+    """The shared world, built once for the module: its tests change it only in their
+    own rollback."""
+    return copy.deepcopy(consortium_world_once)
+
 
 NOTICE = "never prices"
 
@@ -283,9 +293,9 @@ def test_the_buyer_of_another_request_and_outsiders_get_404(client, api_as, cons
 
 
 def test_a_confidential_request_shows_only_to_the_consortiums_members_and_managers(
-    client, build_consortium_world, other_manager, other_cluster
+    client, consortium_world, other_manager, other_cluster
 ):
-    consortium_world = build_consortium_world(visibility="confidential")
+    consortium_world.request = open_request(consortium_world.buyer_user, visibility="confidential")
     consortium = proposed(consortium_world)
     url = reverse("request-detail", args=[consortium_world.request.pk])
 
