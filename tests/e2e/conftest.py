@@ -4,7 +4,9 @@ one browser context per person, and the login page."""
 import os
 import re
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,10 +26,9 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 15_000
 
 
-@pytest.fixture
-def browser_pages():
-    """``browser_pages()`` gives a fresh page in its own browser context (its own
-    cookies), so several people can be logged in side by side. Downloads are accepted."""
+@pytest.fixture(scope="package")
+def chromium() -> Iterator[Any]:
+    """One Chromium for every browser test: launching it takes a second each time."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is not installed"
         if os.environ.get("REQUIRE_SERVICES") == "1":
@@ -40,16 +41,31 @@ def browser_pages():
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
-
-        def new_page():
-            page = browser.new_context(accept_downloads=True).new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            return page
-
         try:
-            yield new_page
+            yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def browser_pages(chromium: Any) -> Iterator[Callable[[], Any]]:
+    """``browser_pages()`` gives a fresh page in its own browser context (its own
+    cookies), so several people can be logged in side by side. Downloads are accepted.
+    The contexts close at the end of the test; the browser stays for the next one."""
+    contexts: list[Any] = []
+
+    def new_page() -> Any:
+        context = chromium.new_context(accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        return page
+
+    try:
+        yield new_page
+    finally:
+        for context in contexts:
+            context.close()
 
 
 def log_in(page, base_url: str, email: str) -> None:
