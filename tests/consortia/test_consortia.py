@@ -1,4 +1,9 @@
-"""Consortia drafted by the matcher, edited and proposed by managers, answered by all."""
+"""Consortia drafted by the matcher, edited and proposed by managers, answered by all.
+
+The tests share one consortium world built once for the module;
+``test_consortia_own_members.py`` has those that need members of their own."""
+
+import copy
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,12 +13,22 @@ from consortia import services as consortia_services
 from consortia.models import Consortium, ConsortiumMember
 from consortia.selectors import active_members_for_choice
 from matching import services as matching_services
+from matching.index_store import forget_loaded_index
 from matching.services import match_one_request
 from notifications.models import Notification
-from tests.factories import BuyerFactory, SupplierFactory, UserFactory
+from tests.factories import SupplierFactory, UserFactory
 from tests.worlds import ConsortiumWorld, add_member, draft, open_request, proposed
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consortium_world(consortium_world_once: ConsortiumWorld, db: None) -> ConsortiumWorld:
+    """The shared world, built once for the module: its tests change it only in their
+    own rollback. A test that fits the index again leaves it loaded, so each test
+    loads the module's own."""
+    forget_loaded_index()
+    return copy.deepcopy(consortium_world_once)
 
 
 def names(consortium: Consortium) -> list[str]:
@@ -100,20 +115,22 @@ def test_a_removed_or_departed_member_is_never_proposed(consortium_world):
     assert consortia_services.consortia_propose_for_request(request=consortium_world.request) == []
 
 
-def test_no_draft_when_one_member_meets_the_volume_alone(build_consortium_world):
-    consortium_world = build_consortium_world(volume=25_000)
+def test_no_draft_when_one_member_meets_the_volume_alone(consortium_world):
+    consortium_world.request = open_request(consortium_world.buyer_user, volume=25_000)
 
     assert consortia_services.consortia_propose_for_request(request=consortium_world.request) == []
 
 
-def test_no_draft_when_the_request_refuses_consortia(build_consortium_world):
-    consortium_world = build_consortium_world(allow_consortium=False)
+def test_no_draft_when_the_request_refuses_consortia(consortium_world):
+    consortium_world.request = open_request(consortium_world.buyer_user, allow_consortium=False)
 
     assert consortia_services.consortia_propose_for_request(request=consortium_world.request) == []
 
 
-def test_no_draft_when_no_member_holds_the_required_certification(build_consortium_world):
-    consortium_world = build_consortium_world(certifications=["oeko-tex"])
+def test_no_draft_when_no_member_holds_the_required_certification(consortium_world):
+    consortium_world.request = open_request(
+        consortium_world.buyer_user, certifications=["oeko-tex"]
+    )
 
     assert consortia_services.consortia_propose_for_request(request=consortium_world.request) == []
 
@@ -444,35 +461,12 @@ def test_outsiders_and_non_members_cannot_answer(consortium_world):
 # ------------------------------------------------------------------------------
 
 
-def test_opening_a_request_runs_the_match_job_that_drafts_the_consortium(
-    manager, cluster, rebuild_search_index, django_capture_on_commit_callbacks
-):
-    consortium_world = ConsortiumWorld(cluster, manager)
-    for name, capacity in {"Alpha Knit": 30_000, "Beta Knit": 20_000}.items():
-        add_member(consortium_world, name, capacity)
-    rebuild_search_index()
-    buyer_user = UserFactory(organisation=BuyerFactory())
-
-    with django_capture_on_commit_callbacks(execute=True):
-        request = open_request(buyer_user)
-
-    consortium = Consortium.objects.get(request=request)
-    assert names(consortium) == ["Alpha Knit", "Beta Knit"]
-
-
 def test_a_firm_nobody_claimed_is_never_proposed(consortium_world):
     consortium_world.users["Alpha Knit"].delete()  # an imported profile: no user of the firm yet
 
     consortium = draft(consortium_world)
 
     assert "Alpha Knit" not in names(consortium)
-
-
-def test_capacity_in_another_unit_never_counts(build_consortium_world):
-    consortium_world = build_consortium_world(capacities={"Alpha Knit": 30_000})
-    add_member(consortium_world, "Kilo Knit", 900_000, unit="kg")
-
-    assert consortia_services.consortia_propose_for_request(request=consortium_world.request) == []
 
 
 def test_members_of_two_clusters_are_never_pooled(
