@@ -1,10 +1,14 @@
 """Broadcasts: a manager sends an opportunity to active members, who read it in-app and by
 e-mail; bad input is a field error that writes nothing; other clusters' broadcasts are 404."""
 
+import copy
+from collections.abc import Iterator
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from pytest_django import DjangoDbBlocker
 
 from clusters import services
 from consortia import services as consortia_services
@@ -12,7 +16,9 @@ from consortia.models import Broadcast, BroadcastRecipient
 from consortia.tasks import deliver_broadcast
 from matching import services as matching_services
 from notifications.models import Notification
+from tests.built_once import built_once
 from tests.factories import (
+    ClusterBodyUserFactory,
     ClusterFactory,
     ProposalFactory,
     SourcingRequestFactory,
@@ -30,8 +36,7 @@ def join(cluster, manager, name):
     return services.membership_approve(membership=membership, actor=manager), user
 
 
-@pytest.fixture
-def members(cluster, manager):
+def add_members(cluster, manager):
     """Two active members, and one each suspended, left and removed."""
     active_a, user_a = join(cluster, manager, "A Knit")
     active_b, user_b = join(cluster, manager, "B Knit")
@@ -48,6 +53,36 @@ def members(cluster, manager):
         "left": (left, left_user),
         "removed": (removed, removed_user),
     }
+
+
+@pytest.fixture(scope="module")
+def cluster_once(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[dict]:
+    # Built once: the tests send and read broadcasts only inside their own rollback.
+    with built_once(django_db_blocker):
+        manager = ClusterBodyUserFactory()
+        cluster = ClusterFactory(proposed_by=manager)
+        yield {"cluster": cluster, "manager": manager, "members": add_members(cluster, manager)}
+
+
+@pytest.fixture
+def shared(cluster_once: dict, db: None) -> dict:
+    return copy.deepcopy(cluster_once)
+
+
+@pytest.fixture
+def cluster(shared):
+    """The module's approved cluster, with the members of ``members``."""
+    return shared["cluster"]
+
+
+@pytest.fixture
+def manager(shared):
+    return shared["manager"]
+
+
+@pytest.fixture
+def members(shared):
+    return shared["members"]
 
 
 @pytest.fixture
@@ -320,8 +355,10 @@ def test_a_cluster_in_review_sends_no_broadcast(manager, staff_user):
     assert "approve" in errors["cluster"][0]
 
 
-def test_a_cluster_without_active_members_has_no_one_to_send_to(cluster, manager):
-    errors = refused(cluster, manager, subject="Hi", body="There")
+def test_a_cluster_without_active_members_has_no_one_to_send_to(manager):
+    empty = ClusterFactory(proposed_by=manager, name="Empty Knitwear Cluster")
+
+    errors = refused(empty, manager, subject="Hi", body="There")
 
     assert "no active member" in errors["recipient_ids"][0]
 
