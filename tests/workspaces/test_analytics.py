@@ -2,19 +2,26 @@
 and country, certification gaps, proposals and linkages per month, near-misses by missing
 certification; charts and CSV downloads; managers of the cluster and staff only."""
 
+import copy
 import csv
 import io
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
 from clusters import services
 from companies.models import Certification, Organisation
 from matching.models import NearMiss, Proposal, SourcingRequest
+from tests.built_once import built_once
 from tests.factories import (
+    BuyerUserFactory,
     CertificationFactory,
+    ClusterBodyUserFactory,
+    ClusterFactory,
     ProposalFactory,
     SourcingRequestFactory,
     SupplierFactory,
@@ -54,8 +61,7 @@ def proposal(request, supplier, *, created, status="pending", buyer_at=None, sup
     return made
 
 
-@pytest.fixture
-def world(cluster, manager, buyer_user, staff_user):
+def build_world(cluster, manager, buyer_user):
     """Four active members (and one suspended), three requests, two months of matching.
 
     ======  =======  ==========  =========================================
@@ -153,6 +159,37 @@ def world(cluster, manager, buyer_user, staff_user):
     return {"m1": m1, "m2": m2, "m3": m3, "m4": m4, "now": now, "last_month": last_month}
 
 
+@pytest.fixture(scope="module")
+def world_once(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[dict]:
+    # Built once: the tests read the figures, or add rows only inside their own rollback.
+    with built_once(django_db_blocker):
+        manager = ClusterBodyUserFactory()
+        cluster = ClusterFactory(proposed_by=manager)
+        world = build_world(cluster, manager, BuyerUserFactory())
+        yield {"cluster": cluster, "manager": manager, "world": world}
+
+
+@pytest.fixture
+def shared(world_once: dict, db: None) -> dict:
+    return copy.deepcopy(world_once)
+
+
+@pytest.fixture
+def cluster(shared):
+    """The module's cluster: the members and matching of ``build_world``."""
+    return shared["cluster"]
+
+
+@pytest.fixture
+def manager(shared):
+    return shared["manager"]
+
+
+@pytest.fixture
+def world(shared):
+    return shared["world"]
+
+
 def figures(manager, cluster):
     return workspaces_selectors.cluster_analytics(user=manager, cluster=cluster)
 
@@ -223,8 +260,10 @@ def test_each_members_figures(world, manager, cluster):
     assert (members["D New"].proposals, members["D New"].near_misses) == (0, 2)
 
 
-def test_a_cluster_without_members_has_empty_figures(manager, cluster):
-    analytics = figures(manager, cluster)
+def test_a_cluster_without_members_has_empty_figures(manager):
+    empty = ClusterFactory(proposed_by=manager, name="Empty Knitwear Cluster")
+
+    analytics = figures(manager, empty)
 
     assert analytics.member_count == 0
     assert analytics.sectors == analytics.countries == analytics.near_misses == []
