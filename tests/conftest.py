@@ -17,6 +17,7 @@ from tests import factories
 from tests.factories import (
     BuyerFactory,
     ClusterBodyFactory,
+    StaffUserFactory,
     SupplierFactory,
     UserFactory,
 )
@@ -94,7 +95,7 @@ def cluster_body_user(db):
 
 @pytest.fixture
 def staff_user(db):
-    return UserFactory(organisation=None, is_staff=True, email="staff@platform.example")
+    return StaffUserFactory(email="staff@platform.example")
 
 
 @pytest.fixture
