@@ -11,6 +11,7 @@ from companies.models import Organisation
 from tests.factories import (
     CertificationFactory,
     ClusterFactory,
+    ClusterMembershipFactory,
     ContactPersonFactory,
     ProductLineFactory,
     ProposalFactory,
@@ -25,10 +26,13 @@ pytestmark = pytest.mark.django_db
 def join(cluster, manager, *, name, listed=True, share=False):
     supplier = SupplierFactory(legal_name=name, country="IN")
     user = UserFactory(organisation=supplier)
-    membership = services.membership_apply(
-        cluster=cluster, actor=user, listed_publicly=listed, share_contacts=share
+    membership = ClusterMembershipFactory(
+        cluster=cluster,
+        applicant=user,
+        approver=manager,
+        listed_publicly=listed,
+        share_contacts=share,
     )
-    services.membership_approve(membership=membership, actor=manager)
     return supplier, user, membership
 
 

@@ -20,6 +20,7 @@ from tests.built_once import built_once
 from tests.factories import (
     ClusterBodyUserFactory,
     ClusterFactory,
+    ClusterMembershipFactory,
     ProposalFactory,
     SourcingRequestFactory,
     SupplierFactory,
@@ -30,10 +31,10 @@ pytestmark = pytest.mark.django_db
 
 
 def join(cluster, manager, name):
-    """An active member firm with one user."""
+    """An active member firm with one user, approved by ``manager``."""
     user = UserFactory(organisation=SupplierFactory(legal_name=name))
-    membership = services.membership_apply(cluster=cluster, actor=user)
-    return services.membership_approve(membership=membership, actor=manager), user
+    membership = ClusterMembershipFactory(cluster=cluster, applicant=user, approver=manager)
+    return membership, user
 
 
 def add_members(cluster, manager):

@@ -54,15 +54,17 @@ class ClusterFactory(factory.django.DjangoModelFactory[Cluster]):
 
 
 class ClusterMembershipFactory(factory.django.DjangoModelFactory[ClusterMembership]):
-    """A membership of the applicant's firm: the applicant applies, the cluster's first
-    manager approves, then suspends or removes it, or the applicant leaves, as
-    ``status`` asks (``applied`` stops at the application, ``refused`` refuses it)."""
+    """A membership of the applicant's firm: the applicant applies, ``approver`` (by
+    default the cluster's first manager) approves, then suspends or removes it, or the
+    applicant leaves, as ``status`` asks (``applied`` stops at the application,
+    ``refused`` refuses it)."""
 
     class Meta:
         model = ClusterMembership
 
     cluster = factory.SubFactory(ClusterFactory)
     applicant = factory.SubFactory(UserFactory)
+    approver = None
     listed_publicly = False
     share_contacts = False
     message = ""
@@ -75,10 +77,10 @@ class ClusterMembershipFactory(factory.django.DjangoModelFactory[ClusterMembersh
         status = kwargs.pop("status")
         cluster: Cluster = kwargs.pop("cluster")
         applicant: User = kwargs.pop("applicant")
+        manager: User | None = kwargs.pop("approver") or cluster.managers.order_by("pk").first()
         membership = services.membership_apply(cluster=cluster, actor=applicant, **kwargs)
         if status == Status.APPLIED:
             return membership
-        manager = cluster.managers.order_by("pk").first()
         assert manager is not None, "a cluster made by its factory has a manager"
         if status == Status.REFUSED:
             return services.membership_refuse(membership=membership, actor=manager)

@@ -22,6 +22,7 @@ from tests.factories import (
     CertificationFactory,
     ClusterBodyUserFactory,
     ClusterFactory,
+    ClusterMembershipFactory,
     ProposalFactory,
     SourcingRequestFactory,
     SupplierFactory,
@@ -44,8 +45,7 @@ def join(cluster, manager, name, *, country, activities=(), certifications=()):
             fields["status"] = Certification.Status.REJECTED
         CertificationFactory(**fields)
     user = UserFactory(organisation=firm)
-    membership = services.membership_apply(cluster=cluster, actor=user)
-    services.membership_approve(membership=membership, actor=manager)
+    membership = ClusterMembershipFactory(cluster=cluster, applicant=user, approver=manager)
     return firm, membership
 
 
