@@ -140,7 +140,7 @@ def add_member(
     ContactPersonFactory(organisation=firm, email=secret_of(name), phone="+91 421 555 0000")
     user = UserFactory(organisation=firm, email=f"owner@{name.lower().replace(' ', '-')}.example")
     membership = ClusterMembershipFactory(
-        cluster=world.cluster, applicant=user, listed_publicly=True
+        cluster=world.cluster, applicant=user, approver=world.manager, listed_publicly=True
     )
     world.firms[name], world.users[name], world.memberships[name] = firm, user, membership
 
