@@ -4,12 +4,13 @@
   matcher, and both sides' contact details (to check they stay hidden).
 - ``consortium_world``: an approved cluster whose four members can answer together,
   with their pooled capacity, a T-shirt request that none of them can alone; the
-  engine's index is fitted on them. ``build_consortium_world(**changes)`` builds a
-  variant (another volume, certifications, visibility, members), and
-  ``consortium_world_of_its_own()`` one with its own cluster for fixtures that
-  outlive a test (see ``tests/built_once.py``).
+  engine's index is fitted on them. Built once per module with a cluster of its own
+  (``tests/built_once.py``), so only for tests without ``transaction=True``.
+  ``build_consortium_world(**changes)`` builds a variant on the ``cluster`` fixture
+  (other members, volume, certifications, visibility) in the test itself.
 """
 
+import copy
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -230,16 +231,18 @@ def build_consortium_world(
     return build
 
 
-@pytest.fixture
-def consortium_world(build_consortium_world: Callable[..., ConsortiumWorld]) -> ConsortiumWorld:
-    return build_consortium_world()
-
-
 @pytest.fixture(scope="module")
 def consortium_world_once(
     django_db_setup: None, django_db_blocker: DjangoDbBlocker
 ) -> Iterator[ConsortiumWorld]:
-    """The consortium world built once for a module; a module whose tests change it only
-    inside their own rollback hands each test a copy (``copy.deepcopy``)."""
     with built_once(django_db_blocker):
         yield consortium_world_of_its_own()
+
+
+@pytest.fixture
+def consortium_world(consortium_world_once: ConsortiumWorld, db: None) -> ConsortiumWorld:
+    """Built once per module (a test changes it only inside its own rollback); each test
+    gets its own copy of the objects. A test that fits the index again leaves that
+    index loaded, so each test starts by loading the module's own."""
+    forget_loaded_index()
+    return copy.deepcopy(consortium_world_once)

@@ -3,8 +3,6 @@
 The tests share one consortium world built once for the module;
 ``test_consortia_own_members.py`` has those that need members of their own."""
 
-import copy
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -13,22 +11,12 @@ from consortia import services as consortia_services
 from consortia.models import Consortium, ConsortiumMember
 from consortia.selectors import active_members_for_choice
 from matching import services as matching_services
-from matching.index_store import forget_loaded_index
 from matching.services import match_one_request
 from notifications.models import Notification
 from tests.factories import SupplierFactory, UserFactory
 from tests.worlds import ConsortiumWorld, add_member, draft, open_request, proposed
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def consortium_world(consortium_world_once: ConsortiumWorld, db: None) -> ConsortiumWorld:
-    """The shared world, built once for the module: its tests change it only in their
-    own rollback. A test that fits the index again leaves it loaded, so each test
-    loads the module's own."""
-    forget_loaded_index()
-    return copy.deepcopy(consortium_world_once)
 
 
 def names(consortium: Consortium) -> list[str]:

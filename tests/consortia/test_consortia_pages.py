@@ -1,23 +1,14 @@
 """Consortium pages and API: who sees what (everyone else: 404), bad input, each step."""
 
-import copy
-
 import pytest
 from django.urls import reverse
 
 from clusters import services
 from consortia.models import Consortium
 from tests.factories import BuyerFactory, SupplierFactory, UserFactory
-from tests.worlds import ConsortiumWorld, add_member, draft, open_request, proposed
+from tests.worlds import add_member, draft, open_request, proposed
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def consortium_world(consortium_world_once: ConsortiumWorld, db: None) -> ConsortiumWorld:
-    """The shared world, built once for the module: its tests change it only in their
-    own rollback."""
-    return copy.deepcopy(consortium_world_once)
 
 
 NOTICE = "never prices"

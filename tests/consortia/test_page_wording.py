@@ -9,6 +9,16 @@ from tests.worlds import draft, proposed
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cluster(consortium_world):
+    return consortium_world.cluster
+
+
+@pytest.fixture
+def manager(consortium_world):
+    return consortium_world.manager
+
+
 def test_consortium_list_writes_the_volume_with_separators_and_the_unit_label(
     client, manager, cluster, consortium_world
 ):
