@@ -1,24 +1,15 @@
-"""Clusters built through the real services: proposed by a cluster body, approved by staff."""
+"""Clusters built through the real services (``ClusterFactory``): proposed by a cluster
+body, approved by staff; and a member that applied and was approved."""
 
 import pytest
 
-from clusters import services
-from tests.factories import ClusterBodyFactory, SupplierFactory, UserFactory
-
-
-def make_cluster(manager, staff, *, name="Tiruppur Knitwear Cluster", approve=True):
-    cluster = services.cluster_propose(
-        actor=manager,
-        name=name,
-        country="IN",
-        province="IN-TN",
-        sector="1430",
-        main_products=["611030"],
-        description="Knitwear makers around Tiruppur.",
-    )
-    if approve:
-        cluster = services.cluster_review(cluster=cluster, actor=staff, status="approved")
-    return cluster
+from tests.factories import (
+    ClusterBodyFactory,
+    ClusterFactory,
+    ClusterMembershipFactory,
+    SupplierFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -28,7 +19,7 @@ def manager(cluster_body_user):
 
 @pytest.fixture
 def cluster(manager, staff_user):
-    return make_cluster(manager, staff_user)
+    return ClusterFactory(proposed_by=manager, reviewed_by=staff_user)
 
 
 @pytest.fixture
@@ -38,7 +29,9 @@ def other_manager(staff_user):
 
 @pytest.fixture
 def other_cluster(other_manager, staff_user):
-    return make_cluster(other_manager, staff_user, name="Sialkot Surgical Cluster")
+    return ClusterFactory(
+        proposed_by=other_manager, reviewed_by=staff_user, name="Sialkot Surgical Cluster"
+    )
 
 
 @pytest.fixture
@@ -54,7 +47,6 @@ def sme_user(sme):
 @pytest.fixture
 def member(cluster, sme_user, manager):
     """An active membership of ``sme`` that agreed to both listing and contact sharing."""
-    membership = services.membership_apply(
-        cluster=cluster, actor=sme_user, listed_publicly=True, share_contacts=True
+    return ClusterMembershipFactory(
+        cluster=cluster, applicant=sme_user, listed_publicly=True, share_contacts=True
     )
-    return services.membership_approve(membership=membership, actor=manager)

@@ -2,14 +2,23 @@
 are loaded once per test database, so every test sees the real codes."""
 
 import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
+import factory
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from rest_framework.test import APIClient
 
+from tests import factories
 from tests.factories import (
     BuyerFactory,
     ClusterBodyFactory,
+    StaffUserFactory,
     SupplierFactory,
     UserFactory,
 )
@@ -17,8 +26,19 @@ from tests.factories import (
 # In CI, tests that need PostgreSQL, Redis, a worker or a browser fail instead of skipping.
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
-# The cluster fixtures serve the clusters, consortia and workspaces tests alike.
-pytest_plugins = ["tests.cluster_fixtures"]
+# The cluster fixtures and the shared worlds serve the tests of several apps alike.
+pytest_plugins = ["tests.cluster_fixtures", "tests.worlds"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Uploaded evidence and the engine's index artifacts go to a directory of this run,
+    removed at its end, so runs leave nothing behind and never read each other's."""
+    path = tmp_path_factory.mktemp("media")
+    # override_settings tells the default storage, which caches its location.
+    with override_settings(MEDIA_ROOT=str(path)):
+        yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +47,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         load_taxonomies()
+
+
+FactoryClass = type[factory.django.DjangoModelFactory[Any]]
+
+
+def _factory_fixture(factory_class: FactoryClass) -> Callable[..., FactoryClass]:
+    def give(db: None) -> FactoryClass:
+        return factory_class
+
+    give.__doc__ = factory_class.__doc__
+    return pytest.fixture(give)
+
+
+# Every factory is a fixture of its snake-case name (``ClusterFactory`` is
+# ``cluster_factory``) that also opens the database to the test asking for it.
+for _name in factories.__all__:
+    if _name.endswith("Factory"):
+        globals()[re.sub(r"(?<!^)(?=[A-Z])", "_", _name).lower()] = _factory_fixture(
+            getattr(factories, _name)
+        )
 
 
 @pytest.fixture
@@ -56,7 +96,7 @@ def cluster_body_user(db):
 
 @pytest.fixture
 def staff_user(db):
-    return UserFactory(organisation=None, is_staff=True, email="staff@platform.example")
+    return StaffUserFactory(email="staff@platform.example")
 
 
 @pytest.fixture

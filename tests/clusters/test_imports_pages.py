@@ -8,7 +8,7 @@ from django.urls import reverse
 from clusters.models import MemberImport
 from companies.models import Organisation
 from tests.clusters.test_imports import apply, csv_bytes, good_row, run_import
-from tests.factories import UserFactory
+from tests.factories import ClusterFactory, UserFactory
 
 
 def csv_file(data: bytes, name: str = "members.csv") -> SimpleUploadedFile:
@@ -336,9 +336,7 @@ def test_oversized_upload_is_refused_in_page_and_api(client, api_as, cluster, ma
 
 
 def test_a_cluster_in_review_takes_no_import(client, manager, staff_user):
-    from tests.cluster_fixtures import make_cluster
-
-    pending = make_cluster(manager, staff_user, name="Awaiting Review", approve=False)
+    pending = ClusterFactory(proposed_by=manager, name="Awaiting Review", status="proposed")
     client.force_login(manager)
     page = client.get(reverse("cluster-imports", args=[pending.slug]))
     assert "Imports open once staff approve the cluster." in page.content.decode()

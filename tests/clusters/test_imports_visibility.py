@@ -5,12 +5,10 @@ proposed nor a near-miss, no saved-search alert, not on the cluster's public pag
 Claimed: all of those, and an active member of the cluster that imported it.
 """
 
-from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from clusters import selectors
 from clusters import services as cluster_services
@@ -23,6 +21,7 @@ from matching.search import SupplierSearchFilters, supplier_search
 from notifications.models import Notification
 from tests.clusters.test_imports import apply, csv_bytes, good_row, run_import
 from tests.factories import TEST_PASSWORD
+from tests.worlds import open_request_for
 
 
 @pytest.fixture
@@ -58,16 +57,7 @@ def search_names(query: str = "knit") -> set[str]:
 
 def open_request(buyer_user, capture):
     with capture(execute=True):
-        request = matching_services.request_create(
-            actor=buyer_user,
-            title="Cotton T-shirts, knitted",
-            description="Plain knitted cotton tees for our spring line.",
-            hs_codes=["6109"],
-            deadline=timezone.now() + timedelta(days=30),
-            volume_per_month=10_000,
-            unit="pieces",
-        )
-        matching_services.request_open(request=request, actor=buyer_user)
+        request = open_request_for(buyer_user)
     return request
 
 

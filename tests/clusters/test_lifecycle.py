@@ -9,7 +9,7 @@ from clusters.models import Cluster, ClusterMembership, MembershipEvent
 from companies import services as company_services
 from notifications.models import Notification
 from sme_platform.errors import ApplicationError
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, ClusterFactory
 
 pytestmark = pytest.mark.django_db
 Status = ClusterMembership.Status
@@ -167,9 +167,7 @@ def test_a_manager_of_another_cluster_cannot_approve(cluster, sme_user, other_ma
 
 
 def test_a_cluster_in_review_takes_no_application(manager, staff_user, sme_user):
-    from tests.cluster_fixtures import make_cluster
-
-    proposed = make_cluster(manager, staff_user, approve=False)
+    proposed = ClusterFactory(proposed_by=manager, status="proposed")
 
     with pytest.raises(ApplicationError) as exc:
         services.membership_apply(cluster=proposed, actor=sme_user)

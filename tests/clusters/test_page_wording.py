@@ -1,12 +1,12 @@
 """What the cluster pages say in the places people misread: empty counts, contacts
-not shown yet, and figures written as people write them."""
+not shown yet, what an import did, and the questions before a removal or a departure.
+The consortium and analytics pages' wording is tested beside their apps."""
 
 import pytest
 from django.urls import reverse
 
 from clusters import services
 from tests.clusters.test_imports import apply, csv_bytes, good_row, run_import
-from tests.consortia.consortium_world import build_world, draft, proposed
 from tests.factories import ContactPersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,18 +38,6 @@ def test_an_application_that_shares_contacts_says_they_show_once_a_member(
     assert "hidden@knitone.example" not in html
 
 
-def test_consortium_list_writes_the_volume_with_separators_and_the_unit_label(
-    client, manager, cluster, rebuild_search_index
-):
-    world = build_world(manager, cluster, rebuild_search_index)
-    draft(world)
-    client.force_login(manager)
-
-    html = client.get(reverse("cluster-consortium-list", args=[cluster.slug])).content.decode()
-
-    assert "/ 45,000 pieces" in html
-
-
 def test_an_applied_import_says_what_was_done_and_that_the_firms_must_claim_them(
     client, manager, cluster, django_capture_on_commit_callbacks
 ):
@@ -74,17 +62,6 @@ def client_page(client, manager, cluster, member_import) -> str:
     client.force_login(manager)
     url = reverse("cluster-import-detail", args=[cluster.slug, member_import.pk])
     return client.get(url).content.decode()
-
-
-def test_analytics_without_recent_requests_does_not_count_zero_requests(
-    client, manager, cluster, member
-):
-    client.force_login(manager)
-
-    html = client.get(reverse("cluster-analytics", args=[cluster.slug])).content.decode()
-
-    assert "the 0 requests" not in html
-    assert "(none yet)" in html
 
 
 def test_removing_a_member_asks_first_and_the_reason_reaches_the_history(
@@ -112,16 +89,3 @@ def test_leaving_a_cluster_asks_first(client, cluster, member, sme_user):
 
     assert "Leave the cluster…</summary>" in html
     assert "Reason, told to the managers (optional)" in html
-
-
-def test_a_member_on_a_consortium_page_has_a_way_back_to_its_proposals(
-    client, manager, cluster, rebuild_search_index
-):
-    world = build_world(manager, cluster, rebuild_search_index)
-    consortium = proposed(world)
-    client.force_login(world.users["Alpha Knit"])
-
-    html = client.get(reverse("consortium-detail", args=[consortium.pk])).content.decode()
-
-    assert f'href="{reverse("proposal-list")}">My proposals</a>' in html
-    assert f'href="{reverse("cluster-page", args=[cluster.slug])}"' in html

@@ -7,7 +7,7 @@ from django.urls import reverse
 from clusters import services
 from clusters.models import ClusterMembership
 from sme_platform.errors import ApplicationError
-from tests.cluster_fixtures import make_cluster
+from tests.factories import ClusterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_the_page_tells_the_limit_and_changes_nothing(client, cluster, member, m
 
 
 def test_the_review_page_tells_a_long_reason(client, manager, staff_user):
-    in_review = make_cluster(manager, staff_user, name="Jepara Furniture", approve=False)
+    in_review = ClusterFactory(proposed_by=manager, name="Jepara Furniture", status="proposed")
     client.force_login(staff_user)
 
     response = client.post(

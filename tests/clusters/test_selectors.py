@@ -8,12 +8,14 @@ from django.utils import timezone
 
 from clusters import selectors, services
 from companies.models import Organisation
-from matching import services as matching_services
-from matching.models import Proposal
 from tests.factories import (
     CertificationFactory,
+    ClusterFactory,
+    ClusterMembershipFactory,
     ContactPersonFactory,
     ProductLineFactory,
+    ProposalFactory,
+    SourcingRequestFactory,
     SupplierFactory,
     UserFactory,
 )
@@ -24,10 +26,13 @@ pytestmark = pytest.mark.django_db
 def join(cluster, manager, *, name, listed=True, share=False):
     supplier = SupplierFactory(legal_name=name, country="IN")
     user = UserFactory(organisation=supplier)
-    membership = services.membership_apply(
-        cluster=cluster, actor=user, listed_publicly=listed, share_contacts=share
+    membership = ClusterMembershipFactory(
+        cluster=cluster,
+        applicant=user,
+        approver=manager,
+        listed_publicly=listed,
+        share_contacts=share,
     )
-    services.membership_approve(membership=membership, actor=manager)
     return supplier, user, membership
 
 
@@ -111,9 +116,7 @@ def test_a_suspended_member_leaves_the_public_page(cluster, manager, knitters):
 
 
 def test_the_public_list_has_only_approved_clusters(cluster, manager, staff_user):
-    from tests.cluster_fixtures import make_cluster
-
-    make_cluster(manager, staff_user, name="Still in review", approve=False)
+    ClusterFactory(proposed_by=manager, name="Still in review", status="proposed")
 
     assert [c.name for c in selectors.cluster_public_list()] == [cluster.name]
 
@@ -121,9 +124,7 @@ def test_the_public_list_has_only_approved_clusters(cluster, manager, staff_user
 def test_a_cluster_in_review_is_hidden_from_the_public(manager, staff_user, sme_user):
     from django.contrib.auth.models import AnonymousUser
 
-    from tests.cluster_fixtures import make_cluster
-
-    proposed = make_cluster(manager, staff_user, name="In review", approve=False)
+    proposed = ClusterFactory(proposed_by=manager, name="In review", status="proposed")
 
     assert selectors.cluster_get_visible(user=AnonymousUser(), slug=proposed.slug) is None
     assert selectors.cluster_get_visible(user=sme_user, slug=proposed.slug) is None
@@ -155,24 +156,15 @@ def test_another_manager_gets_no_member_list(cluster, other_manager, member):
 # ------------------------------------------------------------------------------
 
 
-def make_request(buyer_user, *, title, visibility):
-    request = matching_services.request_create(
-        actor=buyer_user,
-        title=title,
-        deadline=timezone.now() + timedelta(days=30),
-        hs_codes=["6109"],
-        visibility=visibility,
-    )
-    return matching_services.request_open(request=request, actor=buyer_user)
-
-
 def test_public_linkages_hide_confidential_requests(cluster, knitters, buyer_user):
-    public = make_request(buyer_user, title="Organic T-shirts", visibility="public")
-    secret = make_request(buyer_user, title="Secret launch", visibility="confidential")
-    Proposal.objects.create(request=public, supplier=knitters["a"], status="linked")
-    Proposal.objects.create(request=secret, supplier=knitters["b"], status="linked")
-    Proposal.objects.create(request=public, supplier=knitters["d"], status="linked")
-    Proposal.objects.create(request=public, supplier=knitters["c"], status="pending")
+    public = SourcingRequestFactory(created_by=buyer_user, title="Organic T-shirts")
+    secret = SourcingRequestFactory(
+        created_by=buyer_user, title="Secret launch", visibility="confidential"
+    )
+    ProposalFactory(request=public, supplier=knitters["a"], status="linked")
+    ProposalFactory(request=secret, supplier=knitters["b"], status="linked")
+    ProposalFactory(request=public, supplier=knitters["d"], status="linked")
+    ProposalFactory(request=public, supplier=knitters["c"], status="pending")
 
     linkages = {
         link.supplier_name: (link.buyer_name, link.request_title)
@@ -187,8 +179,10 @@ def test_public_linkages_hide_confidential_requests(cluster, knitters, buyer_use
 
 @pytest.fixture
 def member_proposal(member, buyer_user):
-    secret = make_request(buyer_user, title="Secret launch", visibility="confidential")
-    return Proposal.objects.create(request=secret, supplier=member.supplier)
+    secret = SourcingRequestFactory(
+        created_by=buyer_user, title="Secret launch", visibility="confidential"
+    )
+    return ProposalFactory(request=secret, supplier=member.supplier)
 
 
 def test_a_manager_sees_a_members_proposal_and_its_confidential_request(

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from consortia.models import Consortium
-from tests.consortia.consortium_world import build_world, proposed
+from tests.worlds import build_world, proposed
 
 pytestmark = pytest.mark.django_db
 

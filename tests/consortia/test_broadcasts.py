@@ -1,47 +1,44 @@
 """Broadcasts: a manager sends an opportunity to active members, who read it in-app and by
 e-mail; bad input is a field error that writes nothing; other clusters' broadcasts are 404."""
 
-from datetime import timedelta
+import copy
+from collections.abc import Iterator
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
 from clusters import services
 from consortia import services as consortia_services
 from consortia.models import Broadcast, BroadcastRecipient
 from consortia.tasks import deliver_broadcast_task
 from matching import services as matching_services
-from matching.models import Proposal
 from notifications.models import Notification
 from sme_platform.errors import ApplicationError
-from tests.factories import SupplierFactory, UserFactory
+from tests.built_once import built_once
+from tests.factories import (
+    ClusterBodyUserFactory,
+    ClusterFactory,
+    ClusterMembershipFactory,
+    ProposalFactory,
+    SourcingRequestFactory,
+    SupplierFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def join(cluster, manager, name):
-    """An active member firm with one user."""
+    """An active member firm with one user, approved by ``manager``."""
     user = UserFactory(organisation=SupplierFactory(legal_name=name))
-    membership = services.membership_apply(cluster=cluster, actor=user)
-    return services.membership_approve(membership=membership, actor=manager), user
+    membership = ClusterMembershipFactory(cluster=cluster, applicant=user, approver=manager)
+    return membership, user
 
 
-def make_request(buyer_user, *, title="Organic cotton T-shirts", visibility="public"):
-    request = matching_services.request_create(
-        actor=buyer_user,
-        title=title,
-        deadline=timezone.now() + timedelta(days=30),
-        hs_codes=["6109"],
-        visibility=visibility,
-    )
-    return matching_services.request_open(request=request, actor=buyer_user)
-
-
-@pytest.fixture
-def members(cluster, manager):
+def add_members(cluster, manager):
     """Two active members, and one each suspended, left and removed."""
     active_a, user_a = join(cluster, manager, "A Knit")
     active_b, user_b = join(cluster, manager, "B Knit")
@@ -60,9 +57,39 @@ def members(cluster, manager):
     }
 
 
+@pytest.fixture(scope="module")
+def cluster_once(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[dict]:
+    # Built once: the tests send and read broadcasts only inside their own rollback.
+    with built_once(django_db_blocker):
+        manager = ClusterBodyUserFactory()
+        cluster = ClusterFactory(proposed_by=manager)
+        yield {"cluster": cluster, "manager": manager, "members": add_members(cluster, manager)}
+
+
+@pytest.fixture
+def shared(cluster_once: dict, db: None) -> dict:
+    return copy.deepcopy(cluster_once)
+
+
+@pytest.fixture
+def cluster(shared):
+    """The module's approved cluster, with the members of ``members``."""
+    return shared["cluster"]
+
+
+@pytest.fixture
+def manager(shared):
+    return shared["manager"]
+
+
+@pytest.fixture
+def members(shared):
+    return shared["members"]
+
+
 @pytest.fixture
 def public_request(buyer_user):
-    return make_request(buyer_user)
+    return SourcingRequestFactory(created_by=buyer_user, title="Organic cotton T-shirts")
 
 
 def send(cluster, manager, capture, **fields):
@@ -241,8 +268,10 @@ def test_oversized_text_is_refused(cluster, manager, members):
 
 def test_a_confidential_request_is_refused(cluster, manager, members, buyer_user):
     # given: a confidential request proposed to a member, so the manager may see it
-    secret = make_request(buyer_user, title="Secret launch", visibility="confidential")
-    Proposal.objects.create(request=secret, supplier=members["a"][0].supplier)
+    secret = SourcingRequestFactory(
+        created_by=buyer_user, title="Secret launch", visibility="confidential"
+    )
+    ProposalFactory(request=secret, supplier=members["a"][0].supplier)
 
     errors = refused(cluster, manager, request_id=secret.pk)
 
@@ -261,7 +290,9 @@ def test_a_request_the_manager_cannot_see_reads_like_an_unknown_one(
     cluster, manager, members, buyer_user
 ):
     # given: a confidential request proposed to nobody in the cluster
-    hidden = make_request(buyer_user, title="Hidden", visibility="confidential")
+    hidden = SourcingRequestFactory(
+        created_by=buyer_user, title="Hidden", visibility="confidential"
+    )
 
     hidden_errors = refused(cluster, manager, request_id=hidden.pk)
     unknown_errors = refused(cluster, manager, request_id=999999)
@@ -272,9 +303,7 @@ def test_a_request_the_manager_cannot_see_reads_like_an_unknown_one(
 
 
 def test_a_draft_request_reads_like_an_unknown_one(cluster, manager, members, buyer_user):
-    draft = matching_services.request_create(
-        actor=buyer_user, title="Draft", deadline=timezone.now() + timedelta(days=30)
-    )
+    draft = SourcingRequestFactory(created_by=buyer_user, title="Draft", hs_codes=[], opened=False)
 
     errors = refused(cluster, manager, request_id=draft.pk)
 
@@ -321,17 +350,17 @@ def test_an_oversized_list_of_chosen_members_is_refused(cluster, manager, member
 
 
 def test_a_cluster_in_review_sends_no_broadcast(manager, staff_user):
-    from tests.cluster_fixtures import make_cluster
-
-    pending = make_cluster(manager, staff_user, name="Jepara Furniture", approve=False)
+    pending = ClusterFactory(proposed_by=manager, name="Jepara Furniture", status="proposed")
 
     errors = refused(pending, manager, subject="Hi", body="There")
 
     assert "approve" in errors["cluster"][0]
 
 
-def test_a_cluster_without_active_members_has_no_one_to_send_to(cluster, manager):
-    errors = refused(cluster, manager, subject="Hi", body="There")
+def test_a_cluster_without_active_members_has_no_one_to_send_to(manager):
+    empty = ClusterFactory(proposed_by=manager, name="Empty Knitwear Cluster")
+
+    errors = refused(empty, manager, subject="Hi", body="There")
 
     assert "no active member" in errors["recipient_ids"][0]
 

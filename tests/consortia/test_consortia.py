@@ -1,22 +1,23 @@
-"""Consortia drafted by the matcher, edited and proposed by managers, answered by all."""
+"""Consortia drafted by the matcher, edited and proposed by managers, answered by all.
+
+The tests share one consortium world built once for the module;
+``test_consortia_own_members.py`` has those that need members of their own."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from clusters import services
 from consortia import services as consortia_services
-from consortia.models import Consortium
+from consortia.models import Consortium, ConsortiumMember
+from consortia.selectors import active_members_for_choice
+from matching import services as matching_services
 from matching.services import match_one_request
 from notifications.models import Notification
 from sme_platform.errors import ApplicationError
-from tests.consortia.consortium_world import add_member, build_world, draft, proposed
+from tests.factories import SupplierFactory, UserFactory
+from tests.worlds import ConsortiumWorld, add_member, draft, open_request, proposed
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(manager, cluster, rebuild_search_index):
-    return build_world(manager, cluster, rebuild_search_index)
 
 
 def names(consortium: Consortium) -> list[str]:
@@ -27,12 +28,14 @@ def names(consortium: Consortium) -> list[str]:
 # ------------------------------------------------------------------------------
 
 
-def test_the_match_job_drafts_the_fewest_members_whose_pooled_capacity_meets_the_volume(world):
+def test_the_match_job_drafts_the_fewest_members_whose_pooled_capacity_meets_the_volume(
+    consortium_world,
+):
     # when the request is matched
-    match_one_request(request_id=world.request.pk)
+    match_one_request(request_id=consortium_world.request.pk)
 
     # then one draft: the two largest firms (30,000 + 20,000 >= 45,000), not three smaller
-    consortium = Consortium.objects.get(request=world.request)
+    consortium = Consortium.objects.get(request=consortium_world.request)
     assert consortium.status == Consortium.Status.DRAFT
     assert names(consortium) == ["Alpha Knit", "Beta Knit"]
     assert consortium.breakdown["pooled_capacity"] == 50_000
@@ -41,92 +44,107 @@ def test_the_match_job_drafts_the_fewest_members_whose_pooled_capacity_meets_the
     assert {m.capacity_pledged for m in consortium.members.all()} == {30_000, 20_000}
     assert all(m.score > 0 for m in consortium.members.all())
     # and the manager is told once
-    assert Notification.objects.filter(user=world.manager, kind="consortium_draft").count() == 1
-
-
-def test_re_running_updates_the_draft_and_tells_the_managers_once(world):
-    first = draft(world)
-    add_member(world, "Epsilon Knit", 25_000)  # now Alpha + Epsilon also make 55,000
-
-    again = draft(world)
-
-    assert again.pk == first.pk
-    assert Consortium.objects.filter(request=world.request).count() == 1
-    assert Notification.objects.filter(user=world.manager, kind="consortium_draft").count() == 1
-
-
-def test_re_running_never_overwrites_a_draft_a_manager_edited(world):
-    consortium = draft(world)
-    consortia_services.consortium_update(
-        consortium=consortium,
-        actor=world.manager,
-        members=world.ids("Alpha Knit", "Gamma Knit"),
-        lead=world.firms["Gamma Knit"].pk,
+    assert (
+        Notification.objects.filter(user=consortium_world.manager, kind="consortium_draft").count()
+        == 1
     )
 
-    assert consortia_services.consortia_propose_for_request(request=world.request) == []
+
+def test_re_running_updates_the_draft_and_tells_the_managers_once(consortium_world):
+    first = draft(consortium_world)
+    add_member(consortium_world, "Epsilon Knit", 25_000)  # now Alpha + Epsilon also make 55,000
+
+    again = draft(consortium_world)
+
+    assert again.pk == first.pk
+    assert Consortium.objects.filter(request=consortium_world.request).count() == 1
+    assert (
+        Notification.objects.filter(user=consortium_world.manager, kind="consortium_draft").count()
+        == 1
+    )
+
+
+def test_re_running_never_overwrites_a_draft_a_manager_edited(consortium_world):
+    consortium = draft(consortium_world)
+    consortia_services.consortium_update(
+        consortium=consortium,
+        actor=consortium_world.manager,
+        members=consortium_world.ids("Alpha Knit", "Gamma Knit"),
+        lead=consortium_world.firms["Gamma Knit"].pk,
+    )
+
+    assert consortia_services.consortia_propose_for_request(request=consortium_world.request) == []
 
     consortium.refresh_from_db()
     assert names(consortium) == ["Alpha Knit", "Gamma Knit"]
     assert consortium.members.get(is_lead=True).supplier.legal_name == "Gamma Knit"
 
 
-def test_a_suspended_member_is_never_proposed(world):
-    services.membership_suspend(membership=world.memberships["Alpha Knit"], actor=world.manager)
+def test_a_suspended_member_is_never_proposed(consortium_world):
+    services.membership_suspend(
+        membership=consortium_world.memberships["Alpha Knit"], actor=consortium_world.manager
+    )
 
-    consortium = draft(world)
+    consortium = draft(consortium_world)
 
     # without Alpha: Beta + Gamma + Delta make 45,000
     assert names(consortium) == ["Beta Knit", "Delta Knit", "Gamma Knit"]
 
 
-def test_a_removed_or_departed_member_is_never_proposed(world):
-    services.membership_remove(membership=world.memberships["Alpha Knit"], actor=world.manager)
+def test_a_removed_or_departed_member_is_never_proposed(consortium_world):
+    services.membership_remove(
+        membership=consortium_world.memberships["Alpha Knit"], actor=consortium_world.manager
+    )
     services.membership_leave(
-        membership=world.memberships["Beta Knit"], actor=world.users["Beta Knit"]
+        membership=consortium_world.memberships["Beta Knit"],
+        actor=consortium_world.users["Beta Knit"],
     )
 
     # Gamma + Delta make only 25,000
-    assert consortia_services.consortia_propose_for_request(request=world.request) == []
+    assert consortia_services.consortia_propose_for_request(request=consortium_world.request) == []
 
 
-def test_no_draft_when_one_member_meets_the_volume_alone(manager, cluster, rebuild_search_index):
-    world = build_world(manager, cluster, rebuild_search_index, volume=25_000)
+def test_no_draft_when_one_member_meets_the_volume_alone(consortium_world):
+    consortium_world.request = open_request(consortium_world.buyer_user, volume=25_000)
 
-    assert consortia_services.consortia_propose_for_request(request=world.request) == []
-
-
-def test_no_draft_when_the_request_refuses_consortia(manager, cluster, rebuild_search_index):
-    world = build_world(manager, cluster, rebuild_search_index, allow_consortium=False)
-
-    assert consortia_services.consortia_propose_for_request(request=world.request) == []
+    assert consortia_services.consortia_propose_for_request(request=consortium_world.request) == []
 
 
-def test_no_draft_when_no_member_holds_the_required_certification(
-    manager, cluster, rebuild_search_index
-):
-    world = build_world(manager, cluster, rebuild_search_index, certifications=["oeko-tex"])
+def test_no_draft_when_the_request_refuses_consortia(consortium_world):
+    consortium_world.request = open_request(consortium_world.buyer_user, allow_consortium=False)
 
-    assert consortia_services.consortia_propose_for_request(request=world.request) == []
+    assert consortia_services.consortia_propose_for_request(request=consortium_world.request) == []
 
 
-def test_a_draft_that_no_longer_meets_the_request_is_withdrawn_by_the_matcher(world):
-    consortium = draft(world)
-    services.membership_suspend(membership=world.memberships["Alpha Knit"], actor=world.manager)
-    services.membership_suspend(membership=world.memberships["Beta Knit"], actor=world.manager)
+def test_no_draft_when_no_member_holds_the_required_certification(consortium_world):
+    consortium_world.request = open_request(
+        consortium_world.buyer_user, certifications=["oeko-tex"]
+    )
 
-    consortia_services.consortia_propose_for_request(request=world.request)
+    assert consortia_services.consortia_propose_for_request(request=consortium_world.request) == []
+
+
+def test_a_draft_that_no_longer_meets_the_request_is_withdrawn_by_the_matcher(consortium_world):
+    consortium = draft(consortium_world)
+    services.membership_suspend(
+        membership=consortium_world.memberships["Alpha Knit"], actor=consortium_world.manager
+    )
+    services.membership_suspend(
+        membership=consortium_world.memberships["Beta Knit"], actor=consortium_world.manager
+    )
+
+    consortia_services.consortia_propose_for_request(request=consortium_world.request)
 
     consortium.refresh_from_db()
     assert consortium.status == Consortium.Status.WITHDRAWN
 
 
-def test_closing_the_request_closes_its_consortia(world):
-    from matching import services as matching_services
+def test_closing_the_request_closes_its_consortia(consortium_world):
+    consortium = proposed(consortium_world)
 
-    consortium = proposed(world)
-
-    matching_services.request_close(request=world.request, actor=world.buyer_user)
+    matching_services.request_close(
+        request=consortium_world.request, actor=consortium_world.buyer_user
+    )
 
     consortium.refresh_from_db()
     assert consortium.status == Consortium.Status.CLOSED
@@ -136,13 +154,13 @@ def test_closing_the_request_closes_its_consortia(world):
 # ------------------------------------------------------------------------------
 
 
-def test_manager_edits_and_the_figures_show_what_is_missing(world):
-    consortium = draft(world)
+def test_manager_edits_and_the_figures_show_what_is_missing(consortium_world):
+    consortium = draft(consortium_world)
 
     consortium = consortia_services.consortium_update(
         consortium=consortium,
-        actor=world.manager,
-        members=world.ids("Gamma Knit", "Delta Knit"),
+        actor=consortium_world.manager,
+        members=consortium_world.ids("Gamma Knit", "Delta Knit"),
         lead=None,
     )
 
@@ -150,34 +168,38 @@ def test_manager_edits_and_the_figures_show_what_is_missing(world):
     assert consortium.breakdown["pooled_capacity"] == 25_000
     assert consortium.breakdown["shortfall"] == 20_000
     assert consortium.breakdown["meets"] is False
-    with pytest.raises(ApplicationError) as caught:
-        consortia_services.consortium_propose(consortium=consortium, actor=world.manager)
-    assert set(caught.value.extra) == {"members", "lead"}
-    assert "short of" in caught.value.extra["members"][0]
+    with pytest.raises(ValidationError) as caught:
+        consortia_services.consortium_propose(consortium=consortium, actor=consortium_world.manager)
+    assert set(caught.value.message_dict) == {"members", "lead"}
+    assert "short of" in caught.value.message_dict["members"][0]
     consortium.refresh_from_db()
     assert consortium.status == Consortium.Status.DRAFT
 
 
-def test_propose_needs_a_lead(world):
-    consortium = draft(world)
+def test_propose_needs_a_lead(consortium_world):
+    consortium = draft(consortium_world)
 
-    with pytest.raises(ApplicationError) as caught:
-        consortia_services.consortium_propose(consortium=consortium, actor=world.manager)
+    with pytest.raises(ValidationError) as caught:
+        consortia_services.consortium_propose(consortium=consortium, actor=consortium_world.manager)
 
     assert caught.value.extra == {"lead": ["Name one member as the lead before proposing."]}
     consortium.refresh_from_db()
     assert consortium.status == Consortium.Status.DRAFT
 
 
-def test_propose_tells_the_buyer_and_every_member(world):
-    consortium = proposed(world)
+def test_propose_tells_the_buyer_and_every_member(consortium_world):
+    consortium = proposed(consortium_world)
 
     assert consortium.status == Consortium.Status.PROPOSED
-    assert consortium.proposed_by == world.manager
-    for user in (world.buyer_user, world.users["Alpha Knit"], world.users["Beta Knit"]):
+    assert consortium.proposed_by == consortium_world.manager
+    for user in (
+        consortium_world.buyer_user,
+        consortium_world.users["Alpha Knit"],
+        consortium_world.users["Beta Knit"],
+    ):
         assert Notification.objects.filter(user=user, kind="consortium_proposed").exists()
     assert not Notification.objects.filter(
-        user=world.users["Gamma Knit"], kind="consortium_proposed"
+        user=consortium_world.users["Gamma Knit"], kind="consortium_proposed"
     ).exists()
 
 
@@ -197,31 +219,31 @@ def test_propose_tells_the_buyer_and_every_member(world):
     ],
 )
 def test_bad_edits_are_refused_and_change_nothing(
-    world, other_supplier_user, members, lead, field, message
+    consortium_world, other_supplier_user, members, lead, field, message
 ):
     for extra in ("Epsilon", "Zeta"):
-        add_member(world, extra, 1_000)
-    consortium = draft(world)
+        add_member(consortium_world, extra, 1_000)
+    consortium = draft(consortium_world)
     before = names(consortium)
     ids = [
-        other_supplier_user.organisation_id if n == "stranger" else world.firms[n].pk
+        other_supplier_user.organisation_id if n == "stranger" else consortium_world.firms[n].pk
         for n in members
     ]
-    lead_id = world.firms[lead].pk if lead in world.firms else lead
+    lead_id = consortium_world.firms[lead].pk if lead in consortium_world.firms else lead
 
     with pytest.raises(ApplicationError) as caught:
         consortia_services.consortium_update(
-            consortium=consortium, actor=world.manager, members=ids, lead=lead_id
+            consortium=consortium, actor=consortium_world.manager, members=ids, lead=lead_id
         )
 
     assert message in " ".join(caught.value.extra[field])
     assert names(consortium) == before
 
 
-def test_a_member_of_another_cluster_cannot_be_added(world, other_cluster, other_manager):
-    consortium = draft(world)
-    from tests.factories import SupplierFactory, UserFactory
-
+def test_a_member_of_another_cluster_cannot_be_added(
+    consortium_world, other_cluster, other_manager
+):
+    consortium = draft(consortium_world)
     firm = SupplierFactory(legal_name="Sialkot Steel")
     user = UserFactory(organisation=firm)
     membership = services.membership_apply(cluster=other_cluster, actor=user)
@@ -230,114 +252,141 @@ def test_a_member_of_another_cluster_cannot_be_added(world, other_cluster, other
     with pytest.raises(ApplicationError) as caught:
         consortia_services.consortium_update(
             consortium=consortium,
-            actor=world.manager,
-            members=[world.firms["Alpha Knit"].pk, firm.pk],
+            actor=consortium_world.manager,
+            members=[consortium_world.firms["Alpha Knit"].pk, firm.pk],
         )
     assert "members" in caught.value.extra
 
 
-def test_only_the_clusters_managers_edit_propose_or_withdraw(world, other_manager):
-    consortium = draft(world)
+def test_only_the_clusters_managers_edit_propose_or_withdraw(consortium_world, other_manager):
+    consortium = draft(consortium_world)
 
     for call in (
         lambda: consortia_services.consortium_update(
-            consortium=consortium, actor=other_manager, members=world.ids("Alpha Knit", "Beta Knit")
+            consortium=consortium,
+            actor=other_manager,
+            members=consortium_world.ids("Alpha Knit", "Beta Knit"),
         ),
         lambda: consortia_services.consortium_propose(consortium=consortium, actor=other_manager),
         lambda: consortia_services.consortium_withdraw(
-            consortium=consortium, actor=world.buyer_user
+            consortium=consortium, actor=consortium_world.buyer_user
         ),
     ):
         with pytest.raises(PermissionDenied):
             call()
 
 
-def test_withdraw_tells_those_who_saw_it(world):
-    consortium = proposed(world)
+def test_withdraw_tells_those_who_saw_it(consortium_world):
+    consortium = proposed(consortium_world)
 
     consortium = consortia_services.consortium_withdraw(
-        consortium=consortium, actor=world.manager, note="Alpha is fully booked."
+        consortium=consortium, actor=consortium_world.manager, note="Alpha is fully booked."
     )
 
     assert consortium.status == Consortium.Status.WITHDRAWN
-    assert Notification.objects.filter(user=world.buyer_user, kind="consortium_withdrawn").exists()
+    assert Notification.objects.filter(
+        user=consortium_world.buyer_user, kind="consortium_withdrawn"
+    ).exists()
     # a withdrawn consortium is not re-drafted by the matcher
-    assert consortia_services.consortia_propose_for_request(request=world.request) == []
+    assert consortia_services.consortia_propose_for_request(request=consortium_world.request) == []
 
 
 # THE BUYER AND EVERY MEMBER
 # ------------------------------------------------------------------------------
 
 
-def test_linked_only_when_the_buyer_and_every_member_accepted(world):
-    consortium = proposed(world)
+def test_linked_only_when_the_buyer_and_every_member_accepted(consortium_world):
+    consortium = proposed(consortium_world)
 
-    consortia_services.consortium_decide(consortium=consortium, actor=world.buyer_user, accept=True)
+    consortia_services.consortium_decide(
+        consortium=consortium, actor=consortium_world.buyer_user, accept=True
+    )
     consortium = consortia_services.consortium_decide(
-        consortium=consortium, actor=world.users["Alpha Knit"], accept=True
+        consortium=consortium, actor=consortium_world.users["Alpha Knit"], accept=True
     )
     assert consortium.status == Consortium.Status.PROPOSED
 
     consortium = consortia_services.consortium_decide(
-        consortium=consortium, actor=world.users["Beta Knit"], accept=True
+        consortium=consortium, actor=consortium_world.users["Beta Knit"], accept=True
     )
     assert consortium.status == Consortium.Status.LINKED
-    for user in (world.buyer_user, world.manager, world.users["Alpha Knit"]):
+    for user in (
+        consortium_world.buyer_user,
+        consortium_world.manager,
+        consortium_world.users["Alpha Knit"],
+    ):
         assert Notification.objects.filter(user=user, kind="consortium_linkage").exists()
 
 
-def test_a_member_declining_returns_it_to_the_manager(world):
-    consortium = proposed(world)
-    consortia_services.consortium_decide(consortium=consortium, actor=world.buyer_user, accept=True)
+def test_a_member_declining_returns_it_to_the_manager(consortium_world):
+    consortium = proposed(consortium_world)
+    consortia_services.consortium_decide(
+        consortium=consortium, actor=consortium_world.buyer_user, accept=True
+    )
 
     consortium = consortia_services.consortium_decide(
-        consortium=consortium, actor=world.users["Beta Knit"], accept=False, reason="capacity"
+        consortium=consortium,
+        actor=consortium_world.users["Beta Knit"],
+        accept=False,
+        reason="capacity",
     )
 
     assert consortium.status == Consortium.Status.RETURNED
     assert "Beta Knit declined" in consortium.status_reason
-    assert Notification.objects.filter(user=world.manager, kind="consortium_returned").exists()
+    assert Notification.objects.filter(
+        user=consortium_world.manager, kind="consortium_returned"
+    ).exists()
     # the manager replaces Beta and proposes again: everyone answers anew
     consortium = consortia_services.consortium_update(
         consortium=consortium,
-        actor=world.manager,
-        members=world.ids("Alpha Knit", "Gamma Knit"),
-        lead=world.firms["Alpha Knit"].pk,
+        actor=consortium_world.manager,
+        members=consortium_world.ids("Alpha Knit", "Gamma Knit"),
+        lead=consortium_world.firms["Alpha Knit"].pk,
     )
-    consortium = consortia_services.consortium_propose(consortium=consortium, actor=world.manager)
+    consortium = consortia_services.consortium_propose(
+        consortium=consortium, actor=consortium_world.manager
+    )
     assert consortium.status == Consortium.Status.PROPOSED
     assert consortium.buyer_decision == "pending"
     assert set(consortium.members.values_list("decision", flat=True)) == {"pending"}
 
 
-def test_the_buyer_declining_ends_it(world):
-    consortium = proposed(world)
+def test_the_buyer_declining_ends_it(consortium_world):
+    consortium = proposed(consortium_world)
 
     consortium = consortia_services.consortium_decide(
-        consortium=consortium, actor=world.buyer_user, accept=False, reason="timing"
+        consortium=consortium, actor=consortium_world.buyer_user, accept=False, reason="timing"
     )
 
     assert consortium.status == Consortium.Status.DECLINED
     assert Notification.objects.filter(
-        user=world.users["Alpha Knit"], kind="consortium_declined"
+        user=consortium_world.users["Alpha Knit"], kind="consortium_declined"
     ).exists()
 
 
-def test_a_decision_is_given_once_with_a_reason(world):
-    consortium = proposed(world)
-    consortia_services.consortium_decide(consortium=consortium, actor=world.buyer_user, accept=True)
+def test_a_decision_is_given_once_with_a_reason(consortium_world):
+    consortium = proposed(consortium_world)
+    consortia_services.consortium_decide(
+        consortium=consortium, actor=consortium_world.buyer_user, accept=True
+    )
 
     with pytest.raises(ApplicationError) as again:
         consortia_services.consortium_decide(
-            consortium=consortium, actor=world.buyer_user, accept=True
+            consortium=consortium, actor=consortium_world.buyer_user, accept=True
         )
     with pytest.raises(ApplicationError) as no_reason:
         consortia_services.consortium_decide(
-            consortium=consortium, actor=world.users["Alpha Knit"], accept=False, reason=""
+            consortium=consortium,
+            actor=consortium_world.users["Alpha Knit"],
+            accept=False,
+            reason="",
         )
     with pytest.raises(ApplicationError) as long_note:
         consortia_services.consortium_decide(
-            consortium=consortium, actor=world.users["Alpha Knit"], accept=True, note="x" * 2001
+            consortium=consortium,
+            actor=consortium_world.users["Alpha Knit"],
+            accept=True,
+            note="x" * 2001,
         )
 
     assert "already answered" in again.value.extra["consortium"][0]
@@ -345,49 +394,55 @@ def test_a_decision_is_given_once_with_a_reason(world):
     assert "note" in long_note.value.extra
 
 
-def test_a_removed_member_cannot_answer(world):
-    consortium = proposed(world)
-    services.membership_remove(membership=world.memberships["Beta Knit"], actor=world.manager)
+def test_a_removed_member_cannot_answer(consortium_world):
+    consortium = proposed(consortium_world)
+    services.membership_remove(
+        membership=consortium_world.memberships["Beta Knit"], actor=consortium_world.manager
+    )
 
     with pytest.raises(PermissionDenied):
         consortia_services.consortium_decide(
-            consortium=consortium, actor=world.users["Beta Knit"], accept=True
+            consortium=consortium, actor=consortium_world.users["Beta Knit"], accept=True
         )
     # the consortium went back to the managers, who cannot propose it again with Beta in it
     consortium.refresh_from_db()
     assert consortium.status == Consortium.Status.RETURNED
     assert "Beta Knit is no longer an active member" in consortium.status_reason
-    assert Notification.objects.filter(user=world.buyer_user, kind="consortium_returned").exists()
-    with pytest.raises(ApplicationError) as caught:
-        consortia_services.consortium_propose(consortium=consortium, actor=world.manager)
-    assert "No longer active members" in caught.value.extra["members"][0]
+    assert Notification.objects.filter(
+        user=consortium_world.buyer_user, kind="consortium_returned"
+    ).exists()
+    with pytest.raises(ValidationError) as caught:
+        consortia_services.consortium_propose(consortium=consortium, actor=consortium_world.manager)
+    assert "No longer active members" in caught.value.message_dict["members"][0]
 
 
 @pytest.mark.parametrize("change", ["suspend", "leave"])
-def test_a_suspended_or_departed_member_returns_a_proposed_consortium(world, change):
-    consortium = proposed(world)
-    membership = world.memberships["Alpha Knit"]
+def test_a_suspended_or_departed_member_returns_a_proposed_consortium(consortium_world, change):
+    consortium = proposed(consortium_world)
+    membership = consortium_world.memberships["Alpha Knit"]
 
     if change == "suspend":
-        services.membership_suspend(membership=membership, actor=world.manager)
+        services.membership_suspend(membership=membership, actor=consortium_world.manager)
     else:
-        services.membership_leave(membership=membership, actor=world.users["Alpha Knit"])
+        services.membership_leave(membership=membership, actor=consortium_world.users["Alpha Knit"])
 
     consortium.refresh_from_db()
     assert consortium.status == Consortium.Status.RETURNED
-    assert Notification.objects.filter(user=world.manager, kind="consortium_returned").exists()
+    assert Notification.objects.filter(
+        user=consortium_world.manager, kind="consortium_returned"
+    ).exists()
 
 
-def test_outsiders_and_non_members_cannot_answer(world):
-    consortium = proposed(world)
+def test_outsiders_and_non_members_cannot_answer(consortium_world):
+    consortium = proposed(consortium_world)
 
     with pytest.raises(PermissionDenied):
         consortia_services.consortium_decide(
-            consortium=consortium, actor=world.users["Gamma Knit"], accept=True
+            consortium=consortium, actor=consortium_world.users["Gamma Knit"], accept=True
         )
     with pytest.raises(PermissionDenied):
         consortia_services.consortium_decide(
-            consortium=consortium, actor=world.manager, accept=True
+            consortium=consortium, actor=consortium_world.manager, accept=True
         )
 
 
@@ -395,65 +450,43 @@ def test_outsiders_and_non_members_cannot_answer(world):
 # ------------------------------------------------------------------------------
 
 
-def test_opening_a_request_runs_the_match_job_that_drafts_the_consortium(
-    manager, cluster, rebuild_search_index, django_capture_on_commit_callbacks
-):
-    from tests.consortia.consortium_world import World, open_request
-    from tests.factories import BuyerFactory, UserFactory
+def test_a_firm_nobody_claimed_is_never_proposed(consortium_world):
+    consortium_world.users["Alpha Knit"].delete()  # an imported profile: no user of the firm yet
 
-    world = World(cluster, manager, None, None, None)  # type: ignore[arg-type]
-    for name, capacity in {"Alpha Knit": 30_000, "Beta Knit": 20_000}.items():
-        add_member(world, name, capacity)
-    rebuild_search_index()
-    buyer_user = UserFactory(organisation=BuyerFactory())
-
-    with django_capture_on_commit_callbacks(execute=True):
-        request = open_request(buyer_user)
-
-    consortium = Consortium.objects.get(request=request)
-    assert names(consortium) == ["Alpha Knit", "Beta Knit"]
-
-
-def test_a_firm_nobody_claimed_is_never_proposed(world):
-    world.users["Alpha Knit"].delete()  # an imported profile: no user of the firm yet
-
-    consortium = draft(world)
+    consortium = draft(consortium_world)
 
     assert "Alpha Knit" not in names(consortium)
 
 
-def test_capacity_in_another_unit_never_counts(manager, cluster, rebuild_search_index):
-    world = build_world(manager, cluster, rebuild_search_index, capacities={"Alpha Knit": 30_000})
-    add_member(world, "Kilo Knit", 900_000, unit="kg")
-
-    assert consortia_services.consortia_propose_for_request(request=world.request) == []
-
-
 def test_members_of_two_clusters_are_never_pooled(
-    world, other_cluster, other_manager, rebuild_search_index
+    consortium_world, other_cluster, other_manager, rebuild_search_index
 ):
-    from tests.consortia.consortium_world import World
-
-    elsewhere = World(other_cluster, other_manager, None, None, None)  # type: ignore[arg-type]
+    elsewhere = ConsortiumWorld(other_cluster, other_manager)
     add_member(elsewhere, "Sialkot Knit", 40_000)
     for name in ("Beta Knit", "Gamma Knit", "Delta Knit"):
-        services.membership_suspend(membership=world.memberships[name], actor=world.manager)
+        services.membership_suspend(
+            membership=consortium_world.memberships[name], actor=consortium_world.manager
+        )
 
     # Alpha (30,000) + Sialkot (40,000) would do, but they are in different clusters
-    assert consortia_services.consortia_propose_for_request(request=world.request) == []
+    assert consortia_services.consortia_propose_for_request(request=consortium_world.request) == []
 
 
-def test_the_edit_offers_active_members_that_make_the_product_with_their_capacity(world):
-    from consortia.selectors import active_members_for_choice
-
-    services.membership_suspend(membership=world.memberships["Delta Knit"], actor=world.manager)
+def test_the_edit_offers_active_members_that_make_the_product_with_their_capacity(consortium_world):
+    services.membership_suspend(
+        membership=consortium_world.memberships["Delta Knit"], actor=consortium_world.manager
+    )
 
     choices = active_members_for_choice(
-        user=world.manager, cluster=world.cluster, request=world.request
+        user=consortium_world.manager,
+        cluster=consortium_world.cluster,
+        request=consortium_world.request,
     )
     assert (
         active_members_for_choice(
-            user=world.users["Alpha Knit"], cluster=world.cluster, request=world.request
+            user=consortium_world.users["Alpha Knit"],
+            cluster=consortium_world.cluster,
+            request=consortium_world.request,
         )
         == []
     )
@@ -466,8 +499,6 @@ def test_the_edit_offers_active_members_that_make_the_product_with_their_capacit
 
 
 def test_every_field_of_a_consortium_says_what_it_holds():
-    from consortia.models import ConsortiumMember
-
     for model in (Consortium, ConsortiumMember):
         for field in model._meta.get_fields():
             if field.concrete and not field.auto_created:
@@ -475,12 +506,10 @@ def test_every_field_of_a_consortium_says_what_it_holds():
 
 
 def test_the_nightly_full_run_drafts_consortia_too(
-    world, staff_user, django_capture_on_commit_callbacks
+    consortium_world, staff_user, django_capture_on_commit_callbacks
 ):
-    from matching import services as matching_services
-
     with django_capture_on_commit_callbacks(execute=True):
         matching_services.match_run_start(actor=staff_user, trigger="staff")
 
-    consortium = Consortium.objects.get(request=world.request)
+    consortium = Consortium.objects.get(request=consortium_world.request)
     assert names(consortium) == ["Alpha Knit", "Beta Knit"]

@@ -2,23 +2,44 @@
 have accepted. Every route that shows a consortium or its request is checked, for the
 buyer and each member, before any answer, after some, and after the linkage."""
 
+import copy
+from collections.abc import Iterator
+
 import pytest
 from django.urls import reverse
+from pytest_django import DjangoDbBlocker
 
 from consortia import services as consortia_services
 from consortia.models import Consortium
-from tests.consortia.consortium_world import BUYER_SECRET, build_world, proposed, secret_of
+from tests.built_once import built_once
+from tests.worlds import (
+    BUYER_SECRET,
+    ConsortiumWorld,
+    consortium_world_of_its_own,
+    proposed,
+    secret_of,
+)
 
 pytestmark = pytest.mark.django_db
 
 PARTIES = ("buyer", "Alpha Knit", "Beta Knit")  # Alpha leads; Gamma and Delta are left out
 
 
+@pytest.fixture(scope="module")
+def proposed_once(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[ConsortiumWorld]:
+    # Built once: the tests only read it, or answer the consortium in their own rollback.
+    with built_once(django_db_blocker):
+        world = consortium_world_of_its_own()
+        world.consortium = proposed(world)
+        yield world
+
+
 @pytest.fixture
-def world(manager, cluster, rebuild_search_index):
-    world = build_world(manager, cluster, rebuild_search_index)
-    world.consortium = proposed(world)
-    return world
+def world(proposed_once: ConsortiumWorld, db: None) -> ConsortiumWorld:
+    """The consortium world with Alpha (the lead) and Beta proposed to the buyer."""
+    return copy.deepcopy(proposed_once)
 
 
 def user_of(world, party):

@@ -5,33 +5,23 @@ from django.urls import reverse
 
 from clusters import services
 from consortia.models import Consortium
-from tests.consortia.consortium_world import (
-    add_member,
-    build_world,
-    draft,
-    open_request,
-    proposed,
-)
 from tests.factories import BuyerFactory, SupplierFactory, UserFactory
+from tests.worlds import add_member, draft, open_request, proposed
 
 pytestmark = pytest.mark.django_db
+
 
 NOTICE = "never prices"
 
 
-@pytest.fixture
-def world(manager, cluster, rebuild_search_index):
-    return build_world(manager, cluster, rebuild_search_index)
-
-
-def manage_url(world, consortium, action=""):
+def manage_url(consortium_world, consortium, action=""):
     name = f"cluster-consortium-{action}" if action else "cluster-consortium-detail"
-    return reverse(name, args=[world.cluster.slug, consortium.pk])
+    return reverse(name, args=[consortium_world.cluster.slug, consortium.pk])
 
 
-def api_url(world, consortium, action=""):
+def api_url(consortium_world, consortium, action=""):
     name = f"api:cluster-consortium-{action}" if action else "api:cluster-consortium-detail"
-    return reverse(name, args=[world.cluster.pk, consortium.pk])
+    return reverse(name, args=[consortium_world.cluster.pk, consortium.pk])
 
 
 def names(consortium):
@@ -42,20 +32,24 @@ def names(consortium):
 # ------------------------------------------------------------------------------
 
 
-def test_the_dashboard_links_to_the_consortia(client, world):
-    client.force_login(world.manager)
+def test_the_dashboard_links_to_the_consortia(client, consortium_world):
+    client.force_login(consortium_world.manager)
 
-    html = client.get(reverse("cluster-manage", args=[world.cluster.slug])).content.decode()
+    html = client.get(
+        reverse("cluster-manage", args=[consortium_world.cluster.slug])
+    ).content.decode()
 
-    assert reverse("cluster-consortium-list", args=[world.cluster.slug]) in html
+    assert reverse("cluster-consortium-list", args=[consortium_world.cluster.slug]) in html
 
 
-def test_manager_lists_and_reviews_a_draft_with_its_breakdown_and_the_notice(client, world):
-    consortium = draft(world)
-    client.force_login(world.manager)
+def test_manager_lists_and_reviews_a_draft_with_its_breakdown_and_the_notice(
+    client, consortium_world
+):
+    consortium = draft(consortium_world)
+    client.force_login(consortium_world.manager)
 
-    listing = client.get(reverse("cluster-consortium-list", args=[world.cluster.slug]))
-    detail = client.get(manage_url(world, consortium))
+    listing = client.get(reverse("cluster-consortium-list", args=[consortium_world.cluster.slug]))
+    detail = client.get(manage_url(consortium_world, consortium))
 
     assert listing.status_code == 200
     assert detail.status_code == 200
@@ -69,13 +63,16 @@ def test_manager_lists_and_reviews_a_draft_with_its_breakdown_and_the_notice(cli
     assert "meets the volume" in html
 
 
-def test_manager_edits_in_the_page_and_sees_what_is_missing(client, world):
-    consortium = draft(world)
-    client.force_login(world.manager)
+def test_manager_edits_in_the_page_and_sees_what_is_missing(client, consortium_world):
+    consortium = draft(consortium_world)
+    client.force_login(consortium_world.manager)
 
     response = client.post(
-        manage_url(world, consortium),
-        {"members": world.ids("Gamma Knit", "Delta Knit"), "lead": world.firms["Gamma Knit"].pk},
+        manage_url(consortium_world, consortium),
+        {
+            "members": consortium_world.ids("Gamma Knit", "Delta Knit"),
+            "lead": consortium_world.firms["Gamma Knit"].pk,
+        },
         follow=True,
     )
 
@@ -97,21 +94,24 @@ def test_manager_edits_in_the_page_and_sees_what_is_missing(client, world):
     ],
 )
 def test_bad_edits_in_the_page_show_a_message_and_change_nothing(
-    client, world, other_supplier_user, members, lead, message
+    client, consortium_world, other_supplier_user, members, lead, message
 ):
     for extra in ("Epsilon", "Zeta"):
-        add_member(world, extra, 1_000)
-    consortium = draft(world)
+        add_member(consortium_world, extra, 1_000)
+    consortium = draft(consortium_world)
     before = names(consortium)
     ids = [
-        other_supplier_user.organisation_id if n == "stranger" else world.firms[n].pk
+        other_supplier_user.organisation_id if n == "stranger" else consortium_world.firms[n].pk
         for n in members
     ]
-    client.force_login(world.manager)
+    client.force_login(consortium_world.manager)
 
     response = client.post(
-        manage_url(world, consortium),
-        {"members": ids, "lead": world.firms[lead].pk if lead in world.firms else lead},
+        manage_url(consortium_world, consortium),
+        {
+            "members": ids,
+            "lead": consortium_world.firms[lead].pk if lead in consortium_world.firms else lead,
+        },
     )
 
     assert response.status_code == 400
@@ -119,11 +119,11 @@ def test_bad_edits_in_the_page_show_a_message_and_change_nothing(
     assert names(consortium) == before
 
 
-def test_propose_without_a_lead_is_refused_in_the_page(client, world):
-    consortium = draft(world)
-    client.force_login(world.manager)
+def test_propose_without_a_lead_is_refused_in_the_page(client, consortium_world):
+    consortium = draft(consortium_world)
+    client.force_login(consortium_world.manager)
 
-    response = client.post(manage_url(world, consortium, "propose"))
+    response = client.post(manage_url(consortium_world, consortium, "propose"))
 
     assert response.status_code == 400
     assert "Name one member as the lead" in response.content.decode()
@@ -131,60 +131,64 @@ def test_propose_without_a_lead_is_refused_in_the_page(client, world):
     assert consortium.status == Consortium.Status.DRAFT
 
 
-def test_manager_proposes_then_withdraws_in_the_pages(client, world):
-    consortium = draft(world)
-    client.force_login(world.manager)
+def test_manager_proposes_then_withdraws_in_the_pages(client, consortium_world):
+    consortium = draft(consortium_world)
+    client.force_login(consortium_world.manager)
     client.post(
-        manage_url(world, consortium),
-        {"members": world.ids("Alpha Knit", "Beta Knit"), "lead": world.firms["Beta Knit"].pk},
+        manage_url(consortium_world, consortium),
+        {
+            "members": consortium_world.ids("Alpha Knit", "Beta Knit"),
+            "lead": consortium_world.firms["Beta Knit"].pk,
+        },
     )
 
-    client.post(manage_url(world, consortium, "propose"))
+    client.post(manage_url(consortium_world, consortium, "propose"))
     consortium.refresh_from_db()
     assert consortium.status == Consortium.Status.PROPOSED
-    assert consortium.members.get(is_lead=True).supplier == world.firms["Beta Knit"]
+    assert consortium.members.get(is_lead=True).supplier == consortium_world.firms["Beta Knit"]
 
-    client.post(manage_url(world, consortium, "withdraw"), {"note": "Beta is booked."})
+    client.post(manage_url(consortium_world, consortium, "withdraw"), {"note": "Beta is booked."})
     consortium.refresh_from_db()
     assert consortium.status == Consortium.Status.WITHDRAWN
     assert consortium.status_reason == "Beta is booked."
 
 
-def test_withdraw_with_an_oversized_note_changes_nothing(client, world):
-    consortium = draft(world)
-    client.force_login(world.manager)
+def test_withdraw_with_an_oversized_note_changes_nothing(client, consortium_world):
+    consortium = draft(consortium_world)
+    client.force_login(consortium_world.manager)
 
-    client.post(manage_url(world, consortium, "withdraw"), {"note": "x" * 300})
+    client.post(manage_url(consortium_world, consortium, "withdraw"), {"note": "x" * 300})
 
     consortium.refresh_from_db()
     assert consortium.status == Consortium.Status.DRAFT
 
 
 def test_another_clusters_manager_gets_404_everywhere(
-    client, api_as, world, other_manager, other_cluster
+    client, api_as, consortium_world, other_manager, other_cluster
 ):
-    consortium = draft(world)
+    consortium = draft(consortium_world)
     client.force_login(other_manager)
 
     pages = [
-        client.get(reverse("cluster-consortium-list", args=[world.cluster.slug])),
-        client.get(manage_url(world, consortium)),
+        client.get(reverse("cluster-consortium-list", args=[consortium_world.cluster.slug])),
+        client.get(manage_url(consortium_world, consortium)),
         client.post(
-            manage_url(world, consortium), {"members": world.ids("Alpha Knit", "Beta Knit")}
+            manage_url(consortium_world, consortium),
+            {"members": consortium_world.ids("Alpha Knit", "Beta Knit")},
         ),
-        client.post(manage_url(world, consortium, "propose")),
-        client.post(manage_url(world, consortium, "withdraw")),
+        client.post(manage_url(consortium_world, consortium, "propose")),
+        client.post(manage_url(consortium_world, consortium, "withdraw")),
         client.get(reverse("consortium-detail", args=[consortium.pk])),
         # their own cluster's address with our consortium's id
         client.get(reverse("cluster-consortium-detail", args=[other_cluster.slug, consortium.pk])),
     ]
     client_api = api_as(other_manager)
     apis = [
-        client_api.get(reverse("api:cluster-consortium-list", args=[world.cluster.pk])),
-        client_api.get(api_url(world, consortium)),
-        client_api.patch(api_url(world, consortium), {"members": []}, format="json"),
-        client_api.post(api_url(world, consortium, "propose")),
-        client_api.post(api_url(world, consortium, "withdraw")),
+        client_api.get(reverse("api:cluster-consortium-list", args=[consortium_world.cluster.pk])),
+        client_api.get(api_url(consortium_world, consortium)),
+        client_api.patch(api_url(consortium_world, consortium), {"members": []}, format="json"),
+        client_api.post(api_url(consortium_world, consortium, "propose")),
+        client_api.post(api_url(consortium_world, consortium, "withdraw")),
         client_api.get(reverse("api:consortium-detail", args=[consortium.pk])),
         client_api.get(
             reverse("api:cluster-consortium-detail", args=[other_cluster.pk, consortium.pk])
@@ -201,24 +205,28 @@ def test_another_clusters_manager_gets_404_everywhere(
 # ------------------------------------------------------------------------------
 
 
-def test_a_draft_is_hidden_from_the_buyer_and_the_members(client, api_as, world):
-    consortium = draft(world)
+def test_a_draft_is_hidden_from_the_buyer_and_the_members(client, api_as, consortium_world):
+    consortium = draft(consortium_world)
 
-    for user in (world.buyer_user, world.users["Alpha Knit"]):
+    for user in (consortium_world.buyer_user, consortium_world.users["Alpha Knit"]):
         client.force_login(user)
         assert client.get(reverse("consortium-detail", args=[consortium.pk])).status_code == 404
         response = api_as(user).get(reverse("api:consortium-detail", args=[consortium.pk]))
         assert response.status_code == 404
-    client.force_login(world.buyer_user)
-    html = client.get(reverse("request-detail", args=[world.request.pk])).content.decode()
+    client.force_login(consortium_world.buyer_user)
+    html = client.get(
+        reverse("request-detail", args=[consortium_world.request.pk])
+    ).content.decode()
     assert "Proposed consortia" not in html
 
 
-def test_the_buyer_sees_it_among_the_proposals_and_accepts_in_the_page(client, world):
-    consortium = proposed(world)
-    client.force_login(world.buyer_user)
+def test_the_buyer_sees_it_among_the_proposals_and_accepts_in_the_page(client, consortium_world):
+    consortium = proposed(consortium_world)
+    client.force_login(consortium_world.buyer_user)
 
-    html = client.get(reverse("request-detail", args=[world.request.pk])).content.decode()
+    html = client.get(
+        reverse("request-detail", args=[consortium_world.request.pk])
+    ).content.decode()
     assert "Proposed consortia" in html
     assert "Alpha Knit" in html
     assert "50,000" in html
@@ -230,9 +238,9 @@ def test_the_buyer_sees_it_among_the_proposals_and_accepts_in_the_page(client, w
     assert consortium.buyer_decision == "accepted"
 
 
-def test_a_member_sees_it_in_my_proposals_and_declines_with_a_reason(client, world):
-    consortium = proposed(world)
-    client.force_login(world.users["Beta Knit"])
+def test_a_member_sees_it_in_my_proposals_and_declines_with_a_reason(client, consortium_world):
+    consortium = proposed(consortium_world)
+    client.force_login(consortium_world.users["Beta Knit"])
 
     html = client.get(reverse("proposal-list")).content.decode()
     assert "Consortia you are part of" in html
@@ -249,11 +257,11 @@ def test_a_member_sees_it_in_my_proposals_and_declines_with_a_reason(client, wor
     assert consortium.status == Consortium.Status.RETURNED
 
 
-def test_the_buyer_of_another_request_and_outsiders_get_404(client, api_as, world):
-    consortium = proposed(world)
+def test_the_buyer_of_another_request_and_outsiders_get_404(client, api_as, consortium_world):
+    consortium = proposed(consortium_world)
     other_buyer_user = UserFactory(organisation=BuyerFactory())
     open_request(other_buyer_user)
-    outsider = world.users["Gamma Knit"]  # in the cluster, not in the consortium
+    outsider = consortium_world.users["Gamma Knit"]  # in the cluster, not in the consortium
 
     for user in (other_buyer_user, outsider):
         client.force_login(user)
@@ -268,7 +276,7 @@ def test_the_buyer_of_another_request_and_outsiders_get_404(client, api_as, worl
         ):
             assert response.status_code == 404
     response = api_as(other_buyer_user).get(
-        reverse("api:request-consortium-list", args=[world.request.pk])
+        reverse("api:request-consortium-list", args=[consortium_world.request.pk])
     )
     assert response.status_code == 404
     consortium.refresh_from_db()
@@ -276,62 +284,75 @@ def test_the_buyer_of_another_request_and_outsiders_get_404(client, api_as, worl
 
 
 def test_a_confidential_request_shows_only_to_the_consortiums_members_and_managers(
-    client, manager, cluster, rebuild_search_index, other_manager, other_cluster
+    client, consortium_world, other_manager, other_cluster
 ):
-    world = build_world(manager, cluster, rebuild_search_index, visibility="confidential")
-    consortium = proposed(world)
-    url = reverse("request-detail", args=[world.request.pk])
+    consortium_world.request = open_request(consortium_world.buyer_user, visibility="confidential")
+    consortium = proposed(consortium_world)
+    url = reverse("request-detail", args=[consortium_world.request.pk])
 
     def status(user):
         client.force_login(user)
         return client.get(url).status_code
 
-    assert status(world.users["Alpha Knit"]) == 200
-    assert status(world.manager) == 200
-    assert status(world.users["Gamma Knit"]) == 404  # in the cluster, not in the consortium
+    assert status(consortium_world.users["Alpha Knit"]) == 200
+    assert status(consortium_world.manager) == 200
+    assert (
+        status(consortium_world.users["Gamma Knit"]) == 404
+    )  # in the cluster, not in the consortium
     assert status(other_manager) == 404
     assert status(UserFactory(organisation=SupplierFactory())) == 404
     assert consortium.status == Consortium.Status.PROPOSED
 
 
-def test_a_removed_member_cannot_answer_in_the_api(api_as, world):
-    consortium = proposed(world)
-    services.membership_remove(membership=world.memberships["Beta Knit"], actor=world.manager)
+def test_a_removed_member_cannot_answer_in_the_api(api_as, consortium_world):
+    consortium = proposed(consortium_world)
+    services.membership_remove(
+        membership=consortium_world.memberships["Beta Knit"], actor=consortium_world.manager
+    )
 
-    response = api_as(world.users["Beta Knit"]).post(
+    response = api_as(consortium_world.users["Beta Knit"]).post(
         reverse("api:consortium-accept", args=[consortium.pk])
     )
 
     assert response.status_code == 403
-    assert consortium.members.get(supplier=world.firms["Beta Knit"]).decision == "pending"
+    assert (
+        consortium.members.get(supplier=consortium_world.firms["Beta Knit"]).decision == "pending"
+    )
 
 
 # API
 # ------------------------------------------------------------------------------
 
 
-def test_manager_edits_proposes_and_withdraws_in_the_api(api_as, world):
-    consortium = draft(world)
-    client = api_as(world.manager)
+def test_manager_edits_proposes_and_withdraws_in_the_api(api_as, consortium_world):
+    consortium = draft(consortium_world)
+    client = api_as(consortium_world.manager)
 
-    listing = client.get(reverse("api:cluster-consortium-list", args=[world.cluster.pk])).json()
+    listing = client.get(
+        reverse("api:cluster-consortium-list", args=[consortium_world.cluster.pk])
+    ).json()
     assert listing["results"][0]["id"] == consortium.pk
     assert listing["results"][0]["breakdown"]["pooled_capacity"] == 50_000
 
     edited = client.patch(
-        api_url(world, consortium),
-        {"members": world.ids("Alpha Knit", "Gamma Knit"), "lead": world.firms["Alpha Knit"].pk},
+        api_url(consortium_world, consortium),
+        {
+            "members": consortium_world.ids("Alpha Knit", "Gamma Knit"),
+            "lead": consortium_world.firms["Alpha Knit"].pk,
+        },
         format="json",
     )
     assert edited.status_code == 200
     assert edited.json()["breakdown"]["pooled_capacity"] == 45_000
     assert [m["is_lead"] for m in edited.json()["members"]].count(True) == 1
 
-    proposed_ = client.post(api_url(world, consortium, "propose"))
+    proposed_ = client.post(api_url(consortium_world, consortium, "propose"))
     assert proposed_.status_code == 200
     assert proposed_.json()["status"] == "proposed"
 
-    withdrawn = client.post(api_url(world, consortium, "withdraw"), {"note": "No."}, format="json")
+    withdrawn = client.post(
+        api_url(consortium_world, consortium, "withdraw"), {"note": "No."}, format="json"
+    )
     assert withdrawn.json()["status"] == "withdrawn"
 
 
@@ -345,37 +366,46 @@ def test_manager_edits_proposes_and_withdraws_in_the_api(api_as, world):
         ({"members": "six", "lead": "z"}, "lead"),
     ],
 )
-def test_malformed_api_edits_are_400_and_change_nothing(api_as, world, payload, field):
-    consortium = draft(world)
+def test_malformed_api_edits_are_400_and_change_nothing(api_as, consortium_world, payload, field):
+    consortium = draft(consortium_world)
     before = names(consortium)
 
-    response = api_as(world.manager).patch(api_url(world, consortium), payload, format="json")
+    response = api_as(consortium_world.manager).patch(
+        api_url(consortium_world, consortium), payload, format="json"
+    )
 
     assert response.status_code == 400
     assert field in response.json()["errors"]
     assert names(consortium) == before
 
 
-def test_api_refuses_six_members_a_stranger_and_a_lead_outside(api_as, world, other_supplier_user):
+def test_api_refuses_six_members_a_stranger_and_a_lead_outside(
+    api_as, consortium_world, other_supplier_user
+):
     for extra in ("Epsilon", "Zeta"):
-        add_member(world, extra, 1_000)
-    consortium = draft(world)
-    client = api_as(world.manager)
+        add_member(consortium_world, extra, 1_000)
+    consortium = draft(consortium_world)
+    client = api_as(consortium_world.manager)
 
     six = client.patch(
-        api_url(world, consortium), {"members": world.ids(*world.firms)}, format="json"
+        api_url(consortium_world, consortium),
+        {"members": consortium_world.ids(*consortium_world.firms)},
+        format="json",
     )
     stranger = client.patch(
-        api_url(world, consortium),
-        {"members": [world.firms["Alpha Knit"].pk, other_supplier_user.organisation_id]},
+        api_url(consortium_world, consortium),
+        {"members": [consortium_world.firms["Alpha Knit"].pk, other_supplier_user.organisation_id]},
         format="json",
     )
     lead = client.patch(
-        api_url(world, consortium),
-        {"members": world.ids("Alpha Knit", "Beta Knit"), "lead": world.firms["Gamma Knit"].pk},
+        api_url(consortium_world, consortium),
+        {
+            "members": consortium_world.ids("Alpha Knit", "Beta Knit"),
+            "lead": consortium_world.firms["Gamma Knit"].pk,
+        },
         format="json",
     )
-    no_lead = client.post(api_url(world, consortium, "propose"))
+    no_lead = client.post(api_url(consortium_world, consortium, "propose"))
 
     assert six.status_code == stranger.status_code == lead.status_code == no_lead.status_code == 400
     assert "2 to 5" in six.json()["errors"]["members"][0]
@@ -386,27 +416,33 @@ def test_api_refuses_six_members_a_stranger_and_a_lead_outside(api_as, world, ot
     assert consortium.status == Consortium.Status.DRAFT
 
 
-def test_buyer_and_members_answer_in_the_api_until_linked(api_as, world):
-    consortium = proposed(world)
-    listed = api_as(world.buyer_user).get(
-        reverse("api:request-consortium-list", args=[world.request.pk])
+def test_buyer_and_members_answer_in_the_api_until_linked(api_as, consortium_world):
+    consortium = proposed(consortium_world)
+    listed = api_as(consortium_world.buyer_user).get(
+        reverse("api:request-consortium-list", args=[consortium_world.request.pk])
     )
     assert [c["id"] for c in listed.json()["results"]] == [consortium.pk]
     assert listed.json()["results"][0]["can_decide"] is True
 
-    for user in (world.buyer_user, world.users["Alpha Knit"], world.users["Beta Knit"]):
+    for user in (
+        consortium_world.buyer_user,
+        consortium_world.users["Alpha Knit"],
+        consortium_world.users["Beta Knit"],
+    ):
         response = api_as(user).post(reverse("api:consortium-accept", args=[consortium.pk]))
         assert response.status_code == 200
 
     assert response.json()["status"] == "linked"
-    again = api_as(world.buyer_user).post(reverse("api:consortium-accept", args=[consortium.pk]))
+    again = api_as(consortium_world.buyer_user).post(
+        reverse("api:consortium-accept", args=[consortium.pk])
+    )
     assert again.status_code == 400
 
 
-def test_api_decline_needs_a_known_reason(api_as, world):
-    consortium = proposed(world)
+def test_api_decline_needs_a_known_reason(api_as, consortium_world):
+    consortium = proposed(consortium_world)
 
-    response = api_as(world.users["Alpha Knit"]).post(
+    response = api_as(consortium_world.users["Alpha Knit"]).post(
         reverse("api:consortium-decline", args=[consortium.pk]),
         {"reason": "cheaper elsewhere"},
         format="json",
@@ -416,8 +452,8 @@ def test_api_decline_needs_a_known_reason(api_as, world):
     assert "reason" in response.json()["errors"]
 
 
-def test_staff_read_consortia_in_the_admin(client, world, staff_user):
-    consortium = proposed(world)
+def test_staff_read_consortia_in_the_admin(client, consortium_world, staff_user):
+    consortium = proposed(consortium_world)
     staff_user.is_superuser = True
     staff_user.save()
     client.force_login(staff_user)
@@ -430,14 +466,17 @@ def test_staff_read_consortia_in_the_admin(client, world, staff_user):
     assert "Alpha Knit" in detail.content.decode()
 
 
-def test_a_member_that_left_shows_on_the_returned_consortium_for_the_manager(client, world):
-    consortium = proposed(world)
+def test_a_member_that_left_shows_on_the_returned_consortium_for_the_manager(
+    client, consortium_world
+):
+    consortium = proposed(consortium_world)
     services.membership_leave(
-        membership=world.memberships["Beta Knit"], actor=world.users["Beta Knit"]
+        membership=consortium_world.memberships["Beta Knit"],
+        actor=consortium_world.users["Beta Knit"],
     )
-    client.force_login(world.manager)
+    client.force_login(consortium_world.manager)
 
-    html = client.get(manage_url(world, consortium)).content.decode()
+    html = client.get(manage_url(consortium_world, consortium)).content.decode()
 
     assert "Returned to the managers" in html
     assert "Beta Knit is no longer an active member: replace it." in html

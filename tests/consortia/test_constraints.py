@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from consortia.models import Broadcast, Consortium, ConsortiumMember
-from tests.consortia.consortium_world import build_world, proposed
+from tests.worlds import build_world, proposed
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from companies.taxonomy import load_taxonomies
 from consortia import services as consortia_services
 from consortia.models import BroadcastRecipient
 from notifications.models import Notification
-from tests.cluster_fixtures import make_cluster
-from tests.factories import ClusterBodyFactory, SupplierFactory, UserFactory
+from tests.factories import ClusterBodyFactory, ClusterFactory, SupplierFactory, UserFactory
 from tests.integration.conftest import JOB_DONE_SECONDS, wait_for
 
 pytestmark = pytest.mark.integration
@@ -21,7 +20,7 @@ def test_the_worker_tells_every_active_member_of_a_broadcast(
     load_taxonomies()  # transactional tests start from an empty database
     manager = UserFactory(organisation=ClusterBodyFactory())
     staff = UserFactory(organisation=None, is_staff=True)
-    cluster = make_cluster(manager, staff)
+    cluster = ClusterFactory(proposed_by=manager, reviewed_by=staff)
     member_users = []
     for name in ("Worker Knit A", "Worker Knit B"):
         user = UserFactory(organisation=SupplierFactory(legal_name=name))

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from matching.models import MatchRun, Proposal
 from tests.factories import ProductLineFactory, SupplierFactory, UserFactory
-from tests.matching.test_optin import open_request_for
+from tests.worlds import open_request_for
 
 pytestmark = pytest.mark.django_db
 

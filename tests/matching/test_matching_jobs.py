@@ -1,11 +1,9 @@
 """The matcher run against the database: proposals, re-runs, near-misses, full runs."""
 
 import random
-from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from companies import services as company_services
 from companies.models import Organisation
@@ -17,6 +15,7 @@ from tests.factories import (
     CertificationFactory,
     ContactPersonFactory,
     ProductLineFactory,
+    SourcingRequestFactory,
     SupplierFactory,
     UserFactory,
 )
@@ -52,18 +51,16 @@ def suppliers(db):
 
 
 def open_request(buyer_user, capture, **fields):
+    """An open request, with the match job its opening queues run."""
     data = {
         "title": "Cotton T-shirts, knitted",
         "description": "Plain knitted cotton tees for our spring line.",
-        "hs_codes": ["6109"],
-        "deadline": timezone.now() + timedelta(days=30),
         "volume_per_month": 10_000,
         "unit": "pieces",
+        **fields,
     }
-    data.update(fields)
     with capture(execute=True):
-        request = services.request_create(actor=buyer_user, **data)
-        services.request_open(request=request, actor=buyer_user)
+        request = SourcingRequestFactory(created_by=buyer_user, **data)
     request.refresh_from_db()
     return request
 

@@ -4,96 +4,29 @@ Every route that shows a proposal or its request is checked, for both sides,
 before any decision, after one side's acceptance, and after the linkage.
 """
 
-from dataclasses import dataclass
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from companies.models import Organisation, User
+from companies.models import User
 from matching import services
-from matching.models import Proposal, SourcingRequest
-from tests.factories import BuyerFactory, ContactPersonFactory, SupplierFactory, UserFactory
+from matching.models import Proposal
+from tests.worlds import BUYER_SECRETS, SUPPLIER_SECRETS, ProposalWorld
 
 pytestmark = pytest.mark.django_db
 
-BUYER_SECRETS = ("procurement@hanse-buyer.example", "+49 40 7777 1234", "anna.buyer@hanse.example")
-SUPPLIER_SECRETS = (
-    "sales@saigon-knit.example",
-    "+84 28 9999 5678",
-    "minh.owner@saigon-knit.example",
-)
 
-
-@dataclass
-class World:
-    buyer: Organisation
-    buyer_user: User
-    supplier: Organisation
-    supplier_user: User
-    request: SourcingRequest
-    proposal: Proposal
-
-
-def open_request_for(buyer_user: User, title: str = "Cotton T-shirts, knitted") -> SourcingRequest:
-    """A public open request; the match job it queues on commit does not run here."""
-    request = services.request_create(
-        actor=buyer_user,
-        title=title,
-        description="Plain knitted cotton tees for our spring line.",
-        hs_codes=["6109"],
-        deadline=timezone.now() + timedelta(days=30),
-        volume_per_month=10_000,
-        unit="pieces",
-    )
-    return services.request_open(request=request, actor=buyer_user)
-
-
-def propose(request: SourcingRequest, supplier: Organisation, score: float = 0.82) -> Proposal:
-    return Proposal.objects.create(
-        request=request,
-        supplier=supplier,
-        score=score,
-        rank=1,
-        breakdown={"text": 0.6, "chars": 0.4, "hs": 1.0, "isic": 0.0, "bridge": 0.5},
-        explanation=["Makes HS 610910 T-shirts, singlets and other vests, knitted"],
-        engine_version="i1-w0",
-    )
-
-
-def build_world() -> World:
-    buyer = BuyerFactory(legal_name="Hanse Apparel GmbH")
-    buyer_user = UserFactory(organisation=buyer, email=BUYER_SECRETS[2], full_name="Anna Buyer")
-    ContactPersonFactory(organisation=buyer, email=BUYER_SECRETS[0], phone=BUYER_SECRETS[1])
-    supplier = SupplierFactory(legal_name="Saigon Knitwear Co.", country="VN")
-    supplier_user = UserFactory(
-        organisation=supplier, email=SUPPLIER_SECRETS[2], full_name="Minh Owner"
-    )
-    ContactPersonFactory(
-        organisation=supplier, email=SUPPLIER_SECRETS[0], phone=SUPPLIER_SECRETS[1]
-    )
-    request = open_request_for(buyer_user)
-    return World(buyer, buyer_user, supplier, supplier_user, request, propose(request, supplier))
-
-
-@pytest.fixture
-def world() -> World:
-    return build_world()
-
-
-def accept(world: World, *sides: str) -> None:
+def accept(proposal_world: ProposalWorld, *sides: str) -> None:
     for side in sides:
-        actor = world.buyer_user if side == "buyer" else world.supplier_user
-        services.proposal_decide(proposal=world.proposal, actor=actor, accept=True)
-    world.proposal.refresh_from_db()
+        actor = proposal_world.buyer_user if side == "buyer" else proposal_world.supplier_user
+        services.proposal_decide(proposal=proposal_world.proposal, actor=actor, accept=True)
+    proposal_world.proposal.refresh_from_db()
 
 
-def viewer_and_secrets(world: World, side: str) -> tuple[User, tuple[str, ...]]:
+def viewer_and_secrets(proposal_world: ProposalWorld, side: str) -> tuple[User, tuple[str, ...]]:
     """The user of one side, and the other side's contact details it must not see early."""
     if side == "buyer":
-        return world.buyer_user, SUPPLIER_SECRETS
-    return world.supplier_user, BUYER_SECRETS
+        return proposal_world.buyer_user, SUPPLIER_SECRETS
+    return proposal_world.supplier_user, BUYER_SECRETS
 
 
 PAGE_ROUTES = {
@@ -138,11 +71,13 @@ def fetch_api(api_as, user: User, url: str) -> str:
 @pytest.mark.parametrize("state", BEFORE_LINKAGE)
 @pytest.mark.parametrize("side", ["buyer", "supplier"])
 @pytest.mark.parametrize("route", PAGE_ROUTES)
-def test_pages_hide_the_other_sides_contacts_before_linkage(client, world, state, side, route):
-    accept(world, *BEFORE_LINKAGE[state])
-    user, secrets = viewer_and_secrets(world, side)
+def test_pages_hide_the_other_sides_contacts_before_linkage(
+    client, proposal_world, state, side, route
+):
+    accept(proposal_world, *BEFORE_LINKAGE[state])
+    user, secrets = viewer_and_secrets(proposal_world, side)
 
-    page = fetch_page(client, user, PAGE_ROUTES[route](world))
+    page = fetch_page(client, user, PAGE_ROUTES[route](proposal_world))
 
     for secret in secrets:
         assert secret not in page
@@ -151,22 +86,26 @@ def test_pages_hide_the_other_sides_contacts_before_linkage(client, world, state
 @pytest.mark.parametrize("state", BEFORE_LINKAGE)
 @pytest.mark.parametrize("side", ["buyer", "supplier"])
 @pytest.mark.parametrize("route", API_ROUTES)
-def test_api_hides_the_other_sides_contacts_before_linkage(api_as, world, state, side, route):
-    accept(world, *BEFORE_LINKAGE[state])
-    user, secrets = viewer_and_secrets(world, side)
+def test_api_hides_the_other_sides_contacts_before_linkage(
+    api_as, proposal_world, state, side, route
+):
+    accept(proposal_world, *BEFORE_LINKAGE[state])
+    user, secrets = viewer_and_secrets(proposal_world, side)
 
-    body = fetch_api(api_as, user, API_ROUTES[route](world))
+    body = fetch_api(api_as, user, API_ROUTES[route](proposal_world))
 
     for secret in secrets:
         assert secret not in body
 
 
 @pytest.mark.parametrize("side", ["buyer", "supplier"])
-def test_api_detail_has_no_counterpart_before_linkage(api_as, world, side):
-    accept(world, side)
-    user, _ = viewer_and_secrets(world, side)
+def test_api_detail_has_no_counterpart_before_linkage(api_as, proposal_world, side):
+    accept(proposal_world, side)
+    user, _ = viewer_and_secrets(proposal_world, side)
 
-    data = api_as(user).get(reverse("api:proposal-detail", args=[world.proposal.pk])).json()
+    data = (
+        api_as(user).get(reverse("api:proposal-detail", args=[proposal_world.proposal.pk])).json()
+    )
 
     assert data["counterpart"] is None
 
@@ -176,22 +115,24 @@ def test_api_detail_has_no_counterpart_before_linkage(api_as, world, side):
 
 
 @pytest.mark.parametrize("side", ["buyer", "supplier"])
-def test_linkage_shows_the_other_sides_contacts_on_the_proposal_page(client, world, side):
-    accept(world, "buyer", "supplier")
-    user, secrets = viewer_and_secrets(world, side)
+def test_linkage_shows_the_other_sides_contacts_on_the_proposal_page(client, proposal_world, side):
+    accept(proposal_world, "buyer", "supplier")
+    user, secrets = viewer_and_secrets(proposal_world, side)
 
-    page = fetch_page(client, user, reverse("proposal-detail", args=[world.proposal.pk]))
+    page = fetch_page(client, user, reverse("proposal-detail", args=[proposal_world.proposal.pk]))
 
     for secret in secrets:
         assert secret in page
 
 
 @pytest.mark.parametrize("side", ["buyer", "supplier"])
-def test_linkage_shows_the_other_sides_contacts_in_the_proposal_api(api_as, world, side):
-    accept(world, "supplier", "buyer")
-    user, secrets = viewer_and_secrets(world, side)
+def test_linkage_shows_the_other_sides_contacts_in_the_proposal_api(api_as, proposal_world, side):
+    accept(proposal_world, "supplier", "buyer")
+    user, secrets = viewer_and_secrets(proposal_world, side)
 
-    data = api_as(user).get(reverse("api:proposal-detail", args=[world.proposal.pk])).json()
+    data = (
+        api_as(user).get(reverse("api:proposal-detail", args=[proposal_world.proposal.pk])).json()
+    )
 
     counterpart = data["counterpart"]
     assert [c["email"] for c in counterpart["contacts"]] == [secrets[0]]
@@ -199,22 +140,28 @@ def test_linkage_shows_the_other_sides_contacts_in_the_proposal_api(api_as, worl
     assert [u["email"] for u in counterpart["users"]] == [secrets[2]]
 
 
-def test_linkage_shows_the_suppliers_contacts_on_the_buyers_request_page(client, world):
-    accept(world, "buyer", "supplier")
+def test_linkage_shows_the_suppliers_contacts_on_the_buyers_request_page(client, proposal_world):
+    accept(proposal_world, "buyer", "supplier")
 
-    page = fetch_page(client, world.buyer_user, reverse("request-detail", args=[world.request.pk]))
+    page = fetch_page(
+        client,
+        proposal_world.buyer_user,
+        reverse("request-detail", args=[proposal_world.request.pk]),
+    )
 
     for secret in SUPPLIER_SECRETS:
         assert secret in page
 
 
 @pytest.mark.parametrize("side", ["buyer", "supplier"])
-def test_linkage_shows_a_side_only_the_other_sides_contacts_not_its_own_twice(client, world, side):
-    accept(world, "buyer", "supplier")
-    user, _ = viewer_and_secrets(world, side)
+def test_linkage_shows_a_side_only_the_other_sides_contacts_not_its_own_twice(
+    client, proposal_world, side
+):
+    accept(proposal_world, "buyer", "supplier")
+    user, _ = viewer_and_secrets(proposal_world, side)
     own = BUYER_SECRETS if side == "buyer" else SUPPLIER_SECRETS
 
-    page = fetch_page(client, user, reverse("proposal-detail", args=[world.proposal.pk]))
+    page = fetch_page(client, user, reverse("proposal-detail", args=[proposal_world.proposal.pk]))
 
     assert own[0] not in page  # its own contact person is not offered as the other side's
 
@@ -224,37 +171,45 @@ def test_linkage_shows_a_side_only_the_other_sides_contacts_not_its_own_twice(cl
     "route", ["proposal list page", "proposal list API", "request detail API", "request list API"]
 )
 def test_lists_and_request_routes_never_carry_contacts_even_after_linkage(
-    client, api_as, world, side, route
+    client, api_as, proposal_world, side, route
 ):
-    accept(world, "buyer", "supplier")
-    user, secrets = viewer_and_secrets(world, side)
+    accept(proposal_world, "buyer", "supplier")
+    user, secrets = viewer_and_secrets(proposal_world, side)
 
     if route in PAGE_ROUTES:
-        body = fetch_page(client, user, PAGE_ROUTES[route](world))
+        body = fetch_page(client, user, PAGE_ROUTES[route](proposal_world))
     else:
-        body = fetch_api(api_as, user, API_ROUTES[route](world))
+        body = fetch_api(api_as, user, API_ROUTES[route](proposal_world))
 
     for secret in secrets:
         assert secret not in body
 
 
-def test_staff_see_a_linkage_but_not_its_contacts(client, api_as, world, staff_user):
-    accept(world, "buyer", "supplier")
+def test_staff_see_a_linkage_but_not_its_contacts(client, api_as, proposal_world, staff_user):
+    accept(proposal_world, "buyer", "supplier")
 
-    page = fetch_page(client, staff_user, reverse("proposal-detail", args=[world.proposal.pk]))
-    data = api_as(staff_user).get(reverse("api:proposal-detail", args=[world.proposal.pk])).json()
+    page = fetch_page(
+        client, staff_user, reverse("proposal-detail", args=[proposal_world.proposal.pk])
+    )
+    data = (
+        api_as(staff_user)
+        .get(reverse("api:proposal-detail", args=[proposal_world.proposal.pk]))
+        .json()
+    )
 
     for secret in BUYER_SECRETS + SUPPLIER_SECRETS:
         assert secret not in page
     assert data["counterpart"] is None
 
 
-def test_a_linkage_is_404_to_another_supplier(client, api_as, world, other_supplier_user):
-    accept(world, "buyer", "supplier")
+def test_a_linkage_is_404_to_another_supplier(client, api_as, proposal_world, other_supplier_user):
+    accept(proposal_world, "buyer", "supplier")
     client.force_login(other_supplier_user)
 
-    page = client.get(reverse("proposal-detail", args=[world.proposal.pk]))
-    api = api_as(other_supplier_user).get(reverse("api:proposal-detail", args=[world.proposal.pk]))
+    page = client.get(reverse("proposal-detail", args=[proposal_world.proposal.pk]))
+    api = api_as(other_supplier_user).get(
+        reverse("api:proposal-detail", args=[proposal_world.proposal.pk])
+    )
 
     assert (page.status_code, api.status_code) == (404, 404)
 
@@ -264,46 +219,53 @@ def test_a_linkage_is_404_to_another_supplier(client, api_as, world, other_suppl
 
 
 @pytest.mark.parametrize("decliner", ["buyer", "supplier"])
-def test_a_decline_closes_the_proposal_for_the_other_side(client, world, decliner):
-    actor, _ = viewer_and_secrets(world, decliner)
+def test_a_decline_closes_the_proposal_for_the_other_side(client, proposal_world, decliner):
+    actor, _ = viewer_and_secrets(proposal_world, decliner)
     services.proposal_decide(
-        proposal=world.proposal, actor=actor, accept=False, reason="capacity", note=""
+        proposal=proposal_world.proposal, actor=actor, accept=False, reason="capacity", note=""
     )
-    other, _ = viewer_and_secrets(world, "supplier" if decliner == "buyer" else "buyer")
+    other, _ = viewer_and_secrets(proposal_world, "supplier" if decliner == "buyer" else "buyer")
 
-    page = fetch_page(client, other, reverse("proposal-detail", args=[world.proposal.pk]))
+    page = fetch_page(client, other, reverse("proposal-detail", args=[proposal_world.proposal.pk]))
 
     assert "Declined" in page
-    assert reverse("proposal-accept", args=[world.proposal.pk]) not in page
-    assert reverse("proposal-decline", args=[world.proposal.pk]) not in page
+    assert reverse("proposal-accept", args=[proposal_world.proposal.pk]) not in page
+    assert reverse("proposal-decline", args=[proposal_world.proposal.pk]) not in page
 
 
 @pytest.mark.parametrize("decliner", ["buyer", "supplier"])
-def test_after_a_decline_the_other_side_cannot_accept_in_the_api(api_as, world, decliner):
-    actor, _ = viewer_and_secrets(world, decliner)
-    services.proposal_decide(proposal=world.proposal, actor=actor, accept=False, reason="timing")
-    other, _ = viewer_and_secrets(world, "supplier" if decliner == "buyer" else "buyer")
+def test_after_a_decline_the_other_side_cannot_accept_in_the_api(api_as, proposal_world, decliner):
+    actor, _ = viewer_and_secrets(proposal_world, decliner)
+    services.proposal_decide(
+        proposal=proposal_world.proposal, actor=actor, accept=False, reason="timing"
+    )
+    other, _ = viewer_and_secrets(proposal_world, "supplier" if decliner == "buyer" else "buyer")
 
-    response = api_as(other).post(reverse("api:proposal-accept", args=[world.proposal.pk]))
+    response = api_as(other).post(reverse("api:proposal-accept", args=[proposal_world.proposal.pk]))
 
     assert response.status_code == 400
     assert "proposal" in response.json()["errors"]
-    world.proposal.refresh_from_db()
-    assert world.proposal.status == Proposal.Status.DECLINED
+    proposal_world.proposal.refresh_from_db()
+    assert proposal_world.proposal.status == Proposal.Status.DECLINED
 
 
-def test_a_declined_proposal_never_reveals_contacts(client, api_as, world):
-    accept(world, "buyer")
+def test_a_declined_proposal_never_reveals_contacts(client, api_as, proposal_world):
+    accept(proposal_world, "buyer")
     services.proposal_decide(
-        proposal=world.proposal, actor=world.supplier_user, accept=False, reason="price"
+        proposal=proposal_world.proposal,
+        actor=proposal_world.supplier_user,
+        accept=False,
+        reason="price",
     )
 
     page = fetch_page(
-        client, world.buyer_user, reverse("proposal-detail", args=[world.proposal.pk])
+        client,
+        proposal_world.buyer_user,
+        reverse("proposal-detail", args=[proposal_world.proposal.pk]),
     )
     data = (
-        api_as(world.buyer_user)
-        .get(reverse("api:proposal-detail", args=[world.proposal.pk]))
+        api_as(proposal_world.buyer_user)
+        .get(reverse("api:proposal-detail", args=[proposal_world.proposal.pk]))
         .json()
     )
 

@@ -18,14 +18,9 @@ from tests.factories import (
     SupplierFactory,
     UserFactory,
 )
-from tests.matching.test_optin import build_world, open_request_for, propose
+from tests.worlds import open_request_for, propose
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def page_of(client, user, url, **params) -> str:
@@ -39,50 +34,61 @@ def page_of(client, user, url, **params) -> str:
 # ------------------------------------------------------------------------------
 
 
-def test_my_proposals_lists_request_buyer_score_status_and_my_decision(client, world):
-    page = page_of(client, world.supplier_user, reverse("proposal-list"))
+def test_my_proposals_lists_request_buyer_score_status_and_my_decision(client, proposal_world):
+    page = page_of(client, proposal_world.supplier_user, reverse("proposal-list"))
 
     assert "My proposals" in page
-    assert world.request.title in page
+    assert proposal_world.request.title in page
     assert "Hanse Apparel GmbH" in page
     assert "82%" in page
     assert "Awaiting decisions" in page
-    assert reverse("proposal-detail", args=[world.proposal.pk]) in page
+    assert reverse("proposal-detail", args=[proposal_world.proposal.pk]) in page
 
 
-def test_my_proposals_leaves_out_other_suppliers_proposals(client, world, other_supplier_user):
+def test_my_proposals_leaves_out_other_suppliers_proposals(
+    client, proposal_world, other_supplier_user
+):
     other = propose(
-        open_request_for(world.buyer_user, "Polo shirts"), other_supplier_user.organisation
+        open_request_for(proposal_world.buyer_user, "Polo shirts"), other_supplier_user.organisation
     )
 
-    page = page_of(client, world.supplier_user, reverse("proposal-list"))
+    page = page_of(client, proposal_world.supplier_user, reverse("proposal-list"))
 
     assert "Polo shirts" not in page
     assert reverse("proposal-detail", args=[other.pk]) not in page
 
 
-def test_my_proposals_filters_by_status(client, world):
+def test_my_proposals_filters_by_status(client, proposal_world):
     services.proposal_decide(
-        proposal=world.proposal, actor=world.supplier_user, accept=False, reason="timing"
+        proposal=proposal_world.proposal,
+        actor=proposal_world.supplier_user,
+        accept=False,
+        reason="timing",
     )
 
-    pending = page_of(client, world.supplier_user, reverse("proposal-list"), status="pending")
-    declined = page_of(client, world.supplier_user, reverse("proposal-list"), status="declined")
+    pending = page_of(
+        client, proposal_world.supplier_user, reverse("proposal-list"), status="pending"
+    )
+    declined = page_of(
+        client, proposal_world.supplier_user, reverse("proposal-list"), status="declined"
+    )
 
-    assert world.request.title not in pending
-    assert world.request.title in declined
+    assert proposal_world.request.title not in pending
+    assert proposal_world.request.title in declined
 
 
-def test_my_proposals_needs_a_login(client, world):
+def test_my_proposals_needs_a_login(client, proposal_world):
     response = client.get(reverse("proposal-list"))
 
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
 
 
-def test_proposal_page_shows_request_explanation_and_labelled_factor_bars(client, world):
+def test_proposal_page_shows_request_explanation_and_labelled_factor_bars(client, proposal_world):
     page = page_of(
-        client, world.supplier_user, reverse("proposal-detail", args=[world.proposal.pk])
+        client,
+        proposal_world.supplier_user,
+        reverse("proposal-detail", args=[proposal_world.proposal.pk]),
     )
 
     assert "Plain knitted cotton tees" in page  # the request's summary
@@ -94,31 +100,33 @@ def test_proposal_page_shows_request_explanation_and_labelled_factor_bars(client
     assert page.count("<meter") == 5
 
 
-def test_proposal_page_offers_accept_and_decline_with_reasons(client, world):
+def test_proposal_page_offers_accept_and_decline_with_reasons(client, proposal_world):
     page = page_of(
-        client, world.supplier_user, reverse("proposal-detail", args=[world.proposal.pk])
+        client,
+        proposal_world.supplier_user,
+        reverse("proposal-detail", args=[proposal_world.proposal.pk]),
     )
 
-    assert reverse("proposal-accept", args=[world.proposal.pk]) in page
-    assert reverse("proposal-decline", args=[world.proposal.pk]) in page
+    assert reverse("proposal-accept", args=[proposal_world.proposal.pk]) in page
+    assert reverse("proposal-decline", args=[proposal_world.proposal.pk]) in page
     assert "Capacity or volume does not fit" in page
 
 
 @pytest.mark.parametrize("who", ["other_supplier_user", "other_buyer_user"])
-def test_another_organisations_proposal_page_is_404(client, world, who, request):
+def test_another_organisations_proposal_page_is_404(client, proposal_world, who, request):
     if who == "other_buyer_user":
         user = UserFactory(organisation=BuyerFactory())
     else:
         user = request.getfixturevalue(who)
     client.force_login(user)
 
-    response = client.get(reverse("proposal-detail", args=[world.proposal.pk]))
+    response = client.get(reverse("proposal-detail", args=[proposal_world.proposal.pk]))
 
     assert response.status_code == 404
 
 
-def test_unknown_proposal_page_is_404(client, world):
-    client.force_login(world.supplier_user)
+def test_unknown_proposal_page_is_404(client, proposal_world):
+    client.force_login(proposal_world.supplier_user)
 
     assert client.get(reverse("proposal-detail", args=[999_999])).status_code == 404
 
@@ -127,147 +135,158 @@ def test_unknown_proposal_page_is_404(client, world):
 # ------------------------------------------------------------------------------
 
 
-def test_supplier_accepts_and_the_buyer_is_told(client, world):
-    client.force_login(world.supplier_user)
+def test_supplier_accepts_and_the_buyer_is_told(client, proposal_world):
+    client.force_login(proposal_world.supplier_user)
 
-    response = client.post(reverse("proposal-accept", args=[world.proposal.pk]))
+    response = client.post(reverse("proposal-accept", args=[proposal_world.proposal.pk]))
 
     assert response.status_code == 302
-    world.proposal.refresh_from_db()
-    assert world.proposal.supplier_decision == Proposal.Decision.ACCEPTED
-    assert world.proposal.supplier_decided_by == world.supplier_user
-    assert Notification.objects.filter(user=world.buyer_user, kind="proposal_accepted").exists()
+    proposal_world.proposal.refresh_from_db()
+    assert proposal_world.proposal.supplier_decision == Proposal.Decision.ACCEPTED
+    assert proposal_world.proposal.supplier_decided_by == proposal_world.supplier_user
+    assert Notification.objects.filter(
+        user=proposal_world.buyer_user, kind="proposal_accepted"
+    ).exists()
 
 
-def test_accepting_twice_is_refused_and_changes_nothing(client, world):
-    client.force_login(world.supplier_user)
-    client.post(reverse("proposal-accept", args=[world.proposal.pk]))
-    world.proposal.refresh_from_db()
-    decided_at = world.proposal.supplier_decided_at
+def test_accepting_twice_is_refused_and_changes_nothing(client, proposal_world):
+    client.force_login(proposal_world.supplier_user)
+    client.post(reverse("proposal-accept", args=[proposal_world.proposal.pk]))
+    proposal_world.proposal.refresh_from_db()
+    decided_at = proposal_world.proposal.supplier_decided_at
     notices = Notification.objects.count()
 
-    response = client.post(reverse("proposal-accept", args=[world.proposal.pk]), follow=True)
+    response = client.post(
+        reverse("proposal-accept", args=[proposal_world.proposal.pk]), follow=True
+    )
 
     assert "already answered" in response.content.decode()
-    world.proposal.refresh_from_db()
-    assert world.proposal.supplier_decided_at == decided_at
+    proposal_world.proposal.refresh_from_db()
+    assert proposal_world.proposal.supplier_decided_at == decided_at
     assert Notification.objects.count() == notices
 
 
-def test_decline_without_a_reason_is_a_field_error_and_writes_nothing(client, world):
-    client.force_login(world.supplier_user)
+def test_decline_without_a_reason_is_a_field_error_and_writes_nothing(client, proposal_world):
+    client.force_login(proposal_world.supplier_user)
 
     response = client.post(
-        reverse("proposal-decline", args=[world.proposal.pk]), {"reason": "", "note": "no"}
+        reverse("proposal-decline", args=[proposal_world.proposal.pk]), {"reason": "", "note": "no"}
     )
 
     assert response.status_code == 200
     assert "Say why you decline" in response.content.decode()
-    world.proposal.refresh_from_db()
-    assert world.proposal.status == Proposal.Status.PENDING
-    assert world.proposal.supplier_decision == Proposal.Decision.PENDING
-    assert world.proposal.supplier_note == ""
-    assert not Notification.objects.filter(user=world.buyer_user).exists()
+    proposal_world.proposal.refresh_from_db()
+    assert proposal_world.proposal.status == Proposal.Status.PENDING
+    assert proposal_world.proposal.supplier_decision == Proposal.Decision.PENDING
+    assert proposal_world.proposal.supplier_note == ""
+    assert not Notification.objects.filter(user=proposal_world.buyer_user).exists()
 
 
-def test_decline_with_an_unknown_reason_is_a_field_error(client, world):
-    client.force_login(world.supplier_user)
+def test_decline_with_an_unknown_reason_is_a_field_error(client, proposal_world):
+    client.force_login(proposal_world.supplier_user)
 
     response = client.post(
-        reverse("proposal-decline", args=[world.proposal.pk]), {"reason": "bored"}
+        reverse("proposal-decline", args=[proposal_world.proposal.pk]), {"reason": "bored"}
     )
 
     assert "Say why you decline" in response.content.decode()
-    world.proposal.refresh_from_db()
-    assert world.proposal.supplier_decision == Proposal.Decision.PENDING
+    proposal_world.proposal.refresh_from_db()
+    assert proposal_world.proposal.supplier_decision == Proposal.Decision.PENDING
 
 
-def test_decline_with_reason_and_note_closes_the_proposal(client, world):
-    client.force_login(world.supplier_user)
+def test_decline_with_reason_and_note_closes_the_proposal(client, proposal_world):
+    client.force_login(proposal_world.supplier_user)
 
     response = client.post(
-        reverse("proposal-decline", args=[world.proposal.pk]),
+        reverse("proposal-decline", args=[proposal_world.proposal.pk]),
         {"reason": "capacity", "note": "Our lines are full until March."},
     )
 
     assert response.status_code == 302
-    world.proposal.refresh_from_db()
-    assert world.proposal.status == Proposal.Status.DECLINED
-    assert world.proposal.supplier_reason == "capacity"
-    assert world.proposal.supplier_note == "Our lines are full until March."
+    proposal_world.proposal.refresh_from_db()
+    assert proposal_world.proposal.status == Proposal.Status.DECLINED
+    assert proposal_world.proposal.supplier_reason == "capacity"
+    assert proposal_world.proposal.supplier_note == "Our lines are full until March."
 
 
-def test_another_supplier_cannot_decide_a_proposal(client, world, other_supplier_user):
+def test_another_supplier_cannot_decide_a_proposal(client, proposal_world, other_supplier_user):
     client.force_login(other_supplier_user)
 
-    response = client.post(reverse("proposal-accept", args=[world.proposal.pk]))
+    response = client.post(reverse("proposal-accept", args=[proposal_world.proposal.pk]))
 
     assert response.status_code == 404
-    world.proposal.refresh_from_db()
-    assert world.proposal.supplier_decision == Proposal.Decision.PENDING
+    proposal_world.proposal.refresh_from_db()
+    assert proposal_world.proposal.supplier_decision == Proposal.Decision.PENDING
 
 
-def test_accepting_from_the_request_page_returns_to_it(client, world):
-    client.force_login(world.buyer_user)
-    back = reverse("request-detail", args=[world.request.pk])
-
-    response = client.post(reverse("proposal-accept", args=[world.proposal.pk]), {"next": back})
-
-    assert response["Location"] == back
-    world.proposal.refresh_from_db()
-    assert world.proposal.buyer_decision == Proposal.Decision.ACCEPTED
-
-
-def test_accept_does_not_redirect_to_another_site(client, world):
-    client.force_login(world.buyer_user)
+def test_accepting_from_the_request_page_returns_to_it(client, proposal_world):
+    client.force_login(proposal_world.buyer_user)
+    back = reverse("request-detail", args=[proposal_world.request.pk])
 
     response = client.post(
-        reverse("proposal-accept", args=[world.proposal.pk]), {"next": "https://evil.example/"}
+        reverse("proposal-accept", args=[proposal_world.proposal.pk]), {"next": back}
     )
 
-    assert response["Location"] == reverse("proposal-detail", args=[world.proposal.pk])
+    assert response["Location"] == back
+    proposal_world.proposal.refresh_from_db()
+    assert proposal_world.proposal.buyer_decision == Proposal.Decision.ACCEPTED
+
+
+def test_accept_does_not_redirect_to_another_site(client, proposal_world):
+    client.force_login(proposal_world.buyer_user)
+
+    response = client.post(
+        reverse("proposal-accept", args=[proposal_world.proposal.pk]),
+        {"next": "https://evil.example/"},
+    )
+
+    assert response["Location"] == reverse("proposal-detail", args=[proposal_world.proposal.pk])
 
 
 # NEAR-MISSES FOR THE SUPPLIER
 # ------------------------------------------------------------------------------
 
 
-def test_near_miss_page_says_what_the_supplier_lacks(client, world):
-    request = open_request_for(world.buyer_user, "Surgical scrubs")
+def test_near_miss_page_says_what_the_supplier_lacks(client, proposal_world):
+    request = open_request_for(proposal_world.buyer_user, "Surgical scrubs")
     NearMiss.objects.create(
         request=request,
-        supplier=world.supplier,
+        supplier=proposal_world.supplier,
         score=0.7,
         reasons=["lacks ISO 13485"],
         missing_certifications=["iso-13485"],
     )
 
-    page = page_of(client, world.supplier_user, reverse("near-miss-list"))
+    page = page_of(client, proposal_world.supplier_user, reverse("near-miss-list"))
 
     assert "Surgical scrubs" in page
     assert "lacks ISO 13485" in page
     assert "Hanse Apparel GmbH" in page
 
 
-def test_near_miss_page_leaves_out_other_suppliers_near_misses(client, world, other_supplier_user):
-    request = open_request_for(world.buyer_user, "Surgical scrubs")
+def test_near_miss_page_leaves_out_other_suppliers_near_misses(
+    client, proposal_world, other_supplier_user
+):
+    request = open_request_for(proposal_world.buyer_user, "Surgical scrubs")
     NearMiss.objects.create(
         request=request, supplier=other_supplier_user.organisation, reasons=["lacks GOTS"]
     )
 
-    page = page_of(client, world.supplier_user, reverse("near-miss-list"))
+    page = page_of(client, proposal_world.supplier_user, reverse("near-miss-list"))
 
     assert "Surgical scrubs" not in page
     assert "lacks GOTS" not in page
 
 
-def test_near_miss_page_is_for_suppliers(client, world):
-    client.force_login(world.buyer_user)
+def test_near_miss_page_is_for_suppliers(client, proposal_world):
+    client.force_login(proposal_world.buyer_user)
 
     assert client.get(reverse("near-miss-list")).status_code == 403
 
 
-def test_near_miss_page_comes_from_a_real_match(client, world, django_capture_on_commit_callbacks):
+def test_near_miss_page_comes_from_a_real_match(
+    client, proposal_world, django_capture_on_commit_callbacks
+):
     knit = SupplierFactory(
         legal_name="Tiruppur Knit",
         country="IN",
@@ -279,14 +298,14 @@ def test_near_miss_page_comes_from_a_real_match(client, world, django_capture_on
     knit_user = UserFactory(organisation=knit)
     with django_capture_on_commit_callbacks(execute=True):
         request = services.request_create(
-            actor=world.buyer_user,
+            actor=proposal_world.buyer_user,
             title="Organic tees",
             description="Knitted cotton T-shirts.",
             hs_codes=["6109"],
             required_certifications=["gots"],
             deadline=timezone.now() + timedelta(days=20),
         )
-        services.request_open(request=request, actor=world.buyer_user)
+        services.request_open(request=request, actor=proposal_world.buyer_user)
 
     page = page_of(client, knit_user, reverse("near-miss-list"))
 
@@ -298,11 +317,17 @@ def test_near_miss_page_comes_from_a_real_match(client, world, django_capture_on
 # ------------------------------------------------------------------------------
 
 
-def test_request_page_ranks_proposals_with_explanation_breakdown_and_buttons(client, world):
+def test_request_page_ranks_proposals_with_explanation_breakdown_and_buttons(
+    client, proposal_world
+):
     runner_up = SupplierFactory(legal_name="Hanoi Garments")
-    second = propose(world.request, runner_up, score=0.41)
+    second = propose(proposal_world.request, runner_up, score=0.41)
 
-    page = page_of(client, world.buyer_user, reverse("request-detail", args=[world.request.pk]))
+    page = page_of(
+        client,
+        proposal_world.buyer_user,
+        reverse("request-detail", args=[proposal_world.request.pk]),
+    )
 
     assert page.index("Saigon Knitwear Co.") < page.index("Hanoi Garments")
     assert "82%" in page
@@ -313,47 +338,62 @@ def test_request_page_ranks_proposals_with_explanation_breakdown_and_buttons(cli
     assert reverse("proposal-decline", args=[second.pk]) in page
 
 
-def test_request_page_shows_both_decisions(client, world):
+def test_request_page_shows_both_decisions(client, proposal_world):
     services.proposal_decide(
-        proposal=world.proposal,
-        actor=world.supplier_user,
+        proposal=proposal_world.proposal,
+        actor=proposal_world.supplier_user,
         accept=False,
         reason="price",
         note="Below our cost.",
     )
 
-    page = page_of(client, world.buyer_user, reverse("request-detail", args=[world.request.pk]))
+    page = page_of(
+        client,
+        proposal_world.buyer_user,
+        reverse("request-detail", args=[proposal_world.request.pk]),
+    )
 
     assert "Price expectations" in page
     assert "Below our cost." in page
-    assert reverse("proposal-accept", args=[world.proposal.pk]) not in page
+    assert reverse("proposal-accept", args=[proposal_world.proposal.pk]) not in page
 
 
-def test_request_page_lists_near_misses_with_reasons(client, world):
+def test_request_page_lists_near_misses_with_reasons(client, proposal_world):
     near = SupplierFactory(legal_name="Phnom Penh Knits", country="KH")
     NearMiss.objects.create(
-        request=world.request, supplier=near, score=0.6, reasons=["capacity 2,000 < 10,000"]
+        request=proposal_world.request,
+        supplier=near,
+        score=0.6,
+        reasons=["capacity 2,000 < 10,000"],
     )
 
-    page = page_of(client, world.buyer_user, reverse("request-detail", args=[world.request.pk]))
+    page = page_of(
+        client,
+        proposal_world.buyer_user,
+        reverse("request-detail", args=[proposal_world.request.pk]),
+    )
 
     assert "Phnom Penh Knits" in page
     assert "capacity 2,000 &lt; 10,000" in page
 
 
-def test_request_page_hides_proposals_from_another_buyer(client, world):
+def test_request_page_hides_proposals_from_another_buyer(client, proposal_world):
     rival = UserFactory(organisation=BuyerFactory(legal_name="Rival Retail"))
 
-    page = page_of(client, rival, reverse("request-detail", args=[world.request.pk]))
+    page = page_of(client, rival, reverse("request-detail", args=[proposal_world.request.pk]))
 
     assert "Saigon Knitwear Co." not in page
     assert "Proposed suppliers" not in page
 
 
-def test_request_page_points_the_proposed_supplier_to_its_proposal(client, world):
-    page = page_of(client, world.supplier_user, reverse("request-detail", args=[world.request.pk]))
+def test_request_page_points_the_proposed_supplier_to_its_proposal(client, proposal_world):
+    page = page_of(
+        client,
+        proposal_world.supplier_user,
+        reverse("request-detail", args=[proposal_world.request.pk]),
+    )
 
-    assert reverse("proposal-detail", args=[world.proposal.pk]) in page
+    assert reverse("proposal-detail", args=[proposal_world.proposal.pk]) in page
     assert "Proposed suppliers" not in page
 
 
@@ -387,14 +427,18 @@ def test_request_page_shows_proposals_the_matcher_made(
 
 
 @pytest.fixture
-def searchable(world, rebuild_search_index):
-    world.supplier.description = "Organic cotton T-shirts, knitted and dyed in our own mill."
-    world.supplier.save()
-    world.supplier.hs_codes.set(["610910"])
-    ProductLineFactory(organisation=world.supplier, hs_code_id="610910", monthly_capacity=50_000)
-    CertificationFactory(organisation=world.supplier, scheme_id="gots")
+def searchable(proposal_world, rebuild_search_index):
+    proposal_world.supplier.description = (
+        "Organic cotton T-shirts, knitted and dyed in our own mill."
+    )
+    proposal_world.supplier.save()
+    proposal_world.supplier.hs_codes.set(["610910"])
+    ProductLineFactory(
+        organisation=proposal_world.supplier, hs_code_id="610910", monthly_capacity=50_000
+    )
+    CertificationFactory(organisation=proposal_world.supplier, scheme_id="gots")
     rebuild_search_index()
-    return world
+    return proposal_world
 
 
 def test_search_results_offer_to_invite_to_the_buyers_open_requests(client, searchable):

@@ -12,24 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching import services
-from matching.models import Proposal, SourcingRequest
+from matching.models import SourcingRequest
 from matching.selectors import requests as selectors
-from tests.factories import BuyerFactory, SupplierFactory, UserFactory
+from tests.factories import (
+    BuyerFactory,
+    ProposalFactory,
+    SourcingRequestFactory,
+    SupplierFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def make_request(user, *, title, visibility="public", open_it=True) -> SourcingRequest:
-    request = services.request_create(
-        actor=user,
-        title=title,
-        deadline=timezone.now() + timedelta(days=30),
-        hs_codes=["6109"],
-        visibility=visibility,
-    )
-    if open_it:
-        request = services.request_open(request=request, actor=user)
-    return request
 
 
 @pytest.fixture
@@ -37,18 +30,20 @@ def world(buyer_user):
     """A buyer's confidential, public and draft requests, and everyone who might look."""
     proposed_supplier = SupplierFactory(legal_name="Proposed Knit")
     world = {
-        "confidential": make_request(
-            buyer_user, title="Secret surgical kits", visibility="confidential"
+        "confidential": SourcingRequestFactory(
+            created_by=buyer_user, title="Secret surgical kits", visibility="confidential"
         ),
-        "public": make_request(buyer_user, title="Public T-shirts"),
-        "draft": make_request(buyer_user, title="Unfinished draft", open_it=False),
+        "public": SourcingRequestFactory(created_by=buyer_user, title="Public T-shirts"),
+        "draft": SourcingRequestFactory(
+            created_by=buyer_user, title="Unfinished draft", opened=False
+        ),
         "buyer_colleague": UserFactory(organisation=buyer_user.organisation),
         "proposed_supplier_user": UserFactory(organisation=proposed_supplier),
         "other_supplier_user": UserFactory(organisation=SupplierFactory(legal_name="Not Asked")),
         "other_buyer_user": UserFactory(organisation=BuyerFactory(legal_name="Other Brand")),
         "staff": UserFactory(organisation=None, is_staff=True),
     }
-    Proposal.objects.create(request=world["confidential"], supplier=proposed_supplier)
+    ProposalFactory(request=world["confidential"], supplier=proposed_supplier)
     return world
 
 

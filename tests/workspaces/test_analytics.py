@@ -2,19 +2,32 @@
 and country, certification gaps, proposals and linkages per month, near-misses by missing
 certification; charts and CSV downloads; managers of the cluster and staff only."""
 
+import copy
 import csv
 import io
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
 from clusters import services
 from companies.models import Certification, Organisation
-from matching import services as matching_services
 from matching.models import NearMiss, Proposal, SourcingRequest
-from tests.factories import CertificationFactory, SupplierFactory, UserFactory
+from tests.built_once import built_once
+from tests.factories import (
+    BuyerUserFactory,
+    CertificationFactory,
+    ClusterBodyUserFactory,
+    ClusterFactory,
+    ClusterMembershipFactory,
+    ProposalFactory,
+    SourcingRequestFactory,
+    SupplierFactory,
+    UserFactory,
+)
 from workspaces import selectors as workspaces_selectors
 from workspaces.charts import Series, bar_chart, line_chart
 
@@ -32,27 +45,12 @@ def join(cluster, manager, name, *, country, activities=(), certifications=()):
             fields["status"] = Certification.Status.REJECTED
         CertificationFactory(**fields)
     user = UserFactory(organisation=firm)
-    membership = services.membership_apply(cluster=cluster, actor=user)
-    services.membership_approve(membership=membership, actor=manager)
+    membership = ClusterMembershipFactory(cluster=cluster, applicant=user, approver=manager)
     return firm, membership
 
 
-def make_request(buyer_user, title, certifications, *, visibility="public", open_it=True):
-    request = matching_services.request_create(
-        actor=buyer_user,
-        title=title,
-        deadline=timezone.now() + timedelta(days=30),
-        hs_codes=["6109"],
-        required_certifications=certifications,
-        visibility=visibility,
-    )
-    if open_it:
-        request = matching_services.request_open(request=request, actor=buyer_user)
-    return request
-
-
 def proposal(request, supplier, *, created, status="pending", buyer_at=None, supplier_at=None):
-    made = Proposal.objects.create(
+    made = ProposalFactory(
         request=request,
         supplier=supplier,
         status=status,
@@ -63,8 +61,7 @@ def proposal(request, supplier, *, created, status="pending", buyer_at=None, sup
     return made
 
 
-@pytest.fixture
-def world(cluster, manager, buyer_user, staff_user):
+def build_world(cluster, manager, buyer_user):
     """Four active members (and one suspended), three requests, two months of matching.
 
     ======  =======  ==========  =========================================
@@ -114,13 +111,28 @@ def world(cluster, manager, buyer_user, staff_user):
     )
     services.membership_suspend(membership=suspended, actor=manager)
 
-    r1 = make_request(buyer_user, "Polo shirts", ["iso-9001", "oeko-tex"])
-    r2 = make_request(buyer_user, "Organic tees", ["oeko-tex", "gots"])
-    r3 = make_request(buyer_user, "Baby wear", ["oeko-tex"])
+    r1 = SourcingRequestFactory(
+        created_by=buyer_user, title="Polo shirts", required_certifications=["iso-9001", "oeko-tex"]
+    )
+    r2 = SourcingRequestFactory(
+        created_by=buyer_user, title="Organic tees", required_certifications=["oeko-tex", "gots"]
+    )
+    r3 = SourcingRequestFactory(
+        created_by=buyer_user, title="Baby wear", required_certifications=["oeko-tex"]
+    )
     # Not considered: a draft, a confidential request the manager cannot see, an old one.
-    make_request(buyer_user, "Draft", ["sa8000"], open_it=False)
-    make_request(buyer_user, "Secret", ["iso-13485"], visibility="confidential")
-    old = make_request(buyer_user, "Old order", ["wrap"])
+    SourcingRequestFactory(
+        created_by=buyer_user, title="Draft", required_certifications=["sa8000"], opened=False
+    )
+    SourcingRequestFactory(
+        created_by=buyer_user,
+        title="Secret",
+        required_certifications=["iso-13485"],
+        visibility="confidential",
+    )
+    old = SourcingRequestFactory(
+        created_by=buyer_user, title="Old order", required_certifications=["wrap"]
+    )
     SourcingRequest.objects.filter(pk=old.pk).update(
         status=SourcingRequest.Status.CLOSED, opened_at=long_ago
     )
@@ -145,6 +157,37 @@ def world(cluster, manager, buyer_user, staff_user):
     NearMiss.objects.create(request=r3, supplier=m3, reasons=["unit differs"])
     NearMiss.objects.create(request=r2, supplier=m5, missing_certifications=["gots"])
     return {"m1": m1, "m2": m2, "m3": m3, "m4": m4, "now": now, "last_month": last_month}
+
+
+@pytest.fixture(scope="module")
+def world_once(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[dict]:
+    # Built once: the tests read the figures, or add rows only inside their own rollback.
+    with built_once(django_db_blocker):
+        manager = ClusterBodyUserFactory()
+        cluster = ClusterFactory(proposed_by=manager)
+        world = build_world(cluster, manager, BuyerUserFactory())
+        yield {"cluster": cluster, "manager": manager, "world": world}
+
+
+@pytest.fixture
+def shared(world_once: dict, db: None) -> dict:
+    return copy.deepcopy(world_once)
+
+
+@pytest.fixture
+def cluster(shared):
+    """The module's cluster: the members and matching of ``build_world``."""
+    return shared["cluster"]
+
+
+@pytest.fixture
+def manager(shared):
+    return shared["manager"]
+
+
+@pytest.fixture
+def world(shared):
+    return shared["world"]
 
 
 def figures(manager, cluster):
@@ -217,8 +260,10 @@ def test_each_members_figures(world, manager, cluster):
     assert (members["D New"].proposals, members["D New"].near_misses) == (0, 2)
 
 
-def test_a_cluster_without_members_has_empty_figures(manager, cluster):
-    analytics = figures(manager, cluster)
+def test_a_cluster_without_members_has_empty_figures(manager):
+    empty = ClusterFactory(proposed_by=manager, name="Empty Knitwear Cluster")
+
+    analytics = figures(manager, empty)
 
     assert analytics.member_count == 0
     assert analytics.sectors == analytics.countries == analytics.near_misses == []

@@ -1,10 +1,15 @@
-"""`manage.py seed_demo` fills an empty platform with demo data a visitor can log in to."""
+"""`manage.py seed_demo` fills an empty platform with demo data a visitor can log in to.
 
+The platform is seeded once for the module; ``test_demo_without_taxonomies.py`` seeds
+one without codes."""
+
+from collections.abc import Iterator
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from pytest_django import DjangoDbBlocker
 
 from companies.models import (
     Certification,
@@ -14,6 +19,7 @@ from companies.models import (
     ProductLine,
     User,
 )
+from tests.built_once import built_once
 from workspaces.management.commands.seed_demo import DEMO_LOGINS, DEMO_PASSWORD
 
 COUNTED = (Organisation, User, ContactPerson, Certification, ProductLine, Invitation)
@@ -29,9 +35,16 @@ def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in COUNTED}
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
+    # Seeding takes seconds; the tests only read it, or roll back what they add.
+    with built_once(django_db_blocker):
+        yield _seed()
+
+
 @pytest.fixture
-def seeded(db) -> str:
-    return _seed()
+def seeded(seeded_once: str, db: None) -> str:
+    return seeded_once
 
 
 def test_seed_demo_creates_suppliers_in_six_asian_countries(seeded):
@@ -120,14 +133,3 @@ def test_demo_owners_own_their_organisations(seeded):
 
     assert owner.is_owner
     assert owner.organisation.legal_name == "Saigon Knitwear Co., Ltd."
-
-
-def test_seed_demo_without_taxonomies_says_what_to_run(db):
-    from django.core.management.base import CommandError
-
-    from companies.models import HsCode
-
-    HsCode.objects.all().delete()
-
-    with pytest.raises(CommandError, match="load_taxonomies"):
-        _seed()

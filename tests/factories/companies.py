@@ -1,6 +1,12 @@
-"""factory_boy factories; most build through the real services where that matters."""
+"""Factories of the companies app: organisations, users, profiles, certifications.
+
+The taxonomies (HS, ISIC, the concordance and the certification catalogue) are
+loaded once per test database, so their factories fetch the real rows first and
+create one only for a code the catalogue lacks.
+"""
 
 from datetime import timedelta
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -9,6 +15,10 @@ from companies.models import (
     Certification,
     CertificationScheme,
     ContactPerson,
+    HsCode,
+    HsIsicLink,
+    Invitation,
+    IsicCode,
     Organisation,
     ProductLine,
     Unit,
@@ -16,6 +26,48 @@ from companies.models import (
 )
 
 TEST_PASSWORD = "correct-horse-battery-staple-42"
+
+
+class HsCodeFactory(factory.django.DjangoModelFactory[HsCode]):
+    class Meta:
+        model = HsCode
+        django_get_or_create = ("code",)
+
+    code = "610910"
+    description = factory.LazyAttribute(lambda code: f"Goods of HS {code.code}")
+    level = factory.LazyAttribute(lambda code: len(code.code))
+    parent = None
+
+
+class IsicCodeFactory(factory.django.DjangoModelFactory[IsicCode]):
+    class Meta:
+        model = IsicCode
+        django_get_or_create = ("code",)
+
+    code = "1430"
+    description = factory.LazyAttribute(lambda code: f"Activity of ISIC {code.code}")
+    level = factory.LazyAttribute(lambda code: len(code.code))
+    parent = None
+
+
+class HsIsicLinkFactory(factory.django.DjangoModelFactory[HsIsicLink]):
+    class Meta:
+        model = HsIsicLink
+        django_get_or_create = ("hs_code", "isic_code")
+
+    hs_code = factory.SubFactory(HsCodeFactory)
+    isic_code = factory.SubFactory(IsicCodeFactory)
+
+
+class CertificationSchemeFactory(factory.django.DjangoModelFactory[CertificationScheme]):
+    class Meta:
+        model = CertificationScheme
+        django_get_or_create = ("code",)
+
+    code = "iso-9001"
+    name = factory.LazyAttribute(lambda scheme: scheme.code.upper())
+    full_name = factory.LazyAttribute(lambda scheme: f"Scheme {scheme.code}")
+    covers = "Quality management"
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
@@ -55,14 +107,29 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     full_name = factory.Sequence(lambda n: f"User {n}")
-    organisation = factory.SubFactory(SupplierFactory)
+    # Any: staff users belong to no organisation.
+    organisation: Any = factory.SubFactory(SupplierFactory)
     role = User.Role.OWNER
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
         if create:
             obj.save()
+
+
+class BuyerUserFactory(UserFactory):
+    organisation = factory.SubFactory(BuyerFactory)
+
+
+class ClusterBodyUserFactory(UserFactory):
+    organisation = factory.SubFactory(ClusterBodyFactory)
+
+
+class StaffUserFactory(UserFactory):
+    organisation = None
+    is_staff = True
+    email = factory.Sequence(lambda n: f"staff{n}@platform.example")
 
 
 class ContactPersonFactory(factory.django.DjangoModelFactory[ContactPerson]):
@@ -97,3 +164,17 @@ class ProductLineFactory(factory.django.DjangoModelFactory[ProductLine]):
     monthly_capacity = 20000
     unit = Unit.PIECES
     min_order_quantity = 500
+
+
+class InvitationFactory(factory.django.DjangoModelFactory[Invitation]):
+    """A colleague's invitation to join an organisation, not yet sent or accepted."""
+
+    class Meta:
+        model = Invitation
+
+    organisation = factory.SubFactory(SupplierFactory)
+    email = factory.Sequence(lambda n: f"colleague{n}@firm.example")
+    role = User.Role.MEMBER
+    invited_by = factory.SubFactory(
+        UserFactory, organisation=factory.SelfAttribute("..organisation")
+    )

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from clusters import services
 from matching.search import SupplierSearchFilters, supplier_search
-from tests.cluster_fixtures import make_cluster
+from tests.factories import ClusterFactory
 
 
 def found(**params):
@@ -32,7 +32,7 @@ def test_cluster_filter_finds_active_members_only(
 
 
 def test_an_unknown_or_unapproved_cluster_is_a_field_error(manager, staff_user):
-    proposed = make_cluster(manager, staff_user, name="Not Yet Reviewed", approve=False)
+    proposed = ClusterFactory(proposed_by=manager, name="Not Yet Reviewed", status="proposed")
     for value in ("999999", "abc", str(proposed.pk)):
         with pytest.raises(ValidationError) as exc:
             SupplierSearchFilters.from_params({"cluster": value})
