@@ -7,7 +7,7 @@ from typing import cast
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import QuerySet, URLField
 from django.http import HttpRequest
 
 from clusters import services
@@ -34,6 +34,9 @@ def _review(request: HttpRequest, queryset: QuerySet[Cluster], status: str) -> N
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Shown, never written here: the services are the one write path."""
+
+    # A read-only form still builds its fields; https is what Django 6 assumes.
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
