@@ -1,0 +1,64 @@
+"""Writes of the companies app: organisations and their profiles, capabilities
+(contacts, certificates, product lines), colleagues and invitations."""
+
+from companies.services._shared import (
+    Checked,
+)
+from companies.services.capabilities import (
+    ContactChanges,
+    NewProductLine,
+    ProductLineChanges,
+    certification_add,
+    certification_check,
+    certification_delete,
+    contact_person_create,
+    contact_person_delete,
+    contact_person_update,
+    product_line_create,
+    product_line_delete,
+    product_line_update,
+)
+from companies.services.colleagues import (
+    auth_token_issue,
+    colleague_invite,
+    invitation_accept,
+    invitation_mail,
+    invitation_send,
+)
+from companies.services.organisations import (
+    BUYER_ONLY_FIELDS,
+    PROFILE_FIELDS,
+    SUPPLIER_ONLY_FIELDS,
+    ProfileChanges,
+    organisation_register,
+    organisation_set_verification,
+    organisation_update,
+)
+
+__all__ = [
+    "BUYER_ONLY_FIELDS",
+    "Checked",
+    "ContactChanges",
+    "NewProductLine",
+    "PROFILE_FIELDS",
+    "ProductLineChanges",
+    "ProfileChanges",
+    "SUPPLIER_ONLY_FIELDS",
+    "auth_token_issue",
+    "certification_add",
+    "certification_check",
+    "certification_delete",
+    "colleague_invite",
+    "contact_person_create",
+    "contact_person_delete",
+    "contact_person_update",
+    "invitation_accept",
+    "invitation_mail",
+    "invitation_send",
+    "organisation_register",
+    "organisation_set_verification",
+    "organisation_update",
+    "product_line_create",
+    "product_line_delete",
+    "product_line_update",
+]
