@@ -1,5 +1,13 @@
 """The clusters app's services: clusters and their managers, memberships, member imports."""
 
+from clusters.services.clusters import (
+    CLUSTER_FIELDS,
+    cluster_propose,
+    cluster_review,
+    cluster_update,
+    manager_add,
+    manager_remove,
+)
 from clusters.services.imports import (
     imported_profile_claimed,
     imported_profile_invitation_send,
@@ -11,13 +19,7 @@ from clusters.services.imports import (
     member_import_upload,
 )
 from clusters.services.memberships import (
-    CLUSTER_FIELDS,
-    cluster_propose,
-    cluster_review,
-    cluster_update,
     invitations_attach_on_signup,
-    manager_add,
-    manager_remove,
     membership_accept_invitation,
     membership_apply,
     membership_approve,

@@ -28,8 +28,8 @@ from clusters import member_csv
 from clusters.forms.imports import FirmData, MemberRowForm
 from clusters.models import Cluster, ClusterMembership, ImportedFirm, MemberImport
 from clusters.permissions import check_manager
+from clusters.services._notices import _notify_managers
 from clusters.services.memberships import (
-    _notify_managers,
     _transition,
     membership_invite,
 )
