@@ -1,9 +1,6 @@
 """Writes of the companies app: organisations and their profiles, capabilities
 (contacts, certificates, product lines), colleagues and invitations."""
 
-from companies.services._shared import (
-    Checked,
-)
 from companies.services.capabilities import (
     ContactChanges,
     NewProductLine,
@@ -37,7 +34,6 @@ from companies.services.organisations import (
 
 __all__ = [
     "BUYER_ONLY_FIELDS",
-    "Checked",
     "ContactChanges",
     "NewProductLine",
     "PROFILE_FIELDS",

@@ -1,8 +1,10 @@
-"""The consortia app's services: consortia of cluster members, and broadcasts of
-opportunities to members."""
+"""Writes of the consortia app: the matcher's drafts, managers' edits and everyone's
+answers; broadcasts."""
 
 from consortia.services.broadcasts import (
     DELIVERY_BATCH,
+    NO_SUCH_REQUEST,
+    NOT_MEMBERSHIP_IDS,
     RECIPIENT_LIMIT,
     broadcast_deliver,
     broadcast_mark_read,
@@ -10,18 +12,28 @@ from consortia.services.broadcasts import (
 )
 from consortia.services.consortia import (
     COMPETITION_NOTICE,
-    consortia_close_for_requests,
-    consortia_propose_for_request,
-    consortia_return_for_membership,
+    LEAD_NOT_AN_ID,
     consortium_decide,
     consortium_propose,
     consortium_update,
     consortium_withdraw,
 )
+from consortia.services.drafts import (
+    CLOSED_REASON,
+    MATCHER_WITHDRAWN_REASON,
+    consortia_close_for_requests,
+    consortia_propose_for_request,
+    consortia_return_for_membership,
+)
 
 __all__ = [
+    "CLOSED_REASON",
     "COMPETITION_NOTICE",
     "DELIVERY_BATCH",
+    "LEAD_NOT_AN_ID",
+    "MATCHER_WITHDRAWN_REASON",
+    "NOT_MEMBERSHIP_IDS",
+    "NO_SUCH_REQUEST",
     "RECIPIENT_LIMIT",
     "broadcast_deliver",
     "broadcast_mark_read",

@@ -16,58 +16,41 @@ A broken rule raises ``ApplicationError`` naming each field and writes nothing;
 the wrong person raises ``PermissionDenied``.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import ClusterMembership
-from companies.models import ProductLine, User
-from consortia.models import Consortium, ConsortiumMember
+from companies.models import User
+from consortia.models import Consortium
 from consortia.models.consortia import Decision, DeclineReason
 from consortia.permissions import check_consortium_manager, consortium_side_of
-from consortia.selectors.consortia import eligible_memberships, makers_filter, request_need
-from engine.consortia import ConsortiumOption, MemberCandidate, evaluate, find_consortia
-from engine.matcher import score_candidates
-from engine.records import SupplierRecord
+from consortia.selectors.consortia import eligible_memberships, request_need
+from consortia.services._shared import (
+    MEMBERS_RULE,
+    _allowed_size,
+    _breakdown,
+    _candidates,
+    _tell_managers,
+    _tell_parties,
+    _wants_consortia,
+    _write_members,
+)
+from engine.consortia import ConsortiumOption, MemberCandidate, evaluate
 from engine.thresholds import (
-    CONSORTIUM_DRAFTS_PER_CLUSTER,
     CONSORTIUM_MAX_MEMBERS,
     CONSORTIUM_MIN_MEMBERS,
 )
-from matching.index_store import current_index, supplier_records
-from matching.models import SourcingRequest
 from matching.services.proposals import answer_errors
-from matching.services.runs import engine_version, request_record
-from matching.weights import current_weights
-from notifications.services import notify
 from sme_platform.errors import check_fields, refusal
-
-__all__ = [
-    "COMPETITION_NOTICE",
-    "consortia_close_for_requests",
-    "consortia_propose_for_request",
-    "consortia_return_for_membership",
-    "consortium_decide",
-    "consortium_propose",
-    "consortium_update",
-    "consortium_withdraw",
-]
 
 COMPETITION_NOTICE = (
     "Members of a consortium coordinate capacity and delivery, never prices: each "
     "member sets its own prices, and competitors agreeing on prices breaks competition law."
 )
 LEAD_NOT_AN_ID = "Give the lead as one of the members' ids."
-# The reason the matcher gives when a draft it made no longer answers the request.
-MATCHER_WITHDRAWN_REASON = "The members no longer meet the request together."
-CLOSED_REASON = "The request is no longer open."
-MEMBERS_RULE = f"A consortium has {CONSORTIUM_MIN_MEMBERS} to {CONSORTIUM_MAX_MEMBERS} members"
 
 Status = Consortium.Status
 
@@ -76,310 +59,12 @@ Status = Consortium.Status
 # ------------------------------------------------------------------------------
 
 
-def _allowed_size(count: int) -> bool:
-    return CONSORTIUM_MIN_MEMBERS <= count <= CONSORTIUM_MAX_MEMBERS
-
-
-def _candidates(
-    request: SourcingRequest, supplier_ids: Iterable[int]
-) -> tuple[dict[int, MemberCandidate], dict[int, list[str]], str]:
-    """Each firm scored by the engine for the request, as the search reads it.
-
-    Returns the candidates, each firm's constraint failures in words, and the
-    engine version. The score is the one the match job gives the same pair.
-    """
-
-    ids = sorted(set(supplier_ids))
-    if not ids:
-        return {}, {}, ""
-    record = request_record(request)
-    records: dict[Any, SupplierRecord] = {r.id: r for r in supplier_records(ids)}
-    index = current_index()
-    query = index.query_vector(record.text)
-    scored = score_candidates(
-        index,
-        record,
-        records,
-        word_scores={i: index.word_score(query, i) for i in records},
-        weights=current_weights(),
-        explain=False,
-    )
-    candidates: dict[int, MemberCandidate] = {}
-    reasons: dict[int, list[str]] = {}
-    for item in scored:
-        supplier = records[item.supplier_id]
-        reasons[item.supplier_id] = item.near_miss_reasons
-        candidates[item.supplier_id] = MemberCandidate(
-            id=item.supplier_id,
-            score=item.score,
-            product_lines=list(supplier.product_lines),
-            certifications=frozenset(
-                c.scheme for c in supplier.certifications if c.valid_until >= record.today
-            ),
-        )
-    return candidates, reasons, engine_version()
-
-
-def _outside_wanted_countries(reasons: Sequence[str]) -> bool:
-    return any(r.startswith("outside the wanted countries") for r in reasons)
-
-
-def _breakdown(option: ConsortiumOption, names: dict[int, str]) -> dict[str, Any]:
-    return {
-        "volume": option.volume,
-        "unit": option.unit,
-        "pooled_capacity": option.pooled_capacity,
-        "shortfall": option.shortfall,
-        "capacity_by_product": option.capacity_by_product,
-        "certifications_covered": option.certifications_covered,
-        "missing_certifications": option.missing_certifications,
-        "missing_products": option.missing_products,
-        "meets": option.meets,
-        "members": [
-            {
-                "supplier_id": part.id,
-                "name": names.get(part.id, ""),
-                "score": part.score,
-                "capacity": part.capacity,
-                "hs_codes": part.hs_codes,
-                "missing_certifications": part.missing_certifications,
-            }
-            for part in option.members
-        ],
-    }
-
-
-def _write_members(
-    consortium: Consortium,
-    option: ConsortiumOption,
-    memberships: dict[int, ClusterMembership],
-    *,
-    lead: int | None,
-    keep_decisions: bool = False,
-) -> None:
-    """Replace the member rows with the option's; keeps nothing of removed members."""
-    existing = {m.supplier_id: m for m in consortium.members.all()}
-    wanted = {part.id for part in option.members}
-    consortium.members.exclude(supplier_id__in=wanted).delete()
-    # Clear the lead first: the one-lead constraint holds at every statement.
-    consortium.members.filter(is_lead=True).exclude(supplier_id=lead).update(is_lead=False)
-    for part in option.members:
-        row = existing.get(part.id) or ConsortiumMember(consortium=consortium, supplier_id=part.id)
-        row.membership = memberships[part.id]
-        row.hs_codes = part.hs_codes
-        row.capacity_pledged = int(round(part.capacity))
-        row.score = part.score
-        row.is_lead = part.id == lead
-        if not keep_decisions:
-            row.decision, row.reason, row.note = Decision.PENDING, "", ""
-            row.decided_at, row.decided_by = None, None
-        row.save()
-
-
 # NOTIFICATIONS
 # ------------------------------------------------------------------------------
 
 
-def _manage_url(consortium: Consortium) -> str:
-    return reverse(
-        "cluster-consortium-detail",
-        kwargs={"slug": consortium.cluster.slug, "pk": consortium.pk},
-    )
-
-
-def _party_url(consortium: Consortium) -> str:
-    return reverse("consortium-detail", kwargs={"pk": consortium.pk})
-
-
-def _users_of(organisation_ids: Iterable[int]) -> QuerySet[User]:
-    return User.objects.filter(organisation_id__in=list(organisation_ids), is_active=True)
-
-
-def _tell_managers(consortium: Consortium, *, actor: User | None, kind: str, title: str, body: str):
-    managers = consortium.cluster.managers.filter(is_active=True)
-    if actor is not None:
-        managers = managers.exclude(pk=actor.pk)
-    for user in managers:
-        notify(user=user, kind=kind, title=title, body=body, url=_manage_url(consortium))
-
-
-def _tell_parties(
-    consortium: Consortium,
-    *,
-    actor: User | None,
-    kind: str,
-    title: str,
-    body: str = "",
-    buyer: bool = True,
-    members: bool = True,
-) -> None:
-    org_ids: list[int] = []
-    if buyer:
-        org_ids.append(consortium.request.buyer_id)
-    if members:
-        org_ids.extend(m.supplier_id for m in consortium.members.all())
-    users = _users_of(org_ids)
-    if actor is not None:
-        users = users.exclude(pk=actor.pk)
-    for user in users:
-        notify(user=user, kind=kind, title=title, body=body, url=_party_url(consortium))
-
-
 # THE MATCHER'S DRAFTS
 # ------------------------------------------------------------------------------
-
-
-def _matcher_may_update(consortium: Consortium) -> bool:
-    """A draft nobody touched, or one the matcher itself withdrew; never a manager's."""
-    if consortium.edited_at is not None or consortium.proposed_at is not None:
-        return False
-    if consortium.status == Status.DRAFT:
-        return True
-    return (
-        consortium.status == Status.WITHDRAWN
-        and consortium.status_reason == MATCHER_WITHDRAWN_REASON
-    )
-
-
-def _wants_consortia(request: SourcingRequest) -> bool:
-    return bool(
-        request.is_open and request.allow_consortium and request.volume_per_month and request.unit
-    )
-
-
-@transaction.atomic
-def consortia_propose_for_request(*, request: SourcingRequest) -> list[Consortium]:
-    """Draft, per cluster, the best consortium for a request no single member meets.
-
-    Idempotent: a re-run updates the drafts it made that nobody touched, withdraws
-    those that no longer meet the request, and leaves every other one alone. A
-    request that is no longer open closes its consortia. Returns the drafts made or
-    updated; managers hear of a draft once.
-    """
-    request = (
-        SourcingRequest.objects.select_for_update(of=("self",))
-        .select_related("buyer")
-        .get(pk=request.pk)
-    )
-    if not request.is_open:
-        consortia_close_for_requests(request_ids=[request.pk])
-        return []
-    existing = {
-        c.cluster_id: c
-        for c in Consortium.objects.select_for_update(of=("self",))
-        .select_related("cluster")
-        .filter(request=request)
-    }
-    drafts: dict[int, ConsortiumOption] = {}
-    memberships: dict[int, dict[int, ClusterMembership]] = defaultdict(dict)
-    names: dict[int, str] = {}
-    version = ""
-    if _wants_consortia(request):
-        need = request_need(request)
-        makers = ProductLine.objects.filter(makers_filter(need)).values("organisation_id")
-        rows = list(eligible_memberships().filter(supplier_id__in=makers))
-        for membership in rows:
-            supplier = membership.supplier
-            if supplier is None:  # never: eligible memberships all have a firm
-                continue
-            memberships[membership.cluster_id][supplier.pk] = membership
-            names[supplier.pk] = supplier.legal_name
-        candidates, reasons, version = _candidates(request, names)
-        for cluster_id, members in memberships.items():
-            pool = [
-                candidates[supplier_id]
-                for supplier_id in members
-                if supplier_id in candidates and not _outside_wanted_countries(reasons[supplier_id])
-            ]
-            found = find_consortia(need, pool, limit=CONSORTIUM_DRAFTS_PER_CLUSTER)
-            if found:
-                drafts[cluster_id] = found[0]
-    made: list[Consortium] = []
-    for cluster_id, option in drafts.items():
-        consortium = existing.get(cluster_id)
-        if consortium is not None and not _matcher_may_update(consortium):
-            continue
-        if consortium is None:
-            consortium = Consortium(request=request, cluster_id=cluster_id)
-        consortium.status, consortium.status_reason = Status.DRAFT, ""
-        consortium.score = option.total_score
-        consortium.breakdown = _breakdown(option, names)
-        consortium.engine_version = version
-        consortium.save()
-        # The managers name the lead: the matcher only proposes who takes part.
-        _write_members(consortium, option, memberships[cluster_id], lead=None)
-        made.append(consortium)
-    for cluster_id, consortium in existing.items():
-        if (
-            cluster_id not in drafts
-            and consortium.status == Status.DRAFT
-            and _matcher_may_update(consortium)
-        ):
-            consortium.status, consortium.status_reason = Status.WITHDRAWN, MATCHER_WITHDRAWN_REASON
-            consortium.save(update_fields=["status", "status_reason", "updated_at"])
-    now = timezone.now()
-    for consortium in made:
-        if consortium.managers_notified_at is None:
-            count = len(drafts[consortium.cluster_id].members)
-            _tell_managers(
-                consortium,
-                actor=None,
-                kind="consortium_draft",
-                title=f"{count} of your members could answer together: {request.title}",
-                body=(
-                    f"{request.buyer.legal_name} needs {request.volume_per_month:,} "
-                    f"{request.unit} a month, more than any one member makes. Review the "
-                    "draft consortium, name a lead and propose it to the buyer."
-                ),
-            )
-            consortium.managers_notified_at = now
-            consortium.save(update_fields=["managers_notified_at"])
-    return made
-
-
-@transaction.atomic
-def consortia_close_for_requests(*, request_ids: Iterable[int]) -> int:
-    """The requests closed: their consortia still under way are closed too."""
-    return Consortium.objects.filter(
-        request_id__in=list(request_ids),
-        status__in=[Status.DRAFT, Status.PROPOSED, Status.RETURNED],
-    ).update(status=Status.CLOSED, status_reason=CLOSED_REASON, updated_at=timezone.now())
-
-
-def consortia_return_for_membership(*, membership: ClusterMembership, actor: User | None) -> int:
-    """A member was suspended, removed or left: its proposed consortia go back to the managers.
-
-    Runs inside the membership change's transaction. Drafts keep the member, marked as
-    no longer active on the managers' page, until they edit it or the matcher re-runs.
-    """
-    consortia = list(
-        Consortium.objects.select_for_update(of=("self",))
-        .select_related("request__buyer", "cluster")
-        .filter(members__membership=membership, status=Status.PROPOSED)
-    )
-    name = membership.display_name
-    for consortium in consortia:
-        consortium.status = Status.RETURNED
-        consortium.status_reason = (
-            f"{name} is no longer an active member of the cluster. Replace it or withdraw."
-        )
-        consortium.save(update_fields=["status", "status_reason", "updated_at"])
-        _tell_managers(
-            consortium,
-            actor=None,
-            kind="consortium_returned",
-            title=f"{name} left the consortium for {consortium.request.title}",
-            body=consortium.status_reason,
-        )
-        _tell_parties(
-            consortium,
-            actor=actor,
-            kind="consortium_returned",
-            title=f"The consortium for {consortium.request.title} is being revised",
-            body="A member is no longer in the cluster; the managers will propose it again "
-            "or withdraw it.",
-        )
-    return len(consortia)
 
 
 # MANAGERS
@@ -392,10 +77,6 @@ def _locked(consortium: Consortium) -> Consortium:
         .select_related("request__buyer", "cluster")
         .get(pk=consortium.pk)
     )
-
-
-def _status_in_words(consortium: Consortium) -> str:
-    return f"This consortium is {consortium.get_status_display().lower()}."
 
 
 def _is_id(value: object) -> bool:
