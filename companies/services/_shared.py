@@ -11,6 +11,7 @@ from companies.models import (
     Organisation,
     User,
 )
+from sme_platform.errors import refusal
 
 Checked = TypeVar("Checked")
 
@@ -63,11 +64,11 @@ class _FieldErrors:
 
     def raise_any(self) -> None:
         if self.by_field:
-            raise ValidationError(self.by_field)
+            raise refusal(self.by_field)
 
 
 def _clean_email_free(email: str) -> str:
     email = email.lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": ["An account with this e-mail address already exists."]})
+        raise refusal({"email": ["An account with this e-mail address already exists."]})
     return email

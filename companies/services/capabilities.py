@@ -3,7 +3,6 @@
 from datetime import date
 from typing import Any, NotRequired, TypedDict, Unpack, cast
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from companies.models import (
     User,
 )
 from companies.services._shared import _FieldErrors, _supplier_changed
+from sme_platform.errors import refusal
 
 
 class ContactChanges(TypedDict, total=False):
@@ -190,7 +190,7 @@ def product_line_create(
 ) -> ProductLine:
     permissions.require_member_of(actor, organisation)
     if not organisation.is_supplier:
-        raise ValidationError({"hs_code": ["Only SME suppliers list product lines."]})
+        raise refusal({"hs_code": ["Only SME suppliers list product lines."]})
     return _save_product_line(ProductLine(organisation=organisation), data)
 
 

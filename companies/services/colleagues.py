@@ -17,6 +17,7 @@ from companies.services._shared import (
     _clean_email_free,
 )
 from companies.tasks import send_invitation_task
+from sme_platform.errors import refusal
 
 
 @transaction.atomic
@@ -29,11 +30,11 @@ def colleague_invite(
     probe = Invitation(organisation=organisation, email=email, role=role)
     probe.full_clean(exclude=["token", "invited_by", "expires_at"])
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": ["This person already has an account on the platform."]})
+        raise refusal({"email": ["This person already has an account on the platform."]})
     if organisation.invitations.filter(
         email__iexact=email, accepted_at__isnull=True, expires_at__gt=timezone.now()
     ).exists():
-        raise ValidationError({"email": ["An invitation to this address is already open."]})
+        raise refusal({"email": ["An invitation to this address is already open."]})
     invitation = Invitation.objects.create(
         organisation=organisation, email=email, role=role, invited_by=actor
     )
@@ -79,7 +80,7 @@ def invitation_accept(*, token: str, password: str, full_name: str = "") -> User
         .first()
     )
     if invitation is None or not invitation.is_open:
-        raise ValidationError({"token": ["This invitation is unknown, used or expired."]})
+        raise refusal({"token": ["This invitation is unknown, used or expired."]})
     _clean_email_free(invitation.email)
     user = User(
         email=invitation.email,
@@ -90,7 +91,7 @@ def invitation_accept(*, token: str, password: str, full_name: str = "") -> User
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise ValidationError({"password": list(exc.messages)}) from exc
+        raise refusal({"password": list(exc.messages)}) from exc
     user.set_password(password)
     user.save()
     invitation.accepted_at = timezone.now()

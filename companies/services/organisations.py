@@ -21,6 +21,7 @@ from companies.services._shared import (
     _FieldErrors,
     _supplier_changed,
 )
+from sme_platform.errors import refusal
 from sme_platform.slugs import unique_slug
 
 # Text fields a user may change on the profile; their limits are the model's.
@@ -130,12 +131,12 @@ _PLAIN_PROFILE_FIELDS = (*_PROFILE_TEXT_FIELDS, "website", "employees_band", "ye
 def _refuse_fields_not_of(organisation: Organisation, fields: set[str]) -> None:
     unknown = fields - PROFILE_FIELDS
     if unknown:
-        raise ValidationError({f: ["This field cannot be changed here."] for f in sorted(unknown)})
+        raise refusal({f: ["This field cannot be changed here."] for f in sorted(unknown)})
     wrong_kind = (fields & SUPPLIER_ONLY_FIELDS if not organisation.is_supplier else set()) | (
         fields & BUYER_ONLY_FIELDS if not organisation.is_buyer else set()
     )
     if wrong_kind:
-        raise ValidationError(
+        raise refusal(
             {f: ["Not a field of this kind of organisation."] for f in sorted(wrong_kind)}
         )
 

@@ -39,10 +39,6 @@ from consortia.services._shared import (
     _write_members,
 )
 from engine.consortia import ConsortiumOption, MemberCandidate, evaluate
-from engine.thresholds import (
-    CONSORTIUM_MAX_MEMBERS,
-    CONSORTIUM_MIN_MEMBERS,
-)
 from matching.services.proposals import answer_errors
 from sme_platform.errors import check_fields, refusal
 
@@ -171,10 +167,8 @@ def consortium_propose(*, consortium: Consortium, actor: User) -> Consortium:
     if not _wants_consortia(request):
         errors["request"] = ["The request no longer takes consortia: it is closed or changed."]
     rows = list(consortium.members.select_related("membership", "supplier"))
-    if not CONSORTIUM_MIN_MEMBERS <= len(rows) <= CONSORTIUM_MAX_MEMBERS:
-        errors["members"] = [
-            f"A consortium has {CONSORTIUM_MIN_MEMBERS} to {CONSORTIUM_MAX_MEMBERS} members."
-        ]
+    if not _allowed_size(len(rows)):
+        errors["members"] = [f"{MEMBERS_RULE}."]
     gone = [
         r.supplier.legal_name
         for r in rows

@@ -19,11 +19,9 @@ DJANGO_USES: dict[str, set[str]] = {
     "matching/services/runs.py": {"MIN_SCORE", "TOP_K"},
     "matching/services/proposals.py": {"TOP_K"},
     "matching/services/requests.py": set(),
-    "consortia/services/consortia.py": {
-        "CONSORTIUM_MIN_MEMBERS",
-        "CONSORTIUM_MAX_MEMBERS",
-        "CONSORTIUM_DRAFTS_PER_CLUSTER",
-    },
+    "consortia/services/_shared.py": {"CONSORTIUM_MIN_MEMBERS", "CONSORTIUM_MAX_MEMBERS"},
+    "consortia/services/drafts.py": {"CONSORTIUM_DRAFTS_PER_CLUSTER"},
+    "consortia/services/consortia.py": set(),
     "consortia/selectors/consortia.py": set(),
 }
 ENGINE_MODULES = sorted(
