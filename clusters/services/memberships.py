@@ -1,7 +1,7 @@
-"""Writes for clusters, their managers and memberships.
+"""Writes for memberships: applications, invitations, decisions and their history.
 
 Every function takes keyword arguments, validates, writes inside one transaction
-and tells the other side through ``companies.notifications.notify`` (whose
+and tells the other side through ``notifications.services.notify`` (whose
 e-mail leaves only after commit). A broken rule raises ``ApplicationError``
 naming each field and writes nothing; the wrong person raises ``PermissionDenied``.
 Limits and formats of a field are the model's, checked by the model itself.
