@@ -14,6 +14,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
+from sme_platform.constraints import known_choice
+
 
 class Unit(models.TextChoices):
     """The fixed list of units in which capacity and volume are compared."""
@@ -240,13 +242,9 @@ class Organisation(models.Model):
         ordering = ["legal_name"]
         indexes = [models.Index(fields=["kind", "verification", "country"])]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind__in=OrganisationKind.values),
-                name="organisation_kind_is_known",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(verification__in=OrganisationVerification.values),
-                name="organisation_verification_is_known",
+            known_choice("kind", OrganisationKind, name="organisation_kind_is_known"),
+            known_choice(
+                "verification", OrganisationVerification, name="organisation_verification_is_known"
             ),
             models.CheckConstraint(
                 condition=models.Q(employees_band__in=["", *EmployeesBand.values]),
@@ -343,10 +341,7 @@ class Certification(models.Model):
     class Meta:
         ordering = ["scheme__name"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status__in=CertificationStatus.values),
-                name="certification_status_is_known",
-            ),
+            known_choice("status", CertificationStatus, name="certification_status_is_known"),
             models.CheckConstraint(
                 condition=~models.Q(issuer="") & ~models.Q(certificate_number=""),
                 name="certification_names_issuer_and_number",
@@ -383,9 +378,7 @@ class ProductLine(models.Model):
     class Meta:
         ordering = ["hs_code_id"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(unit__in=Unit.values), name="product_line_unit_is_known"
-            ),
+            known_choice("unit", Unit, name="product_line_unit_is_known"),
             models.CheckConstraint(
                 condition=models.Q(monthly_capacity__gte=0),
                 name="product_line_capacity_is_not_negative",
@@ -453,11 +446,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
 
     class Meta(AbstractUser.Meta):
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(role__in=UserRole.values), name="user_role_is_known"
-            )
-        ]
+        constraints = [known_choice("role", UserRole, name="user_role_is_known")]
 
     REQUIRED_FIELDS: ClassVar[list[str]] = []
     # An e-mail-first manager in place of the username-first one AbstractUser declares.
@@ -504,9 +493,7 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(role__in=User.Role.values), name="invitation_role_is_known"
-            ),
+            known_choice("role", User.Role, name="invitation_role_is_known"),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ from django.utils.functional import cached_property
 
 from companies import geography
 from companies.models import HsCode, IsicCode, Organisation
+from sme_platform.constraints import known_choice
 
 # How every length limit of the clusters' texts is told, on the pages and in the API alike.
 TOO_LONG = {"max_length": "At most %(limit_value)d characters (you gave %(show_value)d)."}
@@ -65,10 +66,6 @@ class LimitedTextField(models.TextField):
     def validators(self) -> list:
         limit = [MaxLengthValidator(self.max_length)] if self.max_length else []
         return [*super().validators, *limit]
-
-
-def _in_choices(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
 
 
 class ClusterStatus(models.TextChoices):
@@ -179,7 +176,7 @@ class Cluster(models.Model):
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "country"])]
         constraints = [
-            _in_choices("status", ClusterStatus, "cluster_status_known"),
+            known_choice("status", ClusterStatus, name="cluster_status_known"),
             models.CheckConstraint(
                 condition=Q(founded__isnull=True) | Q(founded__gte=FIRST_FOUNDING_YEAR),
                 name="cluster_founded_not_before_1800",
@@ -263,7 +260,7 @@ class ClusterMembership(models.Model):
                 condition=Q(supplier__isnull=False) | ~Q(invited_email=""),
                 name="membership_has_supplier_or_email",
             ),
-            _in_choices("status", MembershipStatus, "membership_status_known"),
+            known_choice("status", MembershipStatus, name="membership_status_known"),
             models.CheckConstraint(
                 condition=~Q(status__in=MEMBER_STATUSES) | Q(joined_at__isnull=False),
                 name="member_has_joined_at",
@@ -320,7 +317,7 @@ class MembershipEvent(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
-            _in_choices("to_status", MembershipStatus, "event_to_status_known"),
+            known_choice("to_status", MembershipStatus, name="event_to_status_known"),
             models.CheckConstraint(
                 condition=Q(from_status="") | Q(from_status__in=MembershipStatus.values),
                 name="event_from_status_known",

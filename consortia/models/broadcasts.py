@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from clusters.models.memberships import TOO_LONG, Cluster, ClusterMembership, LimitedTextField
 from companies.models import Organisation
 from matching.models import SourcingRequest
+from sme_platform.constraints import known_choice
 
 SUBJECT_LIMIT = 200
 BODY_LIMIT = 5000
@@ -78,12 +79,8 @@ class Broadcast(models.Model):
         indexes = [models.Index(fields=["cluster", "created_at"])]
         constraints = [
             models.CheckConstraint(condition=~Q(subject=""), name="broadcast_has_subject"),
-            models.CheckConstraint(
-                condition=Q(audience__in=BroadcastAudience.values), name="broadcast_audience_known"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=BroadcastStatus.values), name="broadcast_status_known"
-            ),
+            known_choice("audience", BroadcastAudience, name="broadcast_audience_known"),
+            known_choice("status", BroadcastStatus, name="broadcast_status_known"),
             models.CheckConstraint(
                 condition=~Q(status=BroadcastStatus.SENT) | Q(sent_at__isnull=False),
                 name="broadcast_sent_at_when_sent",

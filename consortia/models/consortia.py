@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from clusters.models.memberships import TOO_LONG, Cluster, ClusterMembership, LimitedTextField
 from companies.models import Organisation
 from matching.models import Proposal, SourcingRequest
+from sme_platform.constraints import known_choice
 
 # Each side's answer, as on a proposal to one supplier.
 Decision = Proposal.Decision
@@ -183,9 +184,7 @@ class Consortium(models.Model):
             models.UniqueConstraint(
                 fields=["request", "cluster"], name="uniq_consortium_per_request_cluster"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=ConsortiumStatus.values), name="consortium_status_known"
-            ),
+            known_choice("status", ConsortiumStatus, name="consortium_status_known"),
             models.CheckConstraint(condition=Q(score__gte=0), name="consortium_score_not_negative"),
             models.CheckConstraint(
                 condition=~Q(status__in=PROPOSED_STATUSES) | Q(proposed_at__isnull=False),
