@@ -38,17 +38,14 @@ from clusters.tasks import (
     run_member_import_task,
     send_claim_invitations_task,
 )
+from companies import services as company_services
 from companies.models import (
-    HsCode,
     Invitation,
-    IsicCode,
     Organisation,
-    ProductLine,
     User,
 )
 from companies.services import invitation_mail
 from sme_platform.errors import refusal
-from sme_platform.slugs import unique_slug
 
 __all__ = [
     "imported_profile_claimed",
@@ -381,32 +378,20 @@ def member_import_fail(*, member_import_id: int, error: str) -> None:
 # ------------------------------------------------------------------------------
 
 
-def _write_profile(organisation: Organisation, data: FirmData) -> None:
-    for name, value in data.fields.items():
-        setattr(organisation, name, value)
-    organisation.full_clean(validate_unique=False)
-    organisation.save()
-    if data.hs_codes is not None:
-        organisation.hs_codes.set(HsCode.objects.filter(code__in=data.hs_codes))
-    if data.isic_codes is not None:
-        organisation.isic_codes.set(IsicCode.objects.filter(code__in=data.isic_codes))
-    if data.product_line is not None or data.clear_product_lines:
-        # The import owns an unclaimed profile's product lines: the file's line replaces them.
-        organisation.product_lines.all().delete()
-    if data.product_line is not None:
-        code, capacity, unit, min_order = data.product_line
-        ProductLine.objects.create(
-            organisation=organisation,
-            hs_code_id=code,
-            monthly_capacity=capacity,
-            unit=unit,
-            min_order_quantity=min_order,
-        )
+def _write_profile(organisation: Organisation | None, data: FirmData) -> Organisation:
+    return company_services.imported_profile_save(
+        organisation=organisation,
+        fields=data.fields,
+        hs_codes=data.hs_codes,
+        isic_codes=data.isic_codes,
+        product_line=data.product_line,
+        clear_product_lines=data.clear_product_lines,
+    )
 
 
 def _invite_to_claim(firm: ImportedFirm, actor: User | None) -> Invitation:
-    invitation = Invitation.objects.create(
-        organisation=firm.organisation, email=firm.email, role=User.Role.OWNER, invited_by=actor
+    invitation = company_services.imported_profile_invite(
+        organisation=firm.organisation, email=firm.email, invited_by=actor
     )
     firm.invitation = invitation
     firm.save(update_fields=["invitation", "updated_at"])
@@ -431,14 +416,7 @@ def _apply_plan(
     if data is None:
         return
     if plan.action == "create":
-        organisation = Organisation(
-            kind=Organisation.Kind.SUPPLIER,
-            claimed=False,
-            slug=unique_slug(
-                Organisation.objects.all(), data.fields["legal_name"], fallback="firm"
-            ),
-        )
-        _write_profile(organisation, data)
+        organisation = _write_profile(None, data)
         firm = ImportedFirm.objects.create(
             organisation=organisation,
             cluster=member_import.cluster,
@@ -448,8 +426,7 @@ def _apply_plan(
         invitations.append(_invite_to_claim(firm, actor).pk)
         _invite_membership(member_import, organisation, actor, plan.row)
     elif plan.action == "update" and plan.firm is not None:
-        organisation = plan.firm.organisation
-        _write_profile(organisation, data)
+        organisation = _write_profile(plan.firm.organisation, data)
         if not _has_open_membership(member_import.cluster, organisation):
             _invite_membership(member_import, organisation, actor, plan.row)
         if not _invitation_open(plan.firm):

@@ -1,5 +1,6 @@
 """Writes of the companies app: organisations and their profiles, capabilities
-(contacts, certificates, product lines), colleagues and invitations."""
+(contacts, certificates, product lines), colleagues and invitations, imported
+profiles."""
 
 from companies.services.capabilities import (
     ContactChanges,
@@ -22,6 +23,11 @@ from companies.services.colleagues import (
     invitation_mail,
     invitation_send,
 )
+from companies.services.imported import (
+    ImportedProductLine,
+    imported_profile_invite,
+    imported_profile_save,
+)
 from companies.services.organisations import (
     BUYER_ONLY_FIELDS,
     PROFILE_FIELDS,
@@ -35,6 +41,7 @@ from companies.services.organisations import (
 __all__ = [
     "BUYER_ONLY_FIELDS",
     "ContactChanges",
+    "ImportedProductLine",
     "NewProductLine",
     "PROFILE_FIELDS",
     "ProductLineChanges",
@@ -48,6 +55,8 @@ __all__ = [
     "contact_person_create",
     "contact_person_delete",
     "contact_person_update",
+    "imported_profile_invite",
+    "imported_profile_save",
     "invitation_accept",
     "invitation_mail",
     "invitation_send",
