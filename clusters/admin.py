@@ -7,13 +7,14 @@ from typing import cast
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet, URLField
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from clusters import services
 from clusters.models import Cluster, ClusterMembership, ImportedFirm, MemberImport, MembershipEvent
 from companies.models import User
 from companies.permissions import is_staff_user
+from sme_platform.admin import ReadOnlyAdmin
 from sme_platform.errors import ApplicationError, messages_of
 
 
@@ -30,22 +31,6 @@ def _review(request: HttpRequest, queryset: QuerySet[Cluster], status: str) -> N
             done += 1
     if done:
         messages.success(request, f"{done} cluster(s) {status}.")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown, never written here: the services are the one write path."""
-
-    # A read-only form still builds its fields; https is what Django 6 assumes.
-    formfield_overrides = {URLField: {"assume_scheme": "https"}}
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Cluster)

@@ -29,6 +29,7 @@ from companies.models import (
     ProductLine,
     User,
 )
+from sme_platform.admin import ReadOnlyAdmin, ReadOnlyInline
 from sme_platform.errors import ApplicationError
 
 
@@ -122,35 +123,6 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows no service writes: staff look, nobody edits here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Shown beside their organisation; edited on their own admin pages, through services."""
-
-    extra = 0
-    show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 # ORGANISATIONS

@@ -3,31 +3,9 @@ send broadcasts, edit and propose consortia, and the buyer and members answer, a
 through the services (which check who may, and queue delivery and notices)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from consortia.models import Broadcast, BroadcastRecipient, Consortium, ConsortiumMember
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from sme_platform.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 class BroadcastRecipientInline(ReadOnlyInline):

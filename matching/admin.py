@@ -25,19 +25,7 @@ from matching.models import (
     SourcingRequest,
 )
 from matching.services import RequestData
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows the matcher or the pages write: staff read them here and change nothing."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
+from sme_platform.admin import ReadOnlyAdmin
 
 
 def _service_value(value: Any) -> Any:
