@@ -19,3 +19,11 @@ imported_profile_claimed = Signal()
 # What a supplier's profile says changed (its text, codes, product lines, certificates).
 # Arguments: organisation_id.
 supplier_profile_changed = Signal()
+
+# A verified organisation changed its legal name or country, so it awaits verification
+# again. Arguments: organisation, actor (the user who made the change).
+organisation_verification_lapsed = Signal()
+
+# A certificate's number or expiry changed, so it awaits a check again.
+# Arguments: certification, actor.
+certification_check_lapsed = Signal()

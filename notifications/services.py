@@ -12,10 +12,11 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from companies.models import User
+from companies.models import Certification, Organisation, User
 from notifications import permissions
 from notifications.models import Notification
 from notifications.selectors import UNSUBSCRIBE_SALT, notification_list
@@ -118,3 +119,36 @@ def notification_mark_read(*, notification: Notification, user: User) -> Notific
 @transaction.atomic
 def notification_mark_all_read(*, user: User) -> int:
     return notification_list(user=user).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def _owners(organisation: Organisation) -> QuerySet[User]:
+    return User.objects.filter(
+        organisation=organisation, role=User.Role.OWNER, is_active=True
+    ).order_by("pk")
+
+
+@transaction.atomic
+def verification_lapsed_tell(*, organisation: Organisation) -> None:
+    """Tell the owners why their badge went, so they can ask for it again."""
+    for user in _owners(organisation):
+        notify(
+            user=user,
+            kind="verification_lapsed",
+            title="Your organisation awaits verification again",
+            body=f"The legal name or country of {organisation.legal_name} changed, so staff "
+            "will verify it again before it shows the verified badge.",
+            url=reverse("organisation-edit", kwargs={"pk": organisation.pk}),
+        )
+
+
+@transaction.atomic
+def certification_check_lapsed_tell(*, certification: Certification) -> None:
+    """Tell the owners that a changed certificate is shown as awaiting check."""
+    for user in _owners(certification.organisation):
+        notify(
+            user=user,
+            kind="certification_lapsed",
+            title=f"Your {certification.scheme.name} certificate awaits a check again",
+            body="Its number or expiry changed, so staff will check it again.",
+            url=reverse("certification-list"),
+        )

@@ -3,12 +3,14 @@
 profiles."""
 
 from companies.services.capabilities import (
+    CertificationChanges,
     ContactChanges,
     NewProductLine,
     ProductLineChanges,
     certification_add,
     certification_check,
     certification_delete,
+    certification_update,
     contact_person_create,
     contact_person_delete,
     contact_person_update,
@@ -40,6 +42,7 @@ from companies.services.organisations import (
 
 __all__ = [
     "BUYER_ONLY_FIELDS",
+    "CertificationChanges",
     "ContactChanges",
     "ImportedProductLine",
     "NewProductLine",
@@ -51,6 +54,7 @@ __all__ = [
     "certification_add",
     "certification_check",
     "certification_delete",
+    "certification_update",
     "colleague_invite",
     "contact_person_create",
     "contact_person_delete",

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from companies import permissions, validation
+from companies import hooks, permissions, validation
 from companies.models import (
     Certification,
     CertificationScheme,
@@ -116,6 +116,44 @@ def certification_add(
     certification.full_clean()
     certification.save()
     _supplier_changed(organisation)
+    return certification
+
+
+class CertificationChanges(TypedDict, total=False):
+    """What an edit of a certificate may change; fields not given stay as they are."""
+
+    issuer: str
+    certificate_number: str
+    valid_until: date
+
+
+@transaction.atomic
+def certification_update(
+    *, certification: Certification, actor: User, **changes: Unpack[CertificationChanges]
+) -> Certification:
+    """Correct a recorded certificate; a new number or expiry is not what staff checked."""
+    permissions.require_member_of(actor, certification.organisation)
+    checked_as = (certification.certificate_number, certification.valid_until)
+    valid_until = changes.get("valid_until")
+    if valid_until is not None and valid_until < timezone.localdate():
+        raise refusal({"valid_until": ["This certificate has already expired; add a current one."]})
+    for field, value in changes.items():
+        setattr(certification, field, value)
+    lapsed = certification.status != Certification.Status.PENDING and checked_as != (
+        certification.certificate_number,
+        certification.valid_until,
+    )
+    if lapsed:
+        certification.status = Certification.Status.PENDING
+        certification.checked_at = None
+        certification.checked_by = None
+    certification.full_clean()
+    certification.save()
+    if lapsed:
+        hooks.certification_check_lapsed.send(
+            sender=Certification, certification=certification, actor=actor
+        )
+    _supplier_changed(certification.organisation)
     return certification
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from companies import permissions, validation
+from companies import hooks, permissions, validation
 from companies.models import (
     FIRST_YEAR_FOUNDED,
     HsCode,
@@ -149,6 +149,7 @@ def organisation_update(
     permissions.require_member_of(actor, organisation)
     _refuse_fields_not_of(organisation, set(data))
     errors = _FieldErrors()
+    verified_as = (organisation.legal_name, organisation.country)
     # The same checks run for several fields, named by a variable rather than a literal.
     given = cast(dict[str, Any], data)
 
@@ -196,10 +197,24 @@ def organisation_update(
             )
     errors.raise_any()
 
+    lapsed = organisation.is_verified and verified_as != (
+        organisation.legal_name,
+        organisation.country,
+    )
+    if lapsed:
+        # Staff verified this name in this country; another firm's name or country
+        # is not what they checked.
+        organisation.verification = Organisation.Verification.UNVERIFIED
+        organisation.verified_at = None
+        organisation.verified_by = None
     organisation.full_clean(exclude=["slug"])
     organisation.save()
     for field, objects in relations.items():
         getattr(organisation, field).set(objects)
+    if lapsed:
+        hooks.organisation_verification_lapsed.send(
+            sender=Organisation, organisation=organisation, actor=actor
+        )
     _supplier_changed(organisation)
     return organisation
 
