@@ -250,6 +250,29 @@ def test_near_misses_by_missing_certification(world, manager, cluster):
     assert rows == [("oeko-tex", 3, 2), ("gots", 2, 2), ("iso-9001", 1, 1)]
 
 
+def test_near_misses_on_a_confidential_request_the_manager_cannot_see_are_not_counted(
+    world, manager, cluster, staff_user
+):
+    secret = SourcingRequestFactory(
+        created_by=BuyerUserFactory(),
+        title="Secret implants",
+        required_certifications=["iso-13485"],
+        visibility="confidential",
+    )
+    NearMiss.objects.create(
+        request=secret, supplier=world["m4"], missing_certifications=["iso-13485"]
+    )
+
+    analytics = figures(manager, cluster)
+    rows = [(r.scheme, r.near_misses, r.members) for r in analytics.near_misses]
+    assert rows == [("oeko-tex", 3, 2), ("gots", 2, 2), ("iso-9001", 1, 1)]
+    assert {m.name: m.near_misses for m in analytics.members}["D New"] == 2
+    seen_by_staff = workspaces_selectors.cluster_analytics(user=staff_user, cluster=cluster)
+    assert ("iso-13485", 1, 1) in [
+        (r.scheme, r.near_misses, r.members) for r in seen_by_staff.near_misses
+    ]
+
+
 def test_each_members_figures(world, manager, cluster):
     members = {m.name: m for m in figures(manager, cluster).members}
 

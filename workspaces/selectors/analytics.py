@@ -301,14 +301,17 @@ def _activity(
     return activity, proposals_of, linkages_of
 
 
-def _near_misses(member_ids: list[int]) -> tuple[list[NearMissCount], Counter[int]]:
+def _near_misses(user: AnyUser, member_ids: list[int]) -> tuple[list[NearMissCount], Counter[int]]:
+    # A confidential request the manager may not read must not show through its
+    # near-misses: what it asked for would be told by what members lacked.
 
     per_scheme: Counter[str] = Counter()
     members_of: dict[str, set[int]] = defaultdict(set)
     per_member: Counter[int] = Counter()
-    near_misses = NearMiss.objects.filter(supplier_id__in=member_ids).values_list(
-        "supplier_id", "missing_certifications"
-    )
+    near_misses = NearMiss.objects.filter(
+        supplier_id__in=member_ids,
+        request_id__in=request_list_visible_to(user=user).values("pk"),
+    ).values_list("supplier_id", "missing_certifications")
     for supplier_id, missing in near_misses.iterator():
         per_member[supplier_id] += 1
         for scheme in set(missing or []):
@@ -342,7 +345,7 @@ def cluster_analytics(
     sectors, divisions_of = _sectors(members)
     total, gaps, held_of = _certification_gaps(user, member_ids, now)
     activity, proposals_of, linkages_of = _activity(member_ids, timezone.localtime(now).date())
-    near_misses, near_misses_of = _near_misses(member_ids)
+    near_misses, near_misses_of = _near_misses(user, member_ids)
     return ClusterAnalytics(
         member_count=len(members),
         requests_considered=total,
