@@ -71,6 +71,12 @@ def _cached_taxonomy() -> CodeTaxonomy:
     )
 
 
+def cluster_code(cluster_id: int, *, listed: bool) -> str:
+    """How a membership is indexed: a member that chose not to be listed publicly is
+    kept apart, so only those allowed to see it ask for its code."""
+    return str(cluster_id) if listed else f"unlisted-{cluster_id}"
+
+
 def supplier_records(organisation_ids: Iterable[int] | None = None) -> list[SupplierRecord]:
     """Plain records of SME suppliers, in a handful of queries whatever their number.
 
@@ -104,10 +110,10 @@ def supplier_records(organisation_ids: Iterable[int] | None = None) -> list[Supp
     ).values_list("organisation_id", "hs_code_id", "monthly_capacity", "unit"):
         lines[org_id].append(ProductLineRecord(code, float(capacity), unit))
     clusters = defaultdict(list)
-    for org_id, cluster_id in ClusterMembership.objects.filter(
+    for org_id, cluster_id, listed in ClusterMembership.objects.filter(
         supplier_id__in=ids, status=ClusterMembership.Status.ACTIVE
-    ).values_list("supplier_id", "cluster_id"):
-        clusters[org_id].append(str(cluster_id))
+    ).values_list("supplier_id", "cluster_id", "listed_publicly"):
+        clusters[org_id].append(cluster_code(cluster_id, listed=listed))
     records = []
     for row in orgs.values(
         "pk", "legal_name", "local_name", "description", "processes", "country", "verification"

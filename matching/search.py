@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from clusters.models import Cluster
+from clusters.selectors import clusters_managed_by
 from companies import validation
 from companies.models import (
     CertificationScheme,
@@ -22,17 +23,20 @@ from companies.models import (
     Unit,
     User,
 )
+from companies.permissions import is_staff_user
 from companies.selectors import valid_certifications
 from engine import Query
 from engine.thresholds import MAX_RESULTS, MAX_SEARCH_PAGE_SIZE, SEARCH_PAGE_SIZE
 from matching import regions
-from matching.index_store import code_taxonomy, current_index, day_number
+from matching.index_store import cluster_code, code_taxonomy, current_index, day_number
 from matching.models import SavedSearch, max_length_of
 from sme_platform.errors import ApplicationError
 
 # A search's words are what a saved search keeps of it.
 MAX_QUERY_LENGTH = max_length_of(SavedSearch, "query")
 _TRUE = {"1", "true", "yes", "on"}
+# No membership is indexed under this code.
+_NO_CLUSTER = "none"
 
 # SupplierSearchFilters field -> the query parameter the search page and API take.
 FILTER_PARAMS = {
@@ -144,7 +148,32 @@ class SupplierSearchFilters:
         data["subregions"] = list(self.subregions)
         return {k: v for k, v in data.items() if v not in ("", (), [], None, False)}
 
-    def to_query(self, text: str, *, exclude_ids: tuple = ()) -> Query:
+    def cluster_codes(self, viewer: User | None) -> tuple[str, ...]:
+        """The indexed memberships the cluster filter asks for, as ``viewer`` may see them:
+        everyone sees the members listed publicly; a cluster's managers and staff also
+        see those that chose not to be listed."""
+        if not self.cluster:
+            return ()
+        if self.cluster == "*":
+            cluster_ids = list(Cluster.objects.values_list("pk", flat=True))
+        else:
+            cluster_ids = [int(self.cluster)]
+        if is_staff_user(viewer):
+            sees_unlisted = set(cluster_ids)
+        elif viewer is not None:
+            sees_unlisted = set(
+                clusters_managed_by(user=viewer)
+                .filter(pk__in=cluster_ids)
+                .values_list("pk", flat=True)
+            )
+        else:
+            sees_unlisted = set()
+        codes = [cluster_code(pk, listed=True) for pk in cluster_ids]
+        codes += [cluster_code(pk, listed=False) for pk in sorted(sees_unlisted)]
+        # An empty list would filter nothing; a code no membership has filters out all.
+        return tuple(codes) or (_NO_CLUSTER,)
+
+    def to_query(self, text: str, *, exclude_ids: tuple = (), viewer: User | None = None) -> Query:
         wanted = regions.countries_of(
             countries=list(self.countries), subregion_slugs=list(self.subregions)
         )
@@ -157,7 +186,7 @@ class SupplierSearchFilters:
             min_capacity=self.min_capacity,
             unit=self.capacity_unit,
             verified_only=self.verified_only,
-            clusters=(self.cluster,) if self.cluster else (),
+            clusters=self.cluster_codes(viewer),
             today=day_number(timezone.localdate()),
             exclude_ids=exclude_ids,
         )
@@ -271,7 +300,7 @@ def supplier_search(
     page = max(1, page)
     page_size = max(1, min(page_size, MAX_SEARCH_PAGE_SIZE))
     exclude = (user.organisation_id,) if user is not None and user.organisation_id else ()
-    engine_query = filters.to_query(query or "", exclude_ids=exclude)
+    engine_query = filters.to_query(query or "", exclude_ids=exclude, viewer=user)
     index = current_index()
     ids, scores, total = index.search(engine_query, offset=(page - 1) * page_size, limit=page_size)
     by_id = {org.pk: org for org in Organisation.objects.filter(pk__in=ids)}
@@ -295,6 +324,8 @@ def supplier_search(
     return SearchPage(hits=hits, total=total, page=page, page_size=page_size)
 
 
-def supplier_matches(*, supplier_id: int, query: str, filters: SupplierSearchFilters) -> bool:
-    """Whether one supplier would be found by a search (saved searches ask this)."""
-    return current_index().matches(filters.to_query(query or ""), supplier_id)
+def supplier_matches(
+    *, supplier_id: int, query: str, filters: SupplierSearchFilters, viewer: User | None = None
+) -> bool:
+    """Whether one supplier would be found by ``viewer``'s search (saved searches ask this)."""
+    return current_index().matches(filters.to_query(query or "", viewer=viewer), supplier_id)

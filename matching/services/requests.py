@@ -399,7 +399,9 @@ def saved_searches_notify_for_supplier(*, supplier_id: int) -> int:
             # Stored filters that no longer parse (a code withdrawn from the catalogue)
             # match nobody rather than everybody.
             continue
-        if not supplier_matches(supplier_id=supplier.pk, query=saved.query, filters=filters):
+        if not supplier_matches(
+            supplier_id=supplier.pk, query=saved.query, filters=filters, viewer=saved.user
+        ):
             continue
         _, created = SavedSearchHit.objects.get_or_create(saved_search=saved, supplier=supplier)
         if not created:

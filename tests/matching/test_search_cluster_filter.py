@@ -18,7 +18,9 @@ def test_cluster_filter_finds_active_members_only(
 ):
     found()  # the index as it stands: no members yet
     with django_capture_on_commit_callbacks(execute=True):
-        membership = services.membership_apply(cluster=cluster, actor=sme_user)
+        membership = services.membership_apply(
+            cluster=cluster, actor=sme_user, listed_publicly=True
+        )
     assert found(cluster=str(cluster.pk)) == set()  # applied is not a member yet
 
     with django_capture_on_commit_callbacks(execute=True):
