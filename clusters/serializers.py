@@ -130,7 +130,9 @@ class ManagerMembershipSerializer(MembershipSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.EmailField(source="actor.email", read_only=True, default=None)
+    # Who acted, as the viewer may know them (the selector decides): never another
+    # side's e-mail that it did not agree to share.
+    actor = serializers.CharField(source="actor_shown", read_only=True, default=None)
 
     class Meta:
         model = MembershipEvent

@@ -250,4 +250,6 @@ class MembershipEventListApi(ListApi):
     @extend_schema(responses={200: EventSerializer(many=True)})
     def get(self, request: Request, membership_id: int) -> Response:
         membership = found(selectors.membership_get_visible(user=request.user, pk=membership_id))
-        return self.paginated(selectors.membership_events(membership=membership), EventSerializer)
+        return self.paginated(
+            selectors.membership_events(user=request.user, membership=membership), EventSerializer
+        )

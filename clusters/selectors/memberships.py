@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 
 from clusters import hooks
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
@@ -347,8 +347,49 @@ def membership_by_token(*, token: str) -> ClusterMembership | None:
     )
 
 
-def membership_events(*, membership: ClusterMembership) -> QuerySet[MembershipEvent]:
-    return MembershipEvent.objects.filter(membership=membership).select_related("actor")
+STAFF_ACTOR = "staff"
+MANAGER_ACTOR = "the cluster's manager"
+
+
+def _with_actor_shown(qs: QuerySet[MembershipEvent], user: AnyUser) -> QuerySet[MembershipEvent]:
+    """Each event's ``actor_shown``: who acted, as the viewer may know them.
+
+    A user's e-mail is shown to its own side only; the other side sees the member's
+    name, "the cluster's manager" or "staff", unless the member agreed to share its
+    contacts with the managers (and is a member), when the managers see its users.
+    """
+    email = F("actor__email")
+    if is_staff_user(user):
+        return qs.annotate(actor_shown=email)
+    members_side = Q(actor__organisation_id=F("membership__supplier_id"))
+    by_staff = When(actor__is_staff=True, then=Value(STAFF_ACTOR))
+    if user.is_authenticated and user.organisation_id is not None:
+        viewer_is_member = Q(membership__supplier_id=user.organisation_id)
+    else:
+        viewer_is_member = Q(pk__in=[])
+    shared = Q(
+        membership__share_contacts=True,
+        membership__status__in=[*ClusterMembership.MEMBER_STATUSES],
+    )
+    return qs.annotate(
+        actor_shown=Case(
+            When(actor__isnull=True, then=Value(None)),
+            by_staff,
+            When(viewer_is_member & members_side, then=email),
+            When(viewer_is_member, then=Value(MANAGER_ACTOR)),
+            When(members_side & shared, then=email),
+            When(members_side, then=F("membership__supplier__legal_name")),
+            default=email,
+            output_field=CharField(),
+        )
+    )
+
+
+def membership_events(*, user: AnyUser, membership: ClusterMembership) -> QuerySet[MembershipEvent]:
+    """A membership's history, with each actor as ``user`` may know them."""
+    return _with_actor_shown(
+        MembershipEvent.objects.filter(membership=membership).select_related("actor"), user
+    )
 
 
 def cluster_events(*, user: AnyUser, cluster: Cluster, limit: int = 50) -> list[MembershipEvent]:
@@ -356,9 +397,12 @@ def cluster_events(*, user: AnyUser, cluster: Cluster, limit: int = 50) -> list[
     if not user.is_authenticated or not cluster.managers.filter(pk=user.pk).exists():
         return []
     return list(
-        MembershipEvent.objects.filter(membership__cluster=cluster)
-        .select_related("actor", "membership__supplier")
-        .order_by("-created_at", "-pk")[:limit]
+        _with_actor_shown(
+            MembershipEvent.objects.filter(membership__cluster=cluster).select_related(
+                "actor", "membership__supplier"
+            ),
+            user,
+        ).order_by("-created_at", "-pk")[:limit]
     )
 
 

@@ -73,7 +73,8 @@ class ManagerBroadcastSerializer(BroadcastSerializer):
 
 class RecipientSerializer(serializers.ModelSerializer):
     supplier_name = serializers.CharField(source="supplier.legal_name", read_only=True)
-    read_by = serializers.EmailField(source="read_by.email", read_only=True, default=None)
+    # Shown only when the member agreed to share its contacts (the selector decides).
+    read_by = serializers.EmailField(source="read_by_shown", read_only=True, default=None)
 
     class Meta:
         model = BroadcastRecipient

@@ -7,7 +7,7 @@ see the broadcasts their firm received. Anything else is absent (a 404).
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from clusters.models import Cluster, ClusterMembership
@@ -67,14 +67,37 @@ def broadcast_get_for_manager(*, user: AnyUser, cluster: Cluster, pk: Any) -> Br
     return (
         broadcasts_for_manager(user=user, cluster=cluster)
         .filter(pk=pk)
-        .prefetch_related("recipients__supplier", "recipients__read_by")
+        .prefetch_related(
+            Prefetch(
+                "recipients",
+                queryset=_with_reader_shown(
+                    BroadcastRecipient.objects.select_related("supplier", "read_by")
+                ),
+            )
+        )
         .first()
     )
 
 
+def _with_reader_shown(qs: QuerySet[BroadcastRecipient]) -> QuerySet[BroadcastRecipient]:
+    """Each receipt's ``read_by_shown``: the e-mail of the user who read it, only when
+    the member agreed to share its contacts with the managers (and is a member)."""
+    return qs.annotate(
+        read_by_shown=Case(
+            When(
+                membership__share_contacts=True,
+                membership__status__in=[*ClusterMembership.MEMBER_STATUSES],
+                then=F("read_by__email"),
+            ),
+            default=Value(None),
+            output_field=CharField(),
+        )
+    )
+
+
 def broadcast_recipients(*, broadcast: Broadcast) -> QuerySet[BroadcastRecipient]:
-    return BroadcastRecipient.objects.filter(broadcast=broadcast).select_related(
-        "supplier", "read_by"
+    return _with_reader_shown(
+        BroadcastRecipient.objects.filter(broadcast=broadcast).select_related("supplier", "read_by")
     )
 
 

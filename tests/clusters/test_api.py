@@ -71,7 +71,9 @@ def test_review_is_404_to_non_staff(api_as, manager):
 
 def test_apply_approve_and_history(api_as, cluster, sme_user, manager):
     applied = api_as(sme_user).post(
-        f"/api/v1/clusters/{cluster.pk}/apply/", {"listed_publicly": True}, format="json"
+        f"/api/v1/clusters/{cluster.pk}/apply/",
+        {"listed_publicly": True, "share_contacts": True},
+        format="json",
     )
     assert applied.status_code == 201
     membership_id = applied.data["id"]
