@@ -113,9 +113,26 @@ class CertificationListApi(ListApi):
 class CertificationDetailApi(Api):
     permission_classes = [IsAuthenticated]
 
+    class ChangeSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Certification
+            fields = ["issuer", "certificate_number", "valid_until"]
+
     @extend_schema(responses={200: CertificationPrivateSerializer})
     def get(self, request: Request, pk: int) -> Response:
         certification = found(selectors.certification_get(user=request.user, pk=pk))
+        return Response(
+            CertificationPrivateSerializer(certification, context={"request": request}).data
+        )
+
+    @extend_schema(request=ChangeSerializer, responses={200: CertificationPrivateSerializer})
+    def patch(self, request: Request, pk: int) -> Response:
+        certification = found(selectors.certification_get(user=request.user, pk=pk))
+        serializer = self.ChangeSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        certification = services.certification_update(
+            certification=certification, actor=request.user, **serializer.validated_data
+        )
         return Response(
             CertificationPrivateSerializer(certification, context={"request": request}).data
         )

@@ -149,7 +149,13 @@ def organisation_update(
     permissions.require_member_of(actor, organisation)
     _refuse_fields_not_of(organisation, set(data))
     errors = _FieldErrors()
-    verified_as = (organisation.legal_name, organisation.country)
+    # What staff verified is the stored row: a caller (the admin's form) may have set
+    # the new values on the instance already.
+    verified_as = (
+        Organisation.objects.filter(pk=organisation.pk)
+        .values_list("legal_name", "country", "verification")
+        .first()
+    )
     # The same checks run for several fields, named by a variable rather than a literal.
     given = cast(dict[str, Any], data)
 
@@ -197,9 +203,10 @@ def organisation_update(
             )
     errors.raise_any()
 
-    lapsed = organisation.is_verified and verified_as != (
-        organisation.legal_name,
-        organisation.country,
+    lapsed = (
+        verified_as is not None
+        and verified_as[2] == Organisation.Verification.VERIFIED
+        and verified_as[:2] != (organisation.legal_name, organisation.country)
     )
     if lapsed:
         # Staff verified this name in this country; another firm's name or country

@@ -161,3 +161,49 @@ class TestCertificateChanges:
             )
         certificate.refresh_from_db()
         assert certificate.status == Certification.Status.VERIFIED
+
+
+def test_a_new_legal_name_in_the_admin_awaits_verification(client, staff_user, verified, owner):
+    staff_user.is_superuser = True
+    staff_user.save()
+    client.force_login(staff_user)
+    url = reverse("admin:companies_organisation_change", args=[verified.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
+    for inline in client.get(url).context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+    data["legal_name"] = "Mekong Knit"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    verified.refresh_from_db()
+    assert (verified.legal_name, verified.verification) == ("Mekong Knit", UNVERIFIED)
+    assert lapse_notices(owner).exists()
+
+
+def test_a_new_certificate_number_through_the_api_awaits_a_check(api_as, verified, owner):
+    certificate = CertificationFactory(organisation=verified, status=Certification.Status.VERIFIED)
+    url = reverse("api:certification-detail", kwargs={"pk": certificate.pk})
+
+    unchanged = api_as(owner).patch(url, {"issuer": "SGS"}, format="json")
+    assert unchanged.status_code == 200
+    assert unchanged.json()["status"] == Certification.Status.VERIFIED
+    changed = api_as(owner).patch(url, {"certificate_number": "CERT-NEW-2"}, format="json")
+    assert changed.status_code == 200
+    assert changed.json()["status"] == Certification.Status.PENDING
+
+
+def test_another_organisation_cannot_change_a_certificate_through_the_api(
+    api_as, verified, other_supplier_user
+):
+    certificate = CertificationFactory(organisation=verified)
+    url = reverse("api:certification-detail", kwargs={"pk": certificate.pk})
+
+    response = api_as(other_supplier_user).patch(url, {"certificate_number": "X"}, format="json")
+
+    assert response.status_code == 404
+    certificate.refresh_from_db()
+    assert certificate.certificate_number != "X"
