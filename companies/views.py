@@ -7,7 +7,6 @@ the API. A service's ValidationError is shown on the form, next to its field.
 
 from collections.abc import Callable
 from functools import wraps
-from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from companies import forms, permissions, selectors, services
+from companies import forms, permissions, selectors, services, uploads
 from companies.http import AuthenticatedHttpRequest
 from companies.models import Organisation
 from sme_platform.pages import apply_service_errors, found
@@ -213,10 +212,27 @@ def certification_evidence(request: AuthenticatedHttpRequest, pk: int) -> FileRe
     certification = found(selectors.certification_get(user=request.user, pk=pk))
     if not certification.evidence:
         raise Http404("No evidence was uploaded.")
-    return FileResponse(
-        certification.evidence.open("rb"),
-        filename=PurePath(certification.evidence.name or "evidence").name,
-    )
+    handle = certification.evidence.open("rb")
+    # The type is read from the content again: files stored before uploads were checked
+    # may carry any name, and one that is no known kind is only offered for download.
+    kind = uploads.detect_file(handle)
+    if kind is None:
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"certificate-{certification.pk}.bin",
+            content_type="application/octet-stream",
+        )
+    else:
+        response = FileResponse(
+            handle,
+            filename=f"certificate-{certification.pk}.{kind.extension}",
+            content_type=kind.content_type,
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Even a PDF viewer's scripts run with no access to the site's origin.
+    response["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 @organisation_required
