@@ -20,7 +20,8 @@ if env.bool("DJANGO_READ_DOT_ENV", default=True) and (BASE_DIR / ".env").exists(
 
 # GENERAL
 # ------------------------------------------------------------------------------
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Off unless asked for: a debug page shows settings and code to whoever triggers an error.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # Development-only key; production.py requires DJANGO_SECRET_KEY instead.
 SECRET_KEY = env(
     "DJANGO_SECRET_KEY",
