@@ -7,6 +7,7 @@ The client's file name and content type are never trusted: a file beginning with
 import io
 import uuid
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ PNG = EvidenceKind("png", "image/png", "PNG")
 JPEG = EvidenceKind("jpg", "image/jpeg", "JPEG")
 WEBP = EvidenceKind("webp", "image/webp", "WEBP")
 
+_KINDS = (PDF, PNG, JPEG, WEBP)
 _HEAD_BYTES = 16
 
 
@@ -52,6 +54,17 @@ def detect_file(handle: IO[bytes]) -> EvidenceKind | None:
     head = handle.read(_HEAD_BYTES)
     handle.seek(0)
     return detect(head)
+
+
+def kind_of_stored_name(name: str) -> EvidenceKind | None:
+    """The kind a stored name says, trustworthy only for names ``stored_evidence`` chose."""
+    extension = PurePath(name).suffix.lstrip(".").lower()
+    return next((kind for kind in _KINDS if kind.extension == extension), None)
+
+
+def served_name(pk: int, kind: EvidenceKind | None) -> str:
+    """The name a certificate's file is offered under: nothing the uploader chose."""
+    return f"certificate-{pk}.{kind.extension if kind else 'bin'}"
 
 
 def stored_evidence(upload: IO[bytes], *, field: str = "evidence") -> ContentFile:

@@ -207,7 +207,9 @@ def certification_add(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def certification_evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def certification_evidence(
+    request: AuthenticatedHttpRequest, pk: int, filename: str | None = None
+) -> FileResponse:
     """The uploaded copy of a certificate, for its organisation's users and staff only."""
     certification = found(selectors.certification_get(user=request.user, pk=pk))
     if not certification.evidence:
@@ -216,19 +218,16 @@ def certification_evidence(request: AuthenticatedHttpRequest, pk: int) -> FileRe
     # The type is read from the content again: files stored before uploads were checked
     # may carry any name, and one that is no known kind is only offered for download.
     kind = uploads.detect_file(handle)
+    name = uploads.served_name(certification.pk, kind)
+    if filename is not None and filename != name:
+        handle.close()
+        raise Http404("No such file.")
     if kind is None:
         response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"certificate-{certification.pk}.bin",
-            content_type="application/octet-stream",
+            handle, as_attachment=True, filename=name, content_type="application/octet-stream"
         )
     else:
-        response = FileResponse(
-            handle,
-            filename=f"certificate-{certification.pk}.{kind.extension}",
-            content_type=kind.content_type,
-        )
+        response = FileResponse(handle, filename=name, content_type=kind.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     # Even a PDF viewer's scripts run with no access to the site's origin.
     response["Content-Security-Policy"] = "sandbox"

@@ -172,3 +172,47 @@ class TestServedOnlyToWhoMaySee:
         assert response["Content-Type"] == "application/octet-stream"
         assert response["Content-Disposition"].startswith("attachment;")
         assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.usefixtures("clean_media")
+class TestThroughTheApi:
+    def test_polyglot_is_stored_as_pdf_and_linked_to_the_checked_page(
+        self, api_as, client, supplier_user, other_supplier_user
+    ):
+        upload = SimpleUploadedFile("evil.html", POLYGLOT, content_type="text/html")
+        data = {**certificate_data(upload), "scheme": "oeko-tex"}
+
+        body = (
+            api_as(supplier_user)
+            .post(reverse("api:certification-list"), data, format="multipart")
+            .json()
+        )
+
+        certification = Certification.objects.get()
+        assert certification.evidence.name.endswith(".pdf")
+        link = reverse(
+            "certification-evidence-file",
+            args=[certification.pk, f"certificate-{certification.pk}.pdf"],
+        )
+        assert body["evidence"] == f"http://testserver{link}"
+        client.force_login(supplier_user)
+        response = client.get(link)
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Security-Policy"] == "sandbox"
+        assert client.get(link.replace(".pdf", ".html")).status_code == 404
+        client.force_login(other_supplier_user)
+        assert client.get(link).status_code == 404
+
+    def test_refused_upload_writes_nothing(self, api_as, supplier_user):
+        before = stored_files()
+        upload = SimpleUploadedFile("cert.pdf", b"<svg onload=alert(1)>", "application/pdf")
+
+        response = api_as(supplier_user).post(
+            reverse("api:certification-list"), certificate_data(upload), format="multipart"
+        )
+
+        assert response.status_code == 400
+        assert response.json()["errors"]["evidence"] == [
+            "Upload the certificate as a PDF, PNG, JPEG or WebP file."
+        ]
+        assert stored_files() == before
