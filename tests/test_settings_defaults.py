@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.views.defaults import server_error
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 _PRINT_SETTINGS = (
@@ -56,3 +57,9 @@ def test_a_missing_page_shows_the_projects_own_page(client):
     assert response.status_code == 404
     assert "not yours to see" in response.content.decode()
     assert reverse("home") in response.content.decode()
+
+
+def test_a_server_error_shows_the_projects_own_page(rf):
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
