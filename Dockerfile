@@ -26,8 +26,8 @@ RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput
 
 RUN useradd --create-home --uid 10001 --user-group app \
-    && mkdir -p /app/media /app/var \
-    && chown -R app:app /app/media /app/var
+    && mkdir -p /app/media /app/engine /app/var \
+    && chown -R app:app /app/media /app/engine /app/var
 USER app
 
 EXPOSE 8000

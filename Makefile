@@ -50,6 +50,9 @@ migrate: $(RUNTIME_STAMP)
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
+	@# DEBUG is off by default, so runserver serves no static files: WhiteNoise serves
+	@# the collected ones, as in production.
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	LOG_LEVEL=WARNING $(PY) manage.py load_taxonomies
 	LOG_LEVEL=WARNING $(PY) manage.py seed_demo
 	@echo ""

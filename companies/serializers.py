@@ -5,8 +5,11 @@ private until someone decides to publish it here. Contact people, certificate
 numbers and evidence files appear only in the ``Private`` serializers.
 """
 
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from companies import uploads
 from companies.models import (
     Certification,
     ContactPerson,
@@ -53,6 +56,10 @@ class CertificationPublicSerializer(serializers.ModelSerializer):
 
 
 class CertificationPrivateSerializer(CertificationPublicSerializer):
+    evidence = serializers.SerializerMethodField(
+        help_text="Link to the uploaded copy, for the organisation's users and staff; null if none"
+    )
+
     class Meta(CertificationPublicSerializer.Meta):
         fields = [
             *CertificationPublicSerializer.Meta.fields,
@@ -61,6 +68,19 @@ class CertificationPrivateSerializer(CertificationPublicSerializer):
             "checked_at",
             "created_at",
         ]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_evidence(self, certification: Certification) -> str | None:
+        # Never the storage's URL: the file is only served by the page that checks who asks.
+        if not certification.evidence:
+            return None
+        kind = uploads.kind_of_stored_name(certification.evidence.name or "")
+        path = reverse(
+            "certification-evidence-file",
+            args=[certification.pk, uploads.served_name(certification.pk, kind)],
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class ProductLineSerializer(serializers.ModelSerializer):

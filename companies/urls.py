@@ -52,6 +52,12 @@ private_urls = [
         views.certification_evidence,
         name="certification-evidence",
     ),
+    # The same file under its served name, for links that show what they lead to (the API's).
+    path(
+        "certifications/<int:pk>/evidence/<str:filename>",
+        views.certification_evidence,
+        name="certification-evidence-file",
+    ),
     path(
         "certifications/<int:pk>/delete/",
         views.certification_delete,

@@ -4,18 +4,11 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 
-from companies import geography
+from companies import geography, uploads
 from companies.models import HsCode, IsicCode
-
-# Magic numbers of the evidence formats we accept; the client's content type is not trusted.
-_EVIDENCE_SIGNATURES: dict[bytes, str] = {
-    b"%PDF-": "PDF",
-    b"\x89PNG\r\n\x1a\n": "PNG",
-    b"\xff\xd8\xff": "JPEG",
-    b"RIFF": "WebP",
-}
 
 
 def normalise_code(raw: str) -> str:
@@ -73,9 +66,10 @@ def clean_province(code: str, country: str, *, field: str = "province") -> str:
     return code
 
 
-def clean_evidence(upload: UploadedFile | None, *, field: str = "evidence") -> None:
+def clean_evidence(upload: UploadedFile | None, *, field: str = "evidence") -> ContentFile | None:
+    """The file to store for an upload (see ``uploads.stored_evidence``), or None."""
     if upload is None:
-        return
+        return None
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise ValidationError(
@@ -85,7 +79,4 @@ def clean_evidence(upload: UploadedFile | None, *, field: str = "evidence") -> N
                 ]
             }
         )
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in _EVIDENCE_SIGNATURES):
-        raise ValidationError({field: ["Upload the certificate as a PDF, PNG, JPEG or WebP file."]})
+    return uploads.stored_evidence(upload, field=field)

@@ -7,7 +7,6 @@ the API. A service's ValidationError is shown on the form, next to its field.
 
 from collections.abc import Callable
 from functools import wraps
-from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from companies import forms, permissions, selectors, services
+from companies import forms, permissions, selectors, services, uploads
 from companies.http import AuthenticatedHttpRequest
 from companies.models import Organisation
 from sme_platform.pages import apply_service_errors, found
@@ -208,15 +207,31 @@ def certification_add(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def certification_evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def certification_evidence(
+    request: AuthenticatedHttpRequest, pk: int, filename: str | None = None
+) -> FileResponse:
     """The uploaded copy of a certificate, for its organisation's users and staff only."""
     certification = found(selectors.certification_get(user=request.user, pk=pk))
     if not certification.evidence:
         raise Http404("No evidence was uploaded.")
-    return FileResponse(
-        certification.evidence.open("rb"),
-        filename=PurePath(certification.evidence.name or "evidence").name,
-    )
+    handle = certification.evidence.open("rb")
+    # The type is read from the content again: files stored before uploads were checked
+    # may carry any name, and one that is no known kind is only offered for download.
+    kind = uploads.detect_file(handle)
+    name = uploads.served_name(certification.pk, kind)
+    if filename is not None and filename != name:
+        handle.close()
+        raise Http404("No such file.")
+    if kind is None:
+        response = FileResponse(
+            handle, as_attachment=True, filename=name, content_type="application/octet-stream"
+        )
+    else:
+        response = FileResponse(handle, filename=name, content_type=kind.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Even a PDF viewer's scripts run with no access to the site's origin.
+    response["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 @organisation_required

@@ -1,7 +1,8 @@
 """Builds, stores and loads versions of the engine's supplier index.
 
-Artifacts go through Django's storage API (local disk by default, object storage
-when deployed on several machines) and each is recorded as an
+Artifacts go through Django's storage API, in the private ``engine`` storage of
+settings.STORAGES (a directory outside MEDIA_ROOT by default, object storage when
+deployed on several machines) and each is recorded as an
 ``EngineIndexVersion``. A delta version holds every supplier changed since its
 base, so a process needs only the base and the newest delta. One writer at a time
 (a database lock on PostgreSQL, a process lock everywhere).
@@ -19,7 +20,7 @@ from functools import lru_cache, partial
 from typing import IO, TypeVar
 
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, storages
 from django.db import connection, transaction
 
 from clusters.models import ClusterMembership
@@ -138,12 +139,17 @@ def supplier_records(organisation_ids: Iterable[int] | None = None) -> list[Supp
     return records
 
 
+def _artifacts() -> Storage:
+    # Looked up at each use so that a change of STORAGES (tests) takes effect.
+    return storages["engine"]
+
+
 def _store(write: Callable[[IO[bytes]], None], kind: str) -> tuple[str, int]:
     with tempfile.TemporaryFile() as handle:
         write(handle)
         size = handle.tell()
         handle.seek(0)
-        name = default_storage.save(f"engine/{kind}-{uuid.uuid4().hex}.pkl", File(handle))
+        name = _artifacts().save(f"engine/{kind}-{uuid.uuid4().hex}.pkl", File(handle))
     return name, size
 
 
@@ -244,7 +250,7 @@ def _load_version(version: EngineIndexVersion) -> SupplierIndex:
 
 
 def _read(name: str, load: Callable[[IO[bytes]], _T]) -> _T:
-    with default_storage.open(name, "rb") as handle:
+    with _artifacts().open(name, "rb") as handle:
         try:
             return load(handle)
         except TypeError as exc:

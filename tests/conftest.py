@@ -10,6 +10,7 @@ from typing import Any
 
 import factory
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 from rest_framework.test import APIClient
@@ -35,10 +36,18 @@ def media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Uploaded evidence and the engine's index artifacts go to a directory of this run,
     removed at its end, so runs leave nothing behind and never read each other's."""
     path = tmp_path_factory.mktemp("media")
-    # override_settings tells the default storage, which caches its location.
-    with override_settings(MEDIA_ROOT=str(path)):
+    engine_root = tmp_path_factory.mktemp("engine")
+    engine_storage = {
+        **settings.STORAGES["engine"],
+        "OPTIONS": {**settings.STORAGES["engine"]["OPTIONS"], "location": str(engine_root)},
+    }
+    # override_settings tells the storages, which cache their locations.
+    with override_settings(
+        MEDIA_ROOT=str(path), STORAGES={**settings.STORAGES, "engine": engine_storage}
+    ):
         yield path
     shutil.rmtree(path, ignore_errors=True)
+    shutil.rmtree(engine_root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -102,7 +102,7 @@ def certification_add(
         errors.add("scheme", f"Unknown certification: {scheme or '(empty)'}.")
     if valid_until < timezone.localdate():
         errors.add("valid_until", "This certificate has already expired; add a current one.")
-    errors.check(validation.clean_evidence, evidence)
+    stored_evidence = errors.check(validation.clean_evidence, evidence)
     errors.raise_any()
     certification = Certification(
         organisation=organisation,
@@ -111,8 +111,8 @@ def certification_add(
         certificate_number=certificate_number,
         valid_until=valid_until,
     )
-    if evidence is not None:
-        certification.evidence = evidence
+    if stored_evidence is not None:
+        certification.evidence = stored_evidence
     certification.full_clean()
     certification.save()
     _supplier_changed(organisation)

@@ -5,6 +5,7 @@ jobs in the calling process (eager mode) and the cache is local memory.
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -19,7 +20,8 @@ if env.bool("DJANGO_READ_DOT_ENV", default=True) and (BASE_DIR / ".env").exists(
 
 # GENERAL
 # ------------------------------------------------------------------------------
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Off unless asked for: a debug page shows settings and code to whoever triggers an error.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # Development-only key; production.py requires DJANGO_SECRET_KEY instead.
 SECRET_KEY = env(
     "DJANGO_SECRET_KEY",
@@ -118,11 +120,19 @@ AUTH_PASSWORD_VALIDATORS = [
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Nothing is served from MEDIA_URL: uploads are read through views that check who asks.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
-STORAGES = {
+# The engine's index artifacts hold every supplier's data; they live apart from the
+# uploads so that no web server configured for media could ever publish them.
+ENGINE_STORAGE_ROOT = env.path("ENGINE_STORAGE_ROOT", default=str(BASE_DIR / "var" / "engine"))
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "engine": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(ENGINE_STORAGE_ROOT), "base_url": None},
+    },
 }
 # Evidence files (certificates) are PDFs or images; larger files are refused.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)

@@ -4,6 +4,7 @@ Refuses to start without ``DJANGO_SECRET_KEY``; passes ``manage.py check --deplo
 """
 
 from .base import *  # noqa: F403
+from .base import STORAGES as BASE_STORAGES
 from .base import env
 
 DEBUG = False
@@ -27,7 +28,7 @@ X_FRAME_OPTIONS = "DENY"
 # STATIC
 # ------------------------------------------------------------------------------
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **BASE_STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

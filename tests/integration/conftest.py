@@ -86,6 +86,7 @@ def celery_worker(transactional_db, worker_queue, tmp_path) -> Iterator[Path]:
         "REDIS_URL": settings.REDIS_URL,
         "DJANGO_DEBUG": "0",
         "MEDIA_ROOT": str(tmp_path / "media"),
+        "ENGINE_STORAGE_ROOT": str(tmp_path / "engine"),
         # Jobs the worker itself sends (a chord's shards) must come back to it.
         "CELERY_TASK_DEFAULT_QUEUE": worker_queue,
     }

@@ -1,7 +1,11 @@
 """The engine index as versioned artifacts: a full build, deltas on top of it, and a
 process that loads the newest version from storage as another process wrote it."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.core.files.storage import storages
 
 from engine import Query
 from matching import index_store
@@ -55,3 +59,18 @@ def test_the_loaded_index_is_swapped_only_when_a_newer_version_exists():
     assert index_store.current_index() is first  # no new version: the same object
     index_store.index_apply_changes([])
     assert index_store.current_index() is not first
+
+
+def test_artifacts_are_kept_in_the_private_engine_storage_outside_media():
+    SupplierFactory(description="cotton jersey t-shirts")
+    version = index_store.index_build_full()
+    engine_root = Path(settings.STORAGES["engine"]["OPTIONS"]["location"]).resolve()
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+
+    stored = (engine_root / version.artifact).resolve()
+
+    assert stored.is_file()
+    assert not stored.is_relative_to(media_root)
+    assert not engine_root.is_relative_to(media_root)
+    assert not any(media_root.rglob("*.pkl"))
+    assert storages["engine"].exists(version.artifact)
