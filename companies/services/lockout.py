@@ -8,6 +8,9 @@ from axes.utils import reset
 from django.db import transaction
 from django.http import HttpRequest
 
+from companies import permissions
+from companies.models import User
+
 __all__ = ["account_unlock", "lockout_message", "lockout_username"]
 
 
@@ -27,7 +30,9 @@ def lockout_message() -> str:
 
 
 @transaction.atomic
-def account_unlock(*, email: str) -> int:
-    """Forget the failures of this account, so its user may log in again at once; the
-    number of lifted records is returned."""
+def account_unlock(*, email: str, actor: User) -> int:
+    """Staff forget the failures of this account, so its user may log in again at once;
+    the number of lifted records is returned. An address locked by guesses at many
+    accounts stays locked: that lock is lifted in the admin's access attempts."""
+    permissions.require_staff(actor)
     return reset(username=email.strip().lower())

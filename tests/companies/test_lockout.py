@@ -3,6 +3,7 @@ accounts: none of them is dodged by writing a new address in X-Forwarded-For."""
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from rest_framework.settings import api_settings
 
@@ -93,14 +94,27 @@ class TestFormLockout:
         assert LOCKED in locked.content.decode()
         assert elsewhere.status_code == 302
 
-    def test_staff_unlock_lets_the_user_in(self, client, supplier_user):
+    def test_staff_unlock_in_the_admin_lets_the_user_in(self, client, supplier_user, staff_user):
+        # Another address, so the lock left is the account's, which the action lifts.
         for _ in range(settings.AXES_FAILURE_LIMIT + 1):
-            _log_in(client, supplier_user.email, "wrong")
+            _log_in(client, supplier_user.email, "wrong", REMOTE_ADDR="10.0.0.5")
+        assert _log_in(client, supplier_user.email, TEST_PASSWORD).status_code == 429
 
-        assert services.account_unlock(email=supplier_user.email) >= 1
-        response = _log_in(client, supplier_user.email, TEST_PASSWORD)
-
+        staff_user.is_superuser = True
+        staff_user.save()
+        client.force_login(staff_user)
+        response = client.post(
+            reverse("admin:companies_user_changelist"),
+            {"action": "unlock_log_in", "_selected_action": [supplier_user.pk]},
+        )
         assert response.status_code == 302
+        client.logout()
+
+        assert _log_in(client, supplier_user.email, TEST_PASSWORD).status_code == 302
+
+    def test_only_staff_may_unlock(self, supplier_user):
+        with pytest.raises(PermissionDenied):
+            services.account_unlock(email=supplier_user.email, actor=supplier_user)
 
     def test_rotating_x_forwarded_for_does_not_reset_the_count(self, client, supplier_user):
         for n in range(settings.AXES_FAILURE_LIMIT):
@@ -166,11 +180,11 @@ class TestTokenLockout:
 
         assert response.status_code == 429
 
-    def test_staff_unlock_lets_the_user_in(self, api_client, supplier_user):
+    def test_staff_unlock_lets_the_user_in(self, api_client, supplier_user, staff_user):
         for _ in range(settings.AXES_FAILURE_LIMIT):
             _token(api_client, supplier_user.email, "wrong")
 
-        services.account_unlock(email=supplier_user.email)
+        services.account_unlock(email=supplier_user.email, actor=staff_user)
 
         assert _token(api_client, supplier_user.email, TEST_PASSWORD).status_code == 200
 
