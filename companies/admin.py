@@ -455,6 +455,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_staff", "is_active", "role"]
     search_fields = ["email", "full_name", "organisation__legal_name"]
     readonly_fields = ["organisation", "role"]
+    actions = ["unlock_log_in"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("full_name", "time_zone")}),
@@ -474,6 +475,15 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    @admin.action(description="Unlock log-in after failed attempts", permissions=["change"])
+    def unlock_log_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        _apply(
+            request,
+            queryset,
+            lambda user: services.account_unlock(email=user.email, actor=_staff(request)),
+            "account(s) unlocked",
+        )
 
 
 # TAXONOMIES

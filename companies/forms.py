@@ -11,7 +11,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import models
 
-from companies import geography, selectors
+from companies import geography, selectors, services
 from companies.models import (
     Certification,
     ContactPerson,
@@ -131,6 +131,16 @@ class EmailAuthenticationForm(AuthenticationForm):
         self.fields["username"].widget = forms.EmailInput(
             attrs={"autocomplete": "email", "autofocus": True}
         )
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            # The lockout refuses even the right password: say so, and for how long,
+            # rather than that the password is wrong.
+            if getattr(self.request, "axes_locked_out", False):
+                raise forms.ValidationError(services.lockout_message(), code="locked_out") from None
+            raise
 
 
 class _PasswordPairMixin:

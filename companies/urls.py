@@ -3,19 +3,27 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from companies import forms, views
+from sme_platform.throttles import page_throttled
 
 auth_urls = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=forms.EmailAuthenticationForm, redirect_authenticated_user=True
+        page_throttled("login")(
+            auth_views.LoginView.as_view(
+                authentication_form=forms.EmailAuthenticationForm,
+                redirect_authenticated_user=True,
+            )
         ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(extra_email_context={"site_name": settings.SITE_NAME}),
+        page_throttled("password_reset")(
+            auth_views.PasswordResetView.as_view(
+                extra_email_context={"site_name": settings.SITE_NAME}
+            )
+        ),
         name="password_reset",
     ),
     path(

@@ -22,6 +22,7 @@ from companies import forms, permissions, selectors, services, uploads
 from companies.http import AuthenticatedHttpRequest
 from companies.models import Organisation
 from sme_platform.pages import apply_service_errors, found
+from sme_platform.throttles import page_throttled
 
 DIRECTORY_PAGE_SIZE = 20
 _LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -101,7 +102,21 @@ def organisation_profile(request: HttpRequest, slug: str) -> HttpResponse:
 # ------------------------------------------------------------------------------
 
 
+def login_locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None,
+    credentials: dict[str, Any] | None,
+) -> HttpResponse:
+    """The lockout's answer to a page: the log-in form as it was, with the lockout's
+    message on it (EmailAuthenticationForm), answered 429."""
+    if original_response is None:
+        return HttpResponse(services.lockout_message(), status=429)
+    original_response.status_code = 429
+    return original_response
+
+
 @require_http_methods(["GET", "POST"])
+@page_throttled("signup")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")

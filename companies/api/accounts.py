@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +17,14 @@ from companies.serializers import (
     UserWithTokenSerializer,
 )
 from sme_platform.api.views import Api
+from sme_platform.throttles import SCOPED_THROTTLES
+
+
+class LoginLocked(exceptions.APIException):
+    """Too many failed log-ins for this account or address (answered 429)."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
 
 
 def _token_response(user: User) -> Response:
@@ -32,6 +40,8 @@ class RegisterApi(Api):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = SCOPED_THROTTLES
+    throttle_scope = "signup"
 
     class InputSerializer(serializers.ModelSerializer):
         # The organisation's fields come from its model; the first user's are declared
@@ -77,6 +87,8 @@ class TokenObtainApi(Api):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = SCOPED_THROTTLES
+    throttle_scope = "token"
 
     class InputSerializer(serializers.Serializer):
         email = serializers.EmailField()
@@ -85,9 +97,11 @@ class TokenObtainApi(Api):
         )
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-            user = authenticate(
-                self.context["request"], email=attrs["email"].lower(), password=attrs["password"]
-            )
+            request = self.context["request"]
+            # The request goes along so that the lockout counts this attempt.
+            user = authenticate(request, email=attrs["email"].lower(), password=attrs["password"])
+            if user is None and getattr(request, "axes_locked_out", False):
+                raise LoginLocked(services.lockout_message())
             if user is None:
                 raise serializers.ValidationError(
                     "No active account matches this e-mail address and password."

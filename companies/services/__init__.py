@@ -30,6 +30,7 @@ from companies.services.imported import (
     imported_profile_invite,
     imported_profile_save,
 )
+from companies.services.lockout import account_unlock, lockout_message, lockout_username
 from companies.services.organisations import (
     BUYER_ONLY_FIELDS,
     PROFILE_FIELDS,
@@ -50,6 +51,7 @@ __all__ = [
     "ProductLineChanges",
     "ProfileChanges",
     "SUPPLIER_ONLY_FIELDS",
+    "account_unlock",
     "auth_token_issue",
     "certification_add",
     "certification_check",
@@ -64,6 +66,8 @@ __all__ = [
     "invitation_accept",
     "invitation_mail",
     "invitation_send",
+    "lockout_message",
+    "lockout_username",
     "organisation_register",
     "organisation_set_verification",
     "organisation_update",

@@ -13,12 +13,15 @@ from matching.permissions import BuyerOrStaff
 from matching.search import MAX_QUERY_LENGTH, SupplierSearchFilters, supplier_search
 from matching.serializers import SavedSearchOutputSerializer
 from sme_platform.api.views import Api, ListApi, found
+from sme_platform.throttles import SCOPED_THROTTLES
 
 
 class SupplierSearchApi(Api):
     """Suppliers ranked by relevance to the words, filtered, with why each matched."""
 
     permission_classes = [BuyerOrStaff]
+    throttle_classes = SCOPED_THROTTLES
+    throttle_scope = "search"
 
     class FilterSerializer(serializers.Serializer):
         q = serializers.CharField(

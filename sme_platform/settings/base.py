@@ -4,6 +4,7 @@ Unset ``DATABASE_URL`` means an SQLite file; unset ``REDIS_URL`` means Celery ru
 jobs in the calling process (eager mode) and the cache is local memory.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "axes",
     # The apps, lowest layer first (pyproject.toml's import contracts keep this order).
     "companies",
     "notifications",
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "sme_platform.pages.UserTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees a log-in refused by the lockout and answers it.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sme_platform.urls"
@@ -108,12 +112,37 @@ AUTH_USER_MODEL = "companies.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
+# The lockout backend comes first: it refuses a locked account or address before any
+# password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# CLIENT ADDRESS, LOG-IN LOCKOUT
+# ------------------------------------------------------------------------------
+# How many proxies in front of the site append to X-Forwarded-For. 0 ignores the header
+# (a client could write anything in it); the throttles, the page limiter and the
+# lockout all take the address by this one rule (sme_platform.throttles.client_address).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# Failures are kept in the database, not the cache, so the lockout holds when Redis
+# is down. An account is locked after this many failures whatever the address, and an
+# address after this many whatever the account.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "sme_platform.throttles.client_address"
+# The form logs in with "username", the token API with "email": both are the address.
+AXES_USERNAME_CALLABLE = "companies.services.lockout_username"
+# The pages show the lockout on the log-in form itself; the API answers it itself.
+AXES_LOCKOUT_CALLABLE = "companies.views.login_locked_out"
 
 # STATIC AND MEDIA
 # ------------------------------------------------------------------------------
@@ -218,7 +247,19 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
+    # Views that guess passwords or make accounts add a scope of their own
+    # (sme_platform.throttles.SCOPED_THROTTLES); the pages of the same scope share its
+    # rate (sme_platform.throttles.page_throttled).
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "120/minute",
+        "user": "600/minute",
+        "signup": "10/hour",
+        "login": "20/minute",
+        "token": "20/minute",
+        "password_reset": "10/hour",
+        "search": "60/minute",
+    },
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "GVC Link API",

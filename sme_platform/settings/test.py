@@ -22,3 +22,8 @@ STORAGES = {
 # Tests run without collectstatic: WhiteNoise serves from the app directories.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Django's test client logs in without a request, which the lockout backend refuses.
+AUTHENTICATION_BACKENDS = [
+    "tests.auth_backends.TestClientLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
