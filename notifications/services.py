@@ -20,6 +20,7 @@ from notifications import permissions
 from notifications.models import Notification
 from notifications.selectors import UNSUBSCRIBE_SALT, notification_list
 from notifications.tasks import send_notification_email_task
+from sme_platform.outbox import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ def notify(
         url=_fit("url", url),
     )
     if send_email and user.email_notifications and user.email:
-        transaction.on_commit(lambda: send_notification_email_task.delay(notification.pk))
+        enqueue_on_commit(send_notification_email_task, notification.pk)
     return notification
 
 

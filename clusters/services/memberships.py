@@ -23,6 +23,7 @@ from clusters.tasks import send_membership_invitation_task
 from companies.models import Organisation, User
 from notifications.services import notify
 from sme_platform.errors import check_fields, refusal
+from sme_platform.outbox import enqueue_on_commit
 
 Status = ClusterMembership.Status
 
@@ -244,8 +245,7 @@ def membership_invite(
             body=message,
         )
     else:
-        membership_id = membership.pk
-        transaction.on_commit(lambda: send_membership_invitation_task.delay(membership_id))
+        enqueue_on_commit(send_membership_invitation_task, membership.pk)
     return membership
 
 

@@ -18,6 +18,7 @@ from companies.services._shared import (
 )
 from companies.tasks import send_invitation_task
 from sme_platform.errors import refusal
+from sme_platform.outbox import enqueue_on_commit
 
 
 @transaction.atomic
@@ -39,7 +40,7 @@ def colleague_invite(
         organisation=organisation, email=email, role=role, invited_by=actor
     )
 
-    transaction.on_commit(lambda: send_invitation_task.delay(invitation.pk))
+    enqueue_on_commit(send_invitation_task, invitation.pk)
     return invitation
 
 

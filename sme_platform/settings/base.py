@@ -170,9 +170,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A request that enqueues must answer quickly when Redis is down or hung, rather than
-# hold the user for the broker's default retries. Every connection to it, from the web
-# and the workers, for messages and for results, gives up after BROKER_TIMEOUT seconds.
+# A request that enqueues must answer quickly when Redis is down or hung: the job is
+# kept in the outbox (sme_platform.outbox) and sent again later, so waiting on the
+# broker buys nothing. Every connection to it, from the web and the workers, for
+# messages and for results, gives up after BROKER_TIMEOUT seconds.
 BROKER_TIMEOUT = env.float("BROKER_TIMEOUT", default=1.0)
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -186,7 +187,7 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": BROKER_TIMEOUT,
 }
 # One quick second try covers a dropped pooled connection; more would only keep the
-# user waiting.
+# user waiting, as the outbox sweeper retries anyway.
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
@@ -205,6 +206,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "full-match": {
         "task": "matching.scheduled_full_match_task",
         "schedule": crontab(hour=2, minute=0),
+    },
+    # Jobs whose enqueue failed (broker down or hung) are sent again once it answers.
+    "sweep-outbox": {
+        "task": "sme_platform.sweep_outbox_task",
+        "schedule": 60.0,
     },
     # Refit the factor weights from the week's decisions.
     "learn-weights": {
