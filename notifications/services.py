@@ -93,12 +93,26 @@ def notification_email_send(*, notification: Notification) -> None:
         f"You receive this e-mail because you have an account on {settings.SITE_NAME}.",
         f"To stop these e-mails, open {link}",
     ]
-    EmailMessage(
+    message = EmailMessage(
         subject=notification.title,
         body="\n".join(lines),
         to=[user.email],
         headers={"List-Unsubscribe": f"<{link}>"},
-    ).send()
+    )
+    # The job may be delivered twice (the outbox sends at least once): whoever marks the
+    # notice first sends, and gives the mark back when the mail server refuses, for a retry.
+    emailed_at = timezone.now()
+    unsent = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True)
+    if not unsent.update(emailed_at=emailed_at):
+        return
+    try:
+        message.send()
+    except Exception:
+        Notification.objects.filter(pk=notification.pk, emailed_at=emailed_at).update(
+            emailed_at=None
+        )
+        raise
+    notification.emailed_at = emailed_at
 
 
 # READS AND READ MARKS

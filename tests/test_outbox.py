@@ -1,4 +1,5 @@
-"""Nothing is lost when the broker is down (sme_platform.outbox).
+"""Nothing is lost when the broker is down (sme_platform.outbox), and a job delivered
+twice sends its e-mail once.
 
 A broker that does not answer is simulated by every task's ``apply_async`` raising what
 kombu raises then; the jobs otherwise run eagerly, as in every test.
@@ -12,18 +13,24 @@ from typing import Any
 import kombu.exceptions
 import pytest
 from celery import Task
+from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from companies import services as company_services
+from companies import tasks as company_tasks
 from companies.models import Organisation
 from matching import services as matching_services
 from matching.models import Proposal, SourcingRequest
+from notifications import services as notification_services
+from notifications import tasks as notification_tasks
+from notifications.models import Notification
 from sme_platform.celery import app
 from sme_platform.models import OutboxJob
 from sme_platform.outbox import sweep_outbox
 from tests.companies.test_pages_profile import edit_data
-from tests.factories import ProductLineFactory, SupplierFactory, UserFactory
+from tests.factories import InvitationFactory, ProductLineFactory, SupplierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +172,59 @@ def test_an_enqueued_job_is_marked_sent(buyer_user, django_capture_on_commit_cal
     job = OutboxJob.objects.get(task_name="matching.match_request_task")
     assert job.sent_at is not None
     assert job.attempts == 1
+
+
+# IDEMPOTENT E-MAILS
+# ------------------------------------------------------------------------------
+
+
+def test_a_notification_email_job_delivered_twice_sends_one_email(
+    buyer_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notification_services.notify(
+            user=buyer_user, kind="test", title="A new proposal"
+        )
+
+    notification_tasks.send_notification_email_task(notification.pk)
+    notification_services.notification_email_send(
+        notification=Notification.objects.get(pk=notification.pk)
+    )
+
+    assert len(mail.outbox) == 1
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+
+
+def test_a_refused_notification_email_can_be_sent_again(
+    buyer_user, monkeypatch: pytest.MonkeyPatch
+):
+    notification = notification_services.notify(
+        user=buyer_user, kind="test", title="A new proposal", send_email=False
+    )
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionRefusedError("The mail server is down.")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("django.core.mail.EmailMessage.send", refuse)
+        with pytest.raises(ConnectionRefusedError):
+            notification_services.notification_email_send(notification=notification)
+    notification.refresh_from_db()
+    assert notification.emailed_at is None
+
+    notification_services.notification_email_send(notification=notification)
+    assert len(mail.outbox) == 1
+
+
+def test_an_invitation_job_delivered_twice_sends_one_email(supplier):
+    invitation = InvitationFactory(organisation=supplier)
+
+    company_tasks.send_invitation_task(invitation.pk)
+    # A second delivery that read the row before the first marked it sent.
+    stale = type(invitation).objects.get(pk=invitation.pk)
+    stale.sent_at = None
+    company_services.invitation_mail(invitation=stale, subject="Join us", message="Please.")
+
+    assert len(mail.outbox) == 1
+    assert stale.sent_at is not None
