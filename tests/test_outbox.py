@@ -18,6 +18,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from clusters import services as cluster_services
+from clusters import tasks as cluster_tasks
 from companies import services as company_services
 from companies import tasks as company_tasks
 from companies.models import Organisation
@@ -228,3 +230,18 @@ def test_an_invitation_job_delivered_twice_sends_one_email(supplier):
 
     assert len(mail.outbox) == 1
     assert stale.sent_at is not None
+
+
+def test_a_cluster_invitation_job_delivered_twice_sends_one_email(
+    cluster, manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = cluster_services.membership_invite(
+            cluster=cluster, actor=manager, email="owner@new-firm.example"
+        )
+
+    cluster_tasks.send_membership_invitation_task(membership.pk)
+
+    assert [message.to for message in mail.outbox] == [["owner@new-firm.example"]]
+    membership.refresh_from_db()
+    assert membership.invitation_sent_at is not None
