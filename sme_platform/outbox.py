@@ -14,17 +14,33 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+import kombu.exceptions
+import redis.exceptions
 from celery import Celery, Task
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from sme_platform.models import OutboxJob
-from sme_platform.tasks import TRANSIENT, error_text
+from sme_platform.tasks import error_text
 
-__all__ = ["GRACE", "SWEEP_BATCH", "enqueue_on_commit", "outbox_send", "sweep_outbox"]
+__all__ = [
+    "BROKER_ERRORS",
+    "GRACE",
+    "SWEEP_BATCH",
+    "enqueue_on_commit",
+    "outbox_send",
+    "sweep_outbox",
+]
 
 logger = logging.getLogger(__name__)
+
+# What the broker's client raises when it cannot be reached.
+BROKER_ERRORS: tuple[type[BaseException], ...] = (
+    kombu.exceptions.OperationalError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
 
 # A row younger than this may still be on its way through on_commit in another process.
 GRACE = timedelta(minutes=2)
@@ -42,17 +58,20 @@ def enqueue_on_commit(task: Task, *args: Any) -> OutboxJob:
 def outbox_send(*, task: Task, job_id: int, args: tuple[Any, ...] | list[Any]) -> bool:
     """Hand one outbox job to the broker; whether it took it."""
     pending = OutboxJob.objects.filter(pk=job_id, sent_at__isnull=True)
+    eager = bool(task.app.conf.task_always_eager)
     try:
         task.delay(*args)
-    except TRANSIENT as exc:
+    except Exception as exc:
+        if eager and not isinstance(exc, BROKER_ERRORS):
+            # In eager mode the job itself ran here: it was delivered and failed on its
+            # own, which is the job's failure to report, not one for the sweeper to retry.
+            pending.update(attempts=F("attempts") + 1, sent_at=timezone.now())
+            raise
+        # Otherwise nothing ran: whatever went wrong (kombu's OperationalError, or the
+        # RuntimeError of a result backend out of retries) was on the way to the broker.
         logger.warning("Could not enqueue %s (outbox job %s): %s", task.name, job_id, exc)
         pending.update(attempts=F("attempts") + 1, last_error=error_text(exc))
         return False
-    except Exception:
-        # Only in eager mode does the job itself run here: it was delivered and failed on
-        # its own, which is the job's failure to report, not one for the sweeper to retry.
-        pending.update(attempts=F("attempts") + 1, sent_at=timezone.now())
-        raise
     pending.update(attempts=F("attempts") + 1, sent_at=timezone.now(), last_error="")
     return True
 

@@ -5,14 +5,15 @@ A broker that does not answer is simulated by every task's ``apply_async`` raisi
 kombu raises then; the jobs otherwise run eagerly, as in every test.
 """
 
+import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import kombu.exceptions
 import pytest
-from celery import Task
+from celery import Celery, Task
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
@@ -30,7 +31,7 @@ from notifications import tasks as notification_tasks
 from notifications.models import Notification
 from sme_platform.celery import app
 from sme_platform.models import OutboxJob
-from sme_platform.outbox import sweep_outbox
+from sme_platform.outbox import outbox_send, sweep_outbox
 from tests.companies.test_pages_profile import edit_data
 from tests.factories import InvitationFactory, ProductLineFactory, SupplierFactory, UserFactory
 
@@ -174,6 +175,43 @@ def test_an_enqueued_job_is_marked_sent(buyer_user, django_capture_on_commit_cal
     job = OutboxJob.objects.get(task_name="matching.match_request_task")
     assert job.sent_at is not None
     assert job.attempts == 1
+
+
+@pytest.fixture
+def hung_broker() -> Iterator[str]:
+    """A port that accepts connections and never answers, as Redis under kill -STOP."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+
+
+@pytest.mark.parametrize("broker", ["unreachable", "hung"])
+def test_a_real_broker_that_does_not_answer_gives_up_quickly_and_the_job_stays_pending(
+    broker, hung_broker
+):
+    url = "redis://127.0.0.1:1/0" if broker == "unreachable" else hung_broker
+    # A worker's own app, configured from the same settings, pointed at the dead broker.
+    worker_app = Celery("broker-probe", set_as_current=False)
+    worker_app.config_from_object("django.conf:settings", namespace="CELERY")
+    worker_app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
+
+    @worker_app.task(name="matching.match_request_task")
+    def probe(request_id: int) -> None:
+        """Never runs: nothing answers."""
+
+    job = OutboxJob.objects.create(task_name=probe.name, args=[1])
+
+    started = time.monotonic()
+    taken = outbox_send(task=probe, job_id=job.pk, args=[1])
+    elapsed = time.monotonic() - started
+
+    assert taken is False
+    assert elapsed < 2
+    job.refresh_from_db()
+    assert job.sent_at is None
+    assert job.attempts == 1
+    assert job.last_error
 
 
 # IDEMPOTENT E-MAILS

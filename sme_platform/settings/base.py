@@ -174,7 +174,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # kept in the outbox (sme_platform.outbox) and sent again later, so waiting on the
 # broker buys nothing. Every connection to it, from the web and the workers, for
 # messages and for results, gives up after BROKER_TIMEOUT seconds.
-BROKER_TIMEOUT = env.float("BROKER_TIMEOUT", default=1.0)
+BROKER_TIMEOUT = env.float("BROKER_TIMEOUT", default=0.5)
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": BROKER_TIMEOUT,
@@ -182,19 +182,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
-    "socket_timeout": BROKER_TIMEOUT,
-    "socket_connect_timeout": BROKER_TIMEOUT,
-}
 # One quick second try covers a dropped pooled connection; more would only keep the
-# user waiting, as the outbox sweeper retries anyway.
-CELERY_TASK_PUBLISH_RETRY = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
+# user waiting, as the outbox sweeper retries anyway. The result backend's own default
+# (20 tries a second apart) is what held a request for 19 s with Redis down.
+BROKER_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "socket_timeout": BROKER_TIMEOUT,
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    "retry_policy": {**BROKER_RETRY_POLICY, "max_retries": 0},
+}
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = BROKER_RETRY_POLICY
 CELERY_BEAT_SCHEDULE: dict = {
     # Requests past their deadline already read as closed; this makes it so in the
     # database, and closes their pending proposals.
