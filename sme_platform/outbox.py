@@ -27,6 +27,7 @@ from sme_platform.tasks import error_text
 __all__ = [
     "BROKER_ERRORS",
     "GRACE",
+    "KEEP_SENT",
     "SWEEP_BATCH",
     "enqueue_on_commit",
     "outbox_send",
@@ -44,6 +45,8 @@ BROKER_ERRORS: tuple[type[BaseException], ...] = (
 
 # A row younger than this may still be on its way through on_commit in another process.
 GRACE = timedelta(minutes=2)
+# Sent rows are kept a while to read what was enqueued when, then dropped.
+KEEP_SENT = timedelta(days=7)
 SWEEP_BATCH = 500
 
 
@@ -78,7 +81,9 @@ def outbox_send(*, task: Task, job_id: int, args: tuple[Any, ...] | list[Any]) -
 
 def sweep_outbox(*, app: Celery, older_than: timedelta = GRACE) -> int:
     """Send again the jobs still pending after ``older_than``; how many the broker took."""
-    cutoff = timezone.now() - older_than
+    now = timezone.now()
+    OutboxJob.objects.filter(sent_at__lt=now - KEEP_SENT).delete()
+    cutoff = now - older_than
     jobs = list(
         OutboxJob.objects.filter(sent_at__isnull=True, created_at__lte=cutoff).order_by(
             "created_at", "pk"

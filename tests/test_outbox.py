@@ -283,3 +283,24 @@ def test_a_cluster_invitation_job_delivered_twice_sends_one_email(
     assert [message.to for message in mail.outbox] == [["owner@new-firm.example"]]
     membership.refresh_from_db()
     assert membership.invitation_sent_at is not None
+
+
+def test_the_sweeper_drops_rows_sent_long_ago(buyer_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        matching_services.request_open(request=draft(buyer_user), actor=buyer_user)
+    job = OutboxJob.objects.get(task_name="matching.match_request_task")
+    OutboxJob.objects.filter(pk=job.pk).update(sent_at=timezone.now() - timedelta(days=8))
+
+    sweep_outbox(app=app)
+
+    assert not OutboxJob.objects.filter(pk=job.pk).exists()
+
+
+def test_staff_read_the_outbox_in_the_admin(client):
+    OutboxJob.objects.create(task_name="matching.match_request_task", args=[1])
+    client.force_login(UserFactory(organisation=None, is_staff=True, is_superuser=True))
+
+    response = client.get(reverse("admin:sme_platform_outboxjob_changelist"))
+
+    assert response.status_code == 200
+    assert "matching.match_request_task" in response.content.decode()
