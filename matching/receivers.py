@@ -4,7 +4,6 @@ starts nothing."""
 
 from typing import Any
 
-from django.db import transaction
 from django.dispatch import receiver
 
 from clusters import hooks as cluster_hooks
@@ -12,11 +11,12 @@ from clusters.models import Cluster, ClusterMembership
 from clusters.selectors import PublicLinkage
 from companies import hooks as company_hooks
 from matching import selectors, tasks
+from sme_platform.outbox import enqueue_on_commit
 
 
 @receiver(company_hooks.supplier_profile_changed)
 def refresh_and_match_changed_supplier(*, organisation_id: int, **kwargs: Any) -> None:
-    transaction.on_commit(lambda: tasks.supplier_profile_changed_task.delay(organisation_id))
+    enqueue_on_commit(tasks.supplier_profile_changed_task, organisation_id)
 
 
 @receiver(cluster_hooks.membership_changed)
@@ -26,8 +26,7 @@ def refresh_supplier_of_changed_membership(
     """Joining or leaving, or a member's consent, changes what cluster search filters find."""
     active = ClusterMembership.Status.ACTIVE
     if membership.supplier_id and active in (from_status, membership.status):
-        supplier_id = membership.supplier_id
-        transaction.on_commit(lambda: tasks.refresh_supplier_in_index_task.delay(supplier_id))
+        enqueue_on_commit(tasks.refresh_supplier_in_index_task, membership.supplier_id)
 
 
 @cluster_hooks.tell_public_linkages

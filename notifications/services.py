@@ -21,6 +21,7 @@ from notifications import permissions
 from notifications.models import Notification
 from notifications.selectors import UNSUBSCRIBE_SALT, notification_list
 from notifications.tasks import send_notification_email_task
+from sme_platform.outbox import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def notify(
         url=_fit("url", url),
     )
     if send_email and user.email_notifications and user.email:
-        transaction.on_commit(lambda: send_notification_email_task.delay(notification.pk))
+        enqueue_on_commit(send_notification_email_task, notification.pk)
     return notification
 
 
@@ -93,12 +94,26 @@ def notification_email_send(*, notification: Notification) -> None:
         f"You receive this e-mail because you have an account on {settings.SITE_NAME}.",
         f"To stop these e-mails, open {link}",
     ]
-    EmailMessage(
+    message = EmailMessage(
         subject=notification.title,
         body="\n".join(lines),
         to=[user.email],
         headers={"List-Unsubscribe": f"<{link}>"},
-    ).send()
+    )
+    # The job may be delivered twice (the outbox sends at least once): whoever marks the
+    # notice first sends, and gives the mark back when the mail server refuses, for a retry.
+    emailed_at = timezone.now()
+    unsent = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True)
+    if not unsent.update(emailed_at=emailed_at):
+        return
+    try:
+        message.send()
+    except Exception:
+        Notification.objects.filter(pk=notification.pk, emailed_at=emailed_at).update(
+            emailed_at=None
+        )
+        raise
+    notification.emailed_at = emailed_at
 
 
 # READS AND READ MARKS

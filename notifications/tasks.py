@@ -16,6 +16,10 @@ def send_notification_email_task(notification_id: int) -> None:
 
     notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
     # The user may have unsubscribed between the notice and the job.
-    if notification is None or not notification.user.email_notifications:
+    if (
+        notification is None
+        or notification.emailed_at is not None
+        or not notification.user.email_notifications
+    ):
         return
     notification_email_send(notification=notification)

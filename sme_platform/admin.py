@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.db.models import Field, Model, URLField
 from django.http import HttpRequest
 
+from sme_platform.models import OutboxJob
+
 __all__ = ["ReadOnlyAdmin", "ReadOnlyInline"]
 
 # A read-only form still builds its fields; a web address without a scheme is read as
@@ -48,3 +50,12 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+@admin.register(OutboxJob)
+class OutboxJobAdmin(ReadOnlyAdmin):
+    """What was enqueued and whether the broker took it: pending rows name the last error."""
+
+    list_display = ["task_name", "args", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["task_name"]

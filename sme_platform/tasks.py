@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 import kombu.exceptions
 import redis.exceptions
-from celery import Task
+from celery import Task, shared_task
 from celery.exceptions import Ignore, Reject, Retry
 from django.db import InterfaceError, OperationalError
 
@@ -114,3 +114,11 @@ class PlatformTask(Task):
         except TypeError:
             return dict(kwargs)
         return bound.arguments
+
+
+@shared_task(base=PlatformTask, bind=True, name="sme_platform.sweep_outbox_task")
+def sweep_outbox_task(self: Task) -> int:
+    """Send again the jobs whose enqueue failed, now that the broker answers."""
+    from sme_platform.outbox import sweep_outbox
+
+    return sweep_outbox(app=self.app)

@@ -27,12 +27,20 @@ from matching import services as matching_services
 from matching import tasks as matching_tasks
 from matching.models import MatchRun
 from notifications import tasks as notification_tasks
+from sme_platform import tasks as platform_tasks
 from sme_platform.celery import app
 from sme_platform.tasks import MAX_RETRIES, PlatformTask
 
 pytestmark = pytest.mark.django_db
 
-TASK_MODULES = [company_tasks, notification_tasks, cluster_tasks, matching_tasks, consortium_tasks]
+TASK_MODULES = [
+    company_tasks,
+    notification_tasks,
+    cluster_tasks,
+    matching_tasks,
+    consortium_tasks,
+    platform_tasks,
+]
 
 
 def project_tasks() -> Iterator[Any]:
@@ -91,7 +99,7 @@ def member_import(cluster, manager) -> MemberImport:
 def test_every_job_uses_the_platform_task_under_a_name_that_says_it_is_one():
     jobs = list(project_tasks())
 
-    assert len(jobs) == 19
+    assert len(jobs) == 20
     for job in jobs:
         function = type(job).__name__
         assert isinstance(job, PlatformTask), job.name

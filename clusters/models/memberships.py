@@ -239,6 +239,8 @@ class ClusterMembership(models.Model):
         error_messages=TOO_LONG,
         help_text="The application's or invitation's own words",
     )
+    # When the invitation e-mail went out: a job delivered twice must not mail twice.
+    invitation_sent_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -46,6 +46,7 @@ from companies.models import (
 )
 from companies.services import invitation_mail
 from sme_platform.errors import refusal
+from sme_platform.outbox import enqueue_on_commit
 
 __all__ = [
     "imported_profile_claimed",
@@ -260,8 +261,7 @@ def member_import_upload(
         rows_total=len(parsed.rows),
     )
     if queue:
-        import_id = member_import.pk
-        transaction.on_commit(lambda: run_member_import_task.delay(import_id))
+        enqueue_on_commit(run_member_import_task, member_import.pk)
     return member_import
 
 
@@ -362,8 +362,7 @@ def member_import_apply(*, member_import: MemberImport, actor: User) -> MemberIm
     locked.rows_done = 0
     locked.save(update_fields=["status", "applied_by", "rows_done"])
 
-    import_id = locked.pk
-    transaction.on_commit(lambda: apply_member_import_task.delay(import_id))
+    enqueue_on_commit(apply_member_import_task, locked.pk)
     return locked
 
 
@@ -481,7 +480,7 @@ def member_import_run_apply(
         member_import.save()
         if invitations:
             # One job e-mails the whole batch, not one job per row.
-            transaction.on_commit(lambda: send_claim_invitations_task.delay(invitations))
+            enqueue_on_commit(send_claim_invitations_task, invitations)
     cache.delete(key)
     return member_import
 

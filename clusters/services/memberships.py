@@ -23,6 +23,7 @@ from clusters.tasks import send_membership_invitation_task
 from companies.models import Organisation, User
 from notifications.services import notify
 from sme_platform.errors import check_fields, refusal
+from sme_platform.outbox import enqueue_on_commit
 
 Status = ClusterMembership.Status
 
@@ -244,8 +245,7 @@ def membership_invite(
             body=message,
         )
     else:
-        membership_id = membership.pk
-        transaction.on_commit(lambda: send_membership_invitation_task.delay(membership_id))
+        enqueue_on_commit(send_membership_invitation_task, membership.pk)
     return membership
 
 
@@ -265,12 +265,25 @@ def membership_invitation_email_send(*, membership: ClusterMembership, accept_ur
         "Register your firm as an SME supplier with this e-mail address and the invitation",
         f"will be waiting for you. See it here: {accept_url}",
     ]
-    send_mail(
-        subject=f"{cluster.name} invites your firm to join",
-        message="\n".join(lines),
-        from_email=None,
-        recipient_list=[membership.invited_email],
-    )
+    # The job may be delivered twice (the outbox sends at least once): whoever marks the
+    # row first sends, and gives the mark back when the mail server refuses, for a retry.
+    sent_at = timezone.now()
+    unsent = ClusterMembership.objects.filter(pk=membership.pk, invitation_sent_at__isnull=True)
+    if not unsent.update(invitation_sent_at=sent_at):
+        return
+    try:
+        send_mail(
+            subject=f"{cluster.name} invites your firm to join",
+            message="\n".join(lines),
+            from_email=None,
+            recipient_list=[membership.invited_email],
+        )
+    except Exception:
+        ClusterMembership.objects.filter(pk=membership.pk, invitation_sent_at=sent_at).update(
+            invitation_sent_at=None
+        )
+        raise
+    membership.invitation_sent_at = sent_at
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from companies.services._shared import (
 )
 from companies.tasks import send_invitation_task
 from sme_platform.errors import refusal
+from sme_platform.outbox import enqueue_on_commit
 
 
 @transaction.atomic
@@ -39,7 +40,7 @@ def colleague_invite(
         organisation=organisation, email=email, role=role, invited_by=actor
     )
 
-    transaction.on_commit(lambda: send_invitation_task.delay(invitation.pk))
+    enqueue_on_commit(send_invitation_task, invitation.pk)
     return invitation
 
 
@@ -64,9 +65,21 @@ def invitation_mail(*, invitation: Invitation, subject: str, message: str) -> In
     """E-mail an invitation's words to its address and record when it went out."""
     from django.core.mail import send_mail
 
-    send_mail(subject=subject, message=message, from_email=None, recipient_list=[invitation.email])
-    invitation.sent_at = timezone.now()
-    invitation.save(update_fields=["sent_at"])
+    # The job may be delivered twice (the outbox sends at least once): whoever marks the
+    # row first sends, and gives the mark back when the mail server refuses, for a retry.
+    sent_at = timezone.now()
+    unsent = Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True)
+    if not unsent.update(sent_at=sent_at):
+        invitation.refresh_from_db(fields=["sent_at"])
+        return invitation
+    try:
+        send_mail(
+            subject=subject, message=message, from_email=None, recipient_list=[invitation.email]
+        )
+    except Exception:
+        Invitation.objects.filter(pk=invitation.pk, sent_at=sent_at).update(sent_at=None)
+        raise
+    invitation.sent_at = sent_at
     return invitation
 
 

@@ -28,6 +28,7 @@ from matching.models import SourcingRequest
 from matching.selectors import request_get_visible
 from notifications.services import notify
 from sme_platform.errors import field_errors, refusal
+from sme_platform.outbox import enqueue_on_commit
 
 __all__ = [
     "DELIVERY_BATCH",
@@ -167,8 +168,7 @@ def broadcast_send(
         ]
     )
 
-    broadcast_id = broadcast.pk
-    transaction.on_commit(lambda: deliver_broadcast_task.delay(broadcast_id))
+    enqueue_on_commit(deliver_broadcast_task, broadcast.pk)
     return broadcast
 
 

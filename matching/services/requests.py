@@ -29,6 +29,7 @@ from matching.selectors import saved_search_filters
 from matching.tasks import match_request_task
 from notifications.services import notify
 from sme_platform.errors import ApplicationError, error_dict
+from sme_platform.outbox import enqueue_on_commit
 
 __all__ = [
     "EDITABLE_STATUSES",
@@ -160,8 +161,7 @@ def _write_request(request: SourcingRequest, data: RequestData) -> SourcingReque
 
 
 def _enqueue_matching(request: SourcingRequest) -> None:
-    request_id = request.pk
-    transaction.on_commit(lambda: match_request_task.delay(request_id))
+    enqueue_on_commit(match_request_task, request.pk)
 
 
 # SOURCING REQUESTS

@@ -44,6 +44,7 @@ from matching.services.proposals import (
 )
 from matching.tasks import run_full_match_task
 from matching.weights import current_weights, weights_version
+from sme_platform.outbox import enqueue_on_commit
 
 __all__ = [
     "engine_version",
@@ -187,7 +188,7 @@ def match_run_start(*, actor: User | None = None, trigger: str = "schedule") -> 
             started_by=actor,
             trigger=trigger[: max_length_of(MatchRun, "trigger")],
         )
-        transaction.on_commit(lambda: run_full_match_task.delay(run.pk))
+        enqueue_on_commit(run_full_match_task, run.pk)
     return run
 
 

@@ -209,6 +209,34 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that enqueues must answer quickly when Redis is down or hung: the job is
+# kept in the outbox (sme_platform.outbox) and sent again later, so waiting on the
+# broker buys nothing. Every connection to it, from the web and the workers, for
+# messages and for results, gives up after BROKER_TIMEOUT seconds.
+BROKER_TIMEOUT = env.float("BROKER_TIMEOUT", default=0.5)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": BROKER_TIMEOUT,
+    "socket_connect_timeout": BROKER_TIMEOUT,
+}
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT
+# One quick second try covers a dropped pooled connection; more would only keep the
+# user waiting, as the outbox sweeper retries anyway. The result backend's own default
+# (20 tries a second apart) is what held a request for 19 s with Redis down.
+BROKER_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "socket_timeout": BROKER_TIMEOUT,
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    "retry_policy": {**BROKER_RETRY_POLICY, "max_retries": 0},
+}
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = BROKER_RETRY_POLICY
 CELERY_BEAT_SCHEDULE: dict = {
     # Requests past their deadline already read as closed; this makes it so in the
     # database, and closes their pending proposals.
@@ -220,6 +248,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "full-match": {
         "task": "matching.scheduled_full_match_task",
         "schedule": crontab(hour=2, minute=0),
+    },
+    # Jobs whose enqueue failed (broker down or hung) are sent again once it answers.
+    "sweep-outbox": {
+        "task": "sme_platform.sweep_outbox_task",
+        "schedule": 60.0,
     },
     # Refit the factor weights from the week's decisions.
     "learn-weights": {
