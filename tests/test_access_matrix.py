@@ -160,6 +160,20 @@ def test_every_route_is_in_the_matrix() -> None:
     assert len([route for route in ROUTES if route.is_api]) > 50
 
 
+def test_an_argument_nobody_registered_fails_its_route() -> None:
+    """A route added with an argument the tables do not know is not silently skipped."""
+    route = Route(
+        name="widget-detail",
+        path="widgets/<int:widget_id>/",
+        kwargs=("widget_id",),
+        methods=("get",),
+    )
+    assert route.unknown_kwargs() == ["widget_id"]
+    assert Route(name="api:request-detail", path="", kwargs=("pk",), methods=()).kinds() == {
+        "pk": "request"
+    }
+
+
 @pytest.mark.parametrize("role", [role for role in ROLES if role != "anon"])
 def test_admin_is_for_staff_only(role: str, world: World, client: Client) -> None:
     user = world.user(role)

@@ -184,28 +184,33 @@ FILL_BY_ROUTE: dict[tuple[str, str], Fill] = {
 Query = Callable[[World, Side], tuple[str, dict[str, str]]]
 
 
-def _cluster_filter(world: World, side: Side) -> tuple[str, dict[str, str]]:
-    return f"?q=knitted&cluster={side.cluster.pk}", {side.sme.legal_name: "membership"}
+def _cluster_filter(text: str) -> Query:
+    """Found by the words alone, the side's SME must not be found as the cluster's."""
+
+    def query(world: World, side: Side) -> tuple[str, dict[str, str]]:
+        return f"?q={text}&cluster={side.cluster.pk}", {side.sme.legal_name: "membership"}
+
+    return query
 
 
 def _members_of(world: World, side: Side) -> tuple[str, dict[str, str]]:
     return "", {side.sme.legal_name: "membership"}
 
 
-def _text(query: str) -> Query:
-    return lambda world, side: (f"?q={query}", {})
+def _text(query: str, param: str = "q") -> Query:
+    return lambda world, side: (f"?{param}={query}", {})
 
 
 QUERIES: dict[str, list[Query]] = {
-    "supplier-search": [_cluster_filter],
-    "api:supplier-search": [_cluster_filter],
+    "supplier-search": [_cluster_filter("knitted")],
+    "api:supplier-search": [_cluster_filter("knitted")],
     "cluster-page": [_members_of],
     "api:cluster-detail": [_members_of],
     "open-requests": [_text("confidential+tees")],
     "api:open-request-list": [_text("confidential+tees")],
     "request-list": [_text("confidential+tees")],
     "api:request-list": [_text("confidential+tees")],
-    "supplier-directory": [_text("knit")],
+    "supplier-directory": [_text("knit", param="text")],
     "api:organisation-list": [_text("knit")],
     "cluster-directory": [_text("knit")],
     "api:cluster-list": [_text("knit")],

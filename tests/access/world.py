@@ -171,8 +171,12 @@ EVIDENCE = b"%PDF-1.4\n% a scanned certificate\n"
 
 def build_side(name: str, *, linked: bool, shares_contacts: bool) -> Side:
     tag = f"zephyr{name}"  # every marker of the side holds it, none of the other's
+    # Verified, so that the directory lists it: found there, but never as a member.
     sme = SupplierFactory(
-        legal_name=f"Knit Works {name.upper()}", slug=f"knit-works-{name}", country="VN"
+        legal_name=f"Knit Works {name.upper()}",
+        slug=f"knit-works-{name}",
+        country="VN",
+        verification=Organisation.Verification.VERIFIED,
     )
     buyer = BuyerFactory(legal_name=f"Apparel Buyer {name.upper()}", slug=f"apparel-buyer-{name}")
     body = ClusterBodyFactory(
