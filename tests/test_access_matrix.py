@@ -230,3 +230,25 @@ def test_the_addresses_allowed_are_shown_where_allowed(world: World, client: Cli
     client.force_login(side.users["manager"])
     manage = body_of(client.get(reverse("cluster-manage", args=[side.cluster.slug])))
     assert side.users["sme"].email in manage
+
+
+# Writes only an organisation's owners may make; a colleague without the owner's role
+# is refused them on the page and in the API, with a body that would otherwise work.
+OWNER_ONLY = ["colleague-invite", "api:invitation-list"]
+
+
+@pytest.mark.parametrize("name", OWNER_ONLY)
+def test_a_colleague_without_rights_is_refused_owners_writes(
+    name: str, world: World, client: Client
+) -> None:
+    user = world.user("colleague_a")
+    assert user is not None
+    client.force_login(user)
+    before = fingerprint()
+    body = {"email": "new.colleague@sme.example", "role": "owner"}
+    if name.startswith("api:"):
+        response = client.post(reverse(name), body, content_type="application/json")
+    else:
+        response = client.post(reverse(name), body)
+    assert response.status_code == 403
+    assert fingerprint() == before
