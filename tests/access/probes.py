@@ -176,7 +176,9 @@ def _digest_queries() -> tuple[str, ...]:
             continue
         skip = VOLATILE_FIELDS.get((meta.app_label, meta.model_name), set())
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in meta.concrete_fields if f.attname not in skip)
+        columns = ", ".join(
+            quote(f.column or "") for f in meta.concrete_fields if f.attname not in skip
+        )
         # Table and column names come from the models, quoted; no input reaches them.
         queries.append(f"SELECT {columns} FROM {quote(meta.db_table)} ORDER BY 1")  # noqa: S608
     return tuple(queries)

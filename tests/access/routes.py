@@ -12,7 +12,7 @@ decides who may see it (``tests/access/world.py``: ``SEEN_BY``).
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -217,6 +217,18 @@ QUERIES: dict[str, list[Query]] = {
 }
 
 
+# Other objects a route is also probed on, each as a route of its own in the matrix
+# (named "<route>~<label>"): (URL name, argument) -> [(label, fill)].
+ALTERNATIVES: dict[tuple[str, str], list[tuple[str, Fill]]] = {
+    # A linkage's page is where contact details appear.
+    ("proposal-detail", "pk"): [("linkage", (_attr("linkage"), "linkage"))],
+    ("api:proposal-detail", "pk"): [("linkage", (_attr("linkage"), "linkage"))],
+    # A request's page shows its proposals and consortia; a draft is its buyer's alone.
+    ("request-detail", "pk"): [("draft", (_attr("draft_request"), "draft_request"))],
+    ("api:request-detail", "pk"): [("draft", (_attr("draft_request"), "draft_request"))],
+}
+
+
 def _slug_fill(name: str) -> Fill | None:
     # Every other page under clusters/<slug>/ is one of the cluster's managers' own.
     return (_CLUSTER_SLUG, "managed_cluster") if name.startswith("cluster-") else None
@@ -228,6 +240,7 @@ class Route:
     path: str  # as the resolver spells it, e.g. "api/v1/requests/<int:pk>/"
     kwargs: tuple[str, ...]
     methods: tuple[str, ...]
+    variant: str = ""  # the label of an alternative object (ALTERNATIVES)
 
     @property
     def is_api(self) -> bool:
@@ -235,9 +248,12 @@ class Route:
 
     @property
     def id(self) -> str:
-        return self.name
+        return f"{self.name}~{self.variant}" if self.variant else self.name
 
     def fill_of(self, kwarg: str) -> Fill | None:
+        for label, fill in ALTERNATIVES.get((self.name, kwarg), []):
+            if label == self.variant:
+                return fill
         bare = self.name.removeprefix("api:")
         for key in ((self.name, kwarg), (bare, kwarg)):
             if key in FILL_BY_ROUTE:
@@ -319,12 +335,16 @@ def _walk(
         if not pattern.name:
             raise AssertionError(f"The route {path!r} has no name: name it so the matrix can.")
         name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-        yield Route(
+        route = Route(
             name=name,
             path=path,
             kwargs=tuple(pattern.pattern.converters),
             methods=_methods(pattern.callback),
         )
+        yield route
+        for kwarg in route.kwargs:
+            for label, _fill in ALTERNATIVES.get((name, kwarg), []):
+                yield replace(route, variant=label)
 
 
 def all_routes() -> list[Route]:
