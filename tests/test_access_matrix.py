@@ -252,3 +252,19 @@ def test_a_colleague_without_rights_is_refused_owners_writes(
         response = client.post(reverse(name), body)
     assert response.status_code == 403
     assert fingerprint() == before
+
+
+def test_counts_leave_out_what_the_role_may_not_see(world: World, client: Client) -> None:
+    """A count tells no marker, so the matrix checks these by number: a cluster's
+    analytics count the requests its managers may see (side A's confidential and public
+    ones, side B's public one; not side B's confidential request, which side A's SME
+    only nearly fits), and the public page counts no unlisted member."""
+    side = world.sides["a"]
+    client.force_login(side.users["manager"])
+    analytics = client.get(reverse("api:cluster-analytics", args=[side.cluster.pk])).json()
+    assert analytics["requests_considered"] == 3
+    assert analytics["near_misses"] == []
+    client.force_login(world.sides["b"].users["buyer"])
+    page = client.get(reverse("api:cluster-detail", args=[side.cluster.pk])).json()
+    assert page["members"] == []
+    assert page["capabilities"]["member_count"] == 0

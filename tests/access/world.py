@@ -37,6 +37,7 @@ from tests.factories import (
     InvitationFactory,
     MatchRunFactory,
     MemberImportFactory,
+    NearMissFactory,
     NotificationFactory,
     ProductLineFactory,
     ProposalFactory,
@@ -289,5 +290,9 @@ def build_world() -> World:
     }
     staff = StaffUserFactory(email="staff.zephyr@platform.example")
     staff_emails = list(User.objects.filter(is_staff=True).values_list("email", flat=True))
+    # Each side's SME nearly fits the other side's confidential request: a near-miss
+    # is no proposal, so neither the SME nor its cluster's managers may see that request.
+    for near, far in (("a", "b"), ("b", "a")):
+        NearMissFactory(request=sides[far].request, supplier=sides[near].sme)
     fit_index()  # so that searches find the suppliers
     return World(sides=sides, staff=staff, match_run=MatchRunFactory(), staff_emails=staff_emails)
