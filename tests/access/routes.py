@@ -219,7 +219,14 @@ QUERIES: dict[str, list[Query]] = {
 
 # Other objects a route is also probed on, each as a route of its own in the matrix
 # (named "<route>~<label>"): (URL name, argument) -> [(label, fill)].
+_UNCLAIMED_SLUG: Filler = lambda world, side: side.unclaimed.slug  # noqa: E731
+
 ALTERNATIVES: dict[tuple[str, str], list[tuple[str, Fill]]] = {
+    # A profile a cluster imported is not public until the firm claims it.
+    ("organisation-profile", "slug"): [("unclaimed", (_UNCLAIMED_SLUG, "member_import"))],
+    ("api:organisation-detail", "organisation_id"): [
+        ("unclaimed", (_attr("unclaimed"), "member_import"))
+    ],
     # A linkage's page is where contact details appear.
     ("proposal-detail", "pk"): [("linkage", (_attr("linkage"), "linkage"))],
     ("api:proposal-detail", "pk"): [("linkage", (_attr("linkage"), "linkage"))],
@@ -269,7 +276,7 @@ class Route:
 
     def kinds(self) -> dict[str, str]:
         """The kind of object each argument names (a public route's: none)."""
-        if self.name in PUBLIC_ROUTES:
+        if self.name in PUBLIC_ROUTES and not self.variant:
             return {}
         kinds = {}
         for kwarg in self.kwargs:

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from clusters import services as clusters_services
 from clusters.models import Cluster, ClusterMembership, MemberImport
 from companies import services as companies_services
 from companies.models import Certification, ContactPerson, Invitation, Organisation, User
@@ -34,6 +35,7 @@ from tests.factories import (
     ClusterMembershipFactory,
     ConsortiumFactory,
     ContactPersonFactory,
+    ImportedFirmFactory,
     InvitationFactory,
     MatchRunFactory,
     MemberImportFactory,
@@ -121,6 +123,7 @@ class Side:
     member_import: MemberImport
     broadcast: Broadcast
     consortium: Consortium
+    unclaimed: Organisation
     # Markers of the side's private things: marker -> the kind deciding who may see it.
     secrets: dict[str, str] = field(default_factory=dict)
     # E-mail address -> the organisation it belongs to.
@@ -236,6 +239,19 @@ def build_side(name: str, *, linked: bool, shares_contacts: bool) -> Side:
     member_import = MemberImportFactory(cluster=cluster, file_name=f"members-{tag}.csv")
     broadcast = BroadcastFactory(cluster=cluster, subject=f"Broadcast {tag}")
     consortium = ConsortiumFactory(request=request, cluster=cluster)
+    # A firm the cluster imported that nobody of it has claimed: not public yet.
+    imported = ImportedFirmFactory(
+        cluster=cluster,
+        organisation=SupplierFactory(
+            legal_name=f"Unclaimed Knits {tag}", slug=f"unclaimed-{name}", claimed=False
+        ),
+        email=f"imported.{tag}@firm.example",
+        member_import=member_import,
+    )
+    # Its invitation to claim the profile and join: the managers see it as invited.
+    clusters_services.membership_invite(
+        cluster=cluster, actor=users["manager"], supplier=imported.organisation
+    )
 
     side = Side(
         name=name,
@@ -261,6 +277,7 @@ def build_side(name: str, *, linked: bool, shares_contacts: bool) -> Side:
         member_import=member_import,
         broadcast=broadcast,
         consortium=consortium,
+        unclaimed=imported.organisation,
     )
     side.secrets = {
         request.title: "request",
@@ -271,6 +288,7 @@ def build_side(name: str, *, linked: bool, shares_contacts: bool) -> Side:
         broadcast.subject: "broadcast",
         membership.message: "membership",
         invitation.email: "invitation",
+        imported.organisation.legal_name: "member_import",
         reverse("certification-evidence", args=[certification.pk]): "certification",
         reverse("proposal-detail", args=[proposal.pk]): "proposal",
         reverse("consortium-detail", args=[consortium.pk]): "consortium",
