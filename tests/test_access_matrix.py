@@ -153,6 +153,30 @@ def test_route_refuses_what_is_not_the_roles(
     assert not problems, f"As {role}:\n" + "\n".join(problems)
 
 
+# Routes every role may open as they are: lists, searches, dashboards, public pages.
+SHARED = [r for r in ROUTES if "get" in r.methods and not r.kinds() and not r.unknown_kwargs()]
+
+
+@pytest.mark.parametrize("route", SHARED, ids=[route.id for route in SHARED])
+def test_a_cached_answer_is_never_shown_to_another_role(
+    route: Route, world: World, client: Client
+) -> None:
+    """The roles open the route one after the other with the cache kept between them,
+    so a page or fragment cached for one role and served to the next is caught."""
+    problems = []
+    for role in ROLES:
+        user = world.user(role)
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
+        sides = dict.fromkeys(route.kwargs, "a")
+        url = reverse(route.name, kwargs=route.fill(world, sides))
+        for leak in leaks(world, role, body_of(client.get(url)), url):
+            problems.append(f"As {role}, GET {url} shows {leak}")
+    assert not problems, "\n".join(problems)
+
+
 def test_every_route_is_in_the_matrix() -> None:
     """The resolver's routes are found, pages and API alike (a guard on the walk)."""
     names = {route.name for route in ROUTES}
