@@ -21,6 +21,12 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from sme_platform.unavailable import (
+    RETRY_AFTER_SECONDS,
+    is_database_unavailable,
+    unavailable_message,
+)
+
 __all__ = [
     "FIELD_ERRORS",
     "ApplicationError",
@@ -106,6 +112,13 @@ def messages_of(exc: Exception) -> list[str]:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if is_database_unavailable(exc):
+        # The database is down or restarting (sme_platform.unavailable): worth a retry.
+        return Response(
+            {"message": unavailable_message(), "errors": {}},
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
+        )
     if isinstance(exc, ApplicationError):
         errors = as_serializer_error(exc) if exc.extra else {}
         return Response({"message": exc.message, "errors": errors}, status=400)

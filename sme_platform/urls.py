@@ -4,6 +4,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from sme_platform.health import healthz
 
+# A database outage met outside a view is a 503 page too (sme_platform.unavailable).
+handler500 = "sme_platform.unavailable.server_error"
+
 api_v1 = [
     path("", include("companies.api_urls")),
     path("", include("notifications.api_urls")),

@@ -45,6 +45,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection is checked before a request (or a job) reuses it, so one broken by a
+# database restart is replaced at once instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # APPS
@@ -73,6 +76,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that a view that loses the database answers 503 (its process_exception
+    # runs after every other middleware's); sme_platform.urls.handler500 answers the
+    # errors of the middleware below it.
+    "sme_platform.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +116,8 @@ TEMPLATES = [
 # AUTHENTICATION
 # ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "companies.User"
+# Sessions live in the database, never in the cache alone: log-in works with Redis down.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -183,14 +192,25 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 # REDIS, CELERY AND CACHE
 # ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# A request that enqueues must answer quickly when Redis is down or hung: the job is
+# kept in the outbox (sme_platform.outbox) and sent again later, so waiting on the
+# broker buys nothing. Every connection to it, from the web and the workers, for
+# messages and for results, gives up after BROKER_TIMEOUT seconds; so does the cache's.
+BROKER_TIMEOUT = env.float("BROKER_TIMEOUT", default=0.5)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+    # Nothing in the cache is the only copy: while Redis is away the cache answers as an
+    # empty one (sme_platform.cache), so log-in, pages and writes carry on.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "sme_platform.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_timeout": BROKER_TIMEOUT,
+                "socket_connect_timeout": BROKER_TIMEOUT,
+            },
         }
     }
 else:
@@ -209,11 +229,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A request that enqueues must answer quickly when Redis is down or hung: the job is
-# kept in the outbox (sme_platform.outbox) and sent again later, so waiting on the
-# broker buys nothing. Every connection to it, from the web and the workers, for
-# messages and for results, gives up after BROKER_TIMEOUT seconds.
-BROKER_TIMEOUT = env.float("BROKER_TIMEOUT", default=0.5)
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": BROKER_TIMEOUT,
@@ -275,10 +290,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "sme_platform.errors.exception_handler",
-    # Every API view is throttled per client (anonymous: by address) and per user.
+    # Every API view is throttled per client (anonymous: by address) and per user; the
+    # counters live in the cache, and the throttles let requests through while it is away.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "sme_platform.throttles.AnonRateThrottle",
+        "sme_platform.throttles.UserRateThrottle",
     ],
     # Views that guess passwords or make accounts add a scope of their own
     # (sme_platform.throttles.SCOPED_THROTTLES); the pages of the same scope share its
