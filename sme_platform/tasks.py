@@ -83,9 +83,16 @@ class PlatformTask(Task):
     on_permanent_failure: ClassVar[FailureRecorder | None] = None
 
     def retry(self, *args: Any, exc: BaseException | None = None, **options: Any) -> Any:
-        if options.get("max_retries") is None and isinstance(exc, DATABASE_ERRORS):
+        outage = options.get("max_retries") is None and isinstance(exc, DATABASE_ERRORS)
+        if outage:
             options["max_retries"] = DATABASE_MAX_RETRIES
-        return super().retry(*args, exc=exc, **options)
+        try:
+            return super().retry(*args, exc=exc, **options)
+        finally:
+            if outage:
+                # Celery keeps an explicit limit on the task object, shared by every later
+                # run in the process: the next error of another kind gets its own budget.
+                self.__dict__.pop("override_max_retries", None)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # A worker, or apply() in eager mode, has already pushed the request (with its id

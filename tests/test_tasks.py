@@ -29,7 +29,7 @@ from matching.models import MatchRun
 from notifications import tasks as notification_tasks
 from sme_platform import tasks as platform_tasks
 from sme_platform.celery import app
-from sme_platform.tasks import MAX_RETRIES, PlatformTask
+from sme_platform.tasks import DATABASE_MAX_RETRIES, MAX_RETRIES, PlatformTask
 
 pytestmark = pytest.mark.django_db
 
@@ -157,6 +157,54 @@ def test_a_transient_error_is_retried_with_jittered_backoff(monkeypatch, eager_r
 
 @pytest.mark.parametrize(
     "error",
+    [
+        OperationalError('connection to server at "db", port 5432 failed: Connection refused'),
+        InterfaceError("connection already closed"),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+def test_a_database_outage_is_retried_far_longer_than_a_hiccup(monkeypatch, eager_retries, error):
+    # given a database that stays away for more retries than any other error is given
+    service = Failing(error, times=MAX_RETRIES + 3, then=None)
+    monkeypatch.setattr(matching_services, "weights_learn", service)
+    backoffs = []
+    real_backoff = autoretry.get_exponential_backoff_interval
+
+    def backoff(**kwargs: Any) -> int:
+        backoffs.append(real_backoff(**{**kwargs, "full_jitter": False}))
+        return 0
+
+    monkeypatch.setattr(autoretry, "get_exponential_backoff_interval", backoff)
+
+    # when it comes back, the job completes
+    assert matching_tasks.learn_weights_task.delay().get() is None
+
+    assert service.calls == MAX_RETRIES + 4
+    # ... having waited longer each time, up to the cap
+    assert backoffs == sorted(backoffs)
+    assert DATABASE_MAX_RETRIES > MAX_RETRIES
+
+
+def test_the_outage_budget_covers_about_an_hour_of_backoff():
+    job = matching_tasks.learn_weights_task
+    ceilings = [min(job.retry_backoff_max, 2**n) for n in range(DATABASE_MAX_RETRIES)]
+
+    # full jitter waits half the ceiling on average
+    assert 45 * 60 <= sum(ceilings) / 2 <= 75 * 60
+
+
+def test_a_hiccup_of_the_broker_keeps_the_short_budget(monkeypatch, eager_retries):
+    service = Failing(kombu.exceptions.OperationalError("broker unreachable"))
+    monkeypatch.setattr(matching_services, "weights_learn", service)
+
+    with pytest.raises(kombu.exceptions.OperationalError):
+        matching_tasks.learn_weights_task.delay().get()
+
+    assert service.calls == MAX_RETRIES + 1
+
+
+@pytest.mark.parametrize(
+    "error",
     [ValueError("bad weights"), FileNotFoundError("no such file")],
     ids=lambda error: type(error).__name__,
 )
@@ -199,7 +247,8 @@ def test_exhausted_retries_leave_the_run_failed(monkeypatch, eager_retries, run)
     with pytest.raises(OperationalError):
         matching_tasks.run_full_match_task.delay(run.pk).get()
 
-    assert (prepare.calls, fail.calls) == (MAX_RETRIES + 1, 1)
+    # a database that does not answer is given the longer budget of an outage
+    assert (prepare.calls, fail.calls) == (DATABASE_MAX_RETRIES + 1, 1)
     run.refresh_from_db()
     assert (run.status, run.error) == (
         MatchRun.Status.FAILED,
