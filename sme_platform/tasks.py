@@ -68,9 +68,9 @@ class PlatformTask(Task):
     A transient error is retried with exponential backoff and full jitter, so that
     workers that lost the database together do not all come back in the same second,
     up to ``MAX_RETRIES`` times (``DATABASE_MAX_RETRIES`` for a database that does not
-    answer). Any other error, or a transient one that outlived its
-    retries, is permanent: ``on_permanent_failure`` is called once, then the error is
-    raised as usual so that Celery records it too.
+    answer). Any other error, or a transient one that outlived its retries, is
+    permanent: ``on_permanent_failure`` is called once, then the error is raised as
+    usual so that Celery records it too.
     """
 
     autoretry_for = TRANSIENT
