@@ -233,7 +233,9 @@ def manage(env: Mapping[str, str], *args: str, timeout: float = 120) -> str:
 
 
 class _Process:
-    """A child process writing to a log file, stopped gently, then for good."""
+    """A child process writing to a log file, stopped by ``stop_signal``, then for good."""
+
+    stop_signal = signal.SIGTERM
 
     def __init__(self, command: list[str], env: Mapping[str, str], log: Path) -> None:
         self.log = log
@@ -252,10 +254,15 @@ class _Process:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
+    def signal_stop(self) -> None:
+        """Ask it to stop, without waiting (to stop several at once, then ``close`` each)."""
+        if self.process.poll() is None:
+            self.process.send_signal(self.stop_signal)
+
     def close(self) -> None:
         if self.process.poll() is not None:
             return
-        self.process.send_signal(signal.SIGTERM)
+        self.signal_stop()
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -265,6 +272,9 @@ class _Process:
 
 class LiveSite(_Process):
     """The site under gunicorn, one worker process, as in production."""
+
+    # Gunicorn's quick shutdown: nothing is in flight once a test is over.
+    stop_signal = signal.SIGINT
 
     def __init__(self, env: Mapping[str, str], log: Path) -> None:
         self.port = free_port()
@@ -295,6 +305,10 @@ class LiveSite(_Process):
 
 class Worker(_Process):
     """A real Celery worker, on a queue of its own."""
+
+    # Celery's cold shutdown: with late acknowledgement a job cut short goes back to the
+    # queue, and the queue is this test's own.
+    stop_signal = signal.SIGQUIT
 
     def __init__(self, env: Mapping[str, str], queue: str, log: Path) -> None:
         celery = str(Path(sys.executable).with_name("celery"))
