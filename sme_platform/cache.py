@@ -41,7 +41,8 @@ Result = TypeVar("Result")
 
 
 class _Outage:
-    """What this process knows of the cache server's health, shared by its threads."""
+    """What this process knows of the cache server's health, shared by its threads (and by
+    every alias of this backend: the project has one cache server)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
