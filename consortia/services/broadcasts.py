@@ -228,7 +228,14 @@ def broadcast_deliver(*, broadcast_id: int) -> int:
             for recipient in kept:
                 url = reverse("my-broadcast-detail", kwargs={"pk": broadcast.pk})
                 for user in by_org.get(recipient.supplier_id, []):
-                    notify(user=user, kind=NOTIFICATION_KIND, title=title, body=body, url=url)
+                    notify(
+                        user=user,
+                        kind=NOTIFICATION_KIND,
+                        title=title,
+                        body=body,
+                        url=url,
+                        key=f"broadcast:{broadcast.pk}",
+                    )
                 recipient.notified_at = now
             BroadcastRecipient.objects.bulk_update(kept, ["notified_at"])
             told += len(kept)
