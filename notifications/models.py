@@ -41,7 +41,7 @@ class Notification(models.Model):
                 condition=models.Q(read_at__isnull=True)
                 | models.Q(read_at__gte=models.F("created_at")),
                 name="notification_read_after_it_was_made",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ import kombu.exceptions
 import pytest
 import redis.exceptions
 from celery.app import autoretry
-from django.db import InterfaceError, OperationalError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.urls import reverse
 
 from clusters import services as cluster_services
@@ -165,6 +165,77 @@ def test_a_permanent_error_is_not_retried(monkeypatch, eager_retries, error):
     monkeypatch.setattr(matching_services, "weights_learn", service)
 
     with pytest.raises(type(error)):
+        matching_tasks.learn_weights_task.delay().get()
+
+    assert service.calls == 1
+
+
+def test_retry_countdowns_are_jittered_and_bounded(monkeypatch, eager_retries, settings):
+    monkeypatch.setattr(matching_services, "weights_learn", Failing(TimeoutError("timed out")))
+    countdowns: list[int] = []
+    real_retry = PlatformTask.retry
+
+    def retry(self: PlatformTask, *args: Any, **kwargs: Any) -> Any:
+        countdowns.append(kwargs["countdown"])
+        return real_retry(self, *args, **kwargs)
+
+    monkeypatch.setattr(PlatformTask, "retry", retry)
+
+    runs = []
+    for _ in range(10):
+        countdowns.clear()
+        with pytest.raises(TimeoutError):
+            matching_tasks.learn_weights_task.delay().get()
+        # The last call finds no retry left and raises the error instead.
+        assert len(countdowns) == MAX_RETRIES + 1
+        runs.append(tuple(countdowns[:MAX_RETRIES]))
+
+    # each of the MAX_RETRIES waits is drawn between 0 and 2^attempt seconds...
+    for waits in runs:
+        for attempt, wait in enumerate(waits):
+            assert 0 <= wait <= 2**attempt
+    # ... at random, so that workers that failed together do not retry together
+    assert len(set(runs)) > 1
+    # ... and never longer than the broker keeps a message it handed out: a retry
+    # waiting past it would be handed to a second worker as well.
+    assert PlatformTask.retry_backoff_max == 600
+    assert (
+        autoretry.get_exponential_backoff_interval(
+            factor=1, retries=40, maximum=PlatformTask.retry_backoff_max, full_jitter=False
+        )
+        == 600
+    )
+    assert PlatformTask.retry_backoff_max < settings.BROKER_VISIBILITY_TIMEOUT
+
+
+@pytest.mark.parametrize(
+    ("job", "service_name", "args"),
+    [
+        (matching_tasks.match_request_task, "match_one_request", (1,)),
+        (matching_tasks.match_supplier_task, "match_one_supplier", (1,)),
+    ],
+    ids=["request", "supplier"],
+)
+def test_a_match_job_that_loses_a_race_for_a_unique_row_runs_again(
+    monkeypatch, eager_retries, job, service_name, args
+):
+    service = Failing(
+        IntegrityError('duplicate key value violates unique constraint "proposal_once"'),
+        times=1,
+        then=matching_services.ApplyCounts() if service_name == "match_one_request" else 0,
+    )
+    monkeypatch.setattr(matching_services, service_name, service)
+
+    job.delay(*args).get()
+
+    assert service.calls == 2
+
+
+def test_a_unique_row_collision_elsewhere_is_a_permanent_error(monkeypatch, eager_retries):
+    service = Failing(IntegrityError("duplicate key value"))
+    monkeypatch.setattr(matching_services, "weights_learn", service)
+
+    with pytest.raises(IntegrityError):
         matching_tasks.learn_weights_task.delay().get()
 
     assert service.calls == 1

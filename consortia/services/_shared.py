@@ -152,9 +152,7 @@ def _tell_managers(
     if actor is not None:
         managers = managers.exclude(pk=actor.pk)
     for user in managers:
-        notify(
-            user=user, kind=kind, title=title, body=body, url=_manage_url(consortium), key=key
-        )
+        notify(user=user, kind=kind, title=title, body=body, url=_manage_url(consortium), key=key)
 
 
 def _tell_parties(
