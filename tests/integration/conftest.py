@@ -20,7 +20,11 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from companies.models import Organisation, User
+from companies.taxonomy import load_taxonomies
 from sme_platform.celery import app as celery_app
+from tests.factories import BuyerFactory, UserFactory
+from tests.integration.knitwear import knitter
 
 
 def missing_service() -> str | None:
@@ -230,3 +234,19 @@ def jobs_through_broker(worker_queue, broker_url) -> Iterator[None]:
         _drop_broker_connections()
         for key, value in saved.items():
             celery_app.conf[key] = value
+
+
+# THE FAULT TESTS' WORLD
+# ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def knitters(transactional_db) -> list[Organisation]:
+    """Two knitters that a T-shirt request matches (tests/integration/knitwear.py)."""
+    load_taxonomies()  # transactional tests start from an empty database
+    return [knitter("Saigon Knit"), knitter("Dhaka Knit")]
+
+
+@pytest.fixture
+def knit_buyer(transactional_db) -> User:
+    return UserFactory(organisation=BuyerFactory(legal_name="Hanse Apparel"))

@@ -11,16 +11,13 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from companies.models import Organisation, User
-from companies.taxonomy import load_taxonomies
+from companies.models import Organisation
 from matching import services
 from matching import tasks as matching_tasks
 from matching.index_store import forget_loaded_index, index_build_full
@@ -28,75 +25,14 @@ from matching.models import Proposal, SourcingRequest
 from matching.services import runs
 from notifications.models import Notification
 from sme_platform import outbox
-from tests.factories import BuyerFactory, ProductLineFactory, SupplierFactory, UserFactory
 from tests.integration.conftest import JOB_DONE_SECONDS, Worker, wait_for
+from tests.integration.knitwear import assert_told_once, draft, job_state
 
 pytestmark = pytest.mark.integration
 
 ROUNDS = 12
 # The worker's own, short enough to wait out in a test.
 VISIBILITY_TIMEOUT = 5
-
-
-def knitter(name: str) -> Organisation:
-    org = SupplierFactory(
-        legal_name=name,
-        country="VN",
-        description="Cotton T-shirts knitted and dyed in our own mill.",
-        verification=Organisation.Verification.VERIFIED,
-    )
-    org.hs_codes.set(["610910"])
-    ProductLineFactory(organisation=org, hs_code_id="610910", monthly_capacity=50_000)
-    UserFactory(organisation=org)
-    return org
-
-
-@pytest.fixture
-def knitters(transactional_db) -> list[Organisation]:
-    load_taxonomies()  # transactional tests start from an empty database
-    return [knitter("Saigon Knit"), knitter("Dhaka Knit")]
-
-
-@pytest.fixture
-def buyer_user(transactional_db) -> User:
-    return UserFactory(organisation=BuyerFactory(legal_name="Hanse Apparel"))
-
-
-def draft(buyer_user: User, title: str = "Cotton T-shirts") -> SourcingRequest:
-    return services.request_create(
-        actor=buyer_user,
-        title=title,
-        description="Knitted cotton tees, monthly orders.",
-        hs_codes=["6109"],
-        deadline=timezone.now() + timedelta(days=20),
-    )
-
-
-def assert_told_once(request: SourcingRequest, suppliers: list[Organisation]) -> None:
-    """One proposal per supplier; one notice per supplier's proposal; every proposal in
-    exactly one of the buyer's summaries."""
-    proposals = list(Proposal.objects.filter(request=request))
-    assert sorted(p.supplier_id for p in proposals) == sorted(s.pk for s in suppliers)
-    for proposal in proposals:
-        told = Notification.objects.filter(key=f"proposal:{proposal.pk}:new")
-        assert told.count() == 1, proposal
-        assert told.get().user.organisation_id == proposal.supplier_id
-        assert proposal.supplier_notified_at is not None
-        assert proposal.buyer_notified_at is not None
-    summaries = Notification.objects.filter(key__startswith=f"request:{request.pk}:")
-    assert 1 <= summaries.count() <= len(proposals)
-    assert summaries.filter(user__organisation=request.buyer).count() == summaries.count()
-
-
-def job_state(request: SourcingRequest) -> dict[str, Any]:
-    return {
-        "proposals": sorted(
-            Proposal.objects.filter(request=request).values_list(
-                "pk", "supplier_id", "status", "supplier_decision", "supplier_notified_at"
-            )
-        ),
-        "notifications": sorted(Notification.objects.values_list("pk", "user_id", "key")),
-    }
 
 
 # JOBS THAT RACE
@@ -127,14 +63,14 @@ def run_together(*jobs: Callable[[], Any]) -> list[BaseException]:
 
 @pytest.mark.parametrize("pair", ["the request's job twice", "the request's and a supplier's"])
 def test_two_match_jobs_at_once_never_collide_and_tell_each_side_once(
-    knitters, buyer_user, monkeypatch, pair
+    knitters, knit_buyer, monkeypatch, pair
 ):
     # given open requests whose jobs have not run yet
     with monkeypatch.context() as quiet:
         quiet.setattr(outbox, "outbox_send", lambda **kwargs: False)
-        requests = [draft(buyer_user, f"Cotton T-shirts {n}") for n in range(ROUNDS)]
+        requests = [draft(knit_buyer, f"Cotton T-shirts {n}") for n in range(ROUNDS)]
         for request in requests:
-            services.request_open(request=request, actor=buyer_user)
+            services.request_open(request=request, actor=knit_buyer)
     forget_loaded_index()
     index_build_full()
     runs.current_index()  # loaded once here, not by both threads at once
@@ -226,15 +162,15 @@ def successes(worker: Worker, task_name: str) -> int:
 
 
 def test_a_pool_process_killed_mid_job_runs_the_job_again_and_twice_changes_nothing(
-    knitters, buyer_user, start_worker, jobs_through_broker, tmp_path
+    knitters, knit_buyer, start_worker, jobs_through_broker, tmp_path
 ):
     worker = start_worker(
         pool="prefork", env=slow_worker_env(tmp_path), include=["tests.integration.slow_jobs"]
     )
-    request = draft(buyer_user)
+    request = draft(knit_buyer)
 
     # when the request is opened and its job's pool process is killed mid-write
-    services.request_open(request=request, actor=buyer_user)
+    services.request_open(request=request, actor=knit_buyer)
     pool_pid = wait_mid_write(tmp_path, request, worker)
     assert pool_pid != worker.pid
     os.kill(pool_pid, signal.SIGKILL)
@@ -259,7 +195,7 @@ def test_a_pool_process_killed_mid_job_runs_the_job_again_and_twice_changes_noth
 
 
 def test_a_whole_worker_killed_mid_job_gets_its_job_back_after_the_visibility_timeout(
-    knitters, buyer_user, start_worker, jobs_through_broker, tmp_path
+    knitters, knit_buyer, start_worker, jobs_through_broker, tmp_path
 ):
     # The first worker never looks for abandoned jobs itself, so it cannot be killed
     # while holding the lock of that search; the second looks every second.
@@ -268,10 +204,10 @@ def test_a_whole_worker_killed_mid_job_gets_its_job_back_after_the_visibility_ti
         env=slow_worker_env(tmp_path, BROKER_RESTORE_EVERY="600"),
         include=["tests.integration.slow_jobs"],
     )
-    request = draft(buyer_user)
+    request = draft(knit_buyer)
 
     # when the request is opened and its worker, main process and pool, is killed mid-job
-    services.request_open(request=request, actor=buyer_user)
+    services.request_open(request=request, actor=knit_buyer)
     wait_mid_write(tmp_path, request, first)
     first.kill_all()
     killed_at = time.monotonic()
