@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import kombu.pools
 import pytest
@@ -249,4 +250,4 @@ def knitters(transactional_db) -> list[Organisation]:
 
 @pytest.fixture
 def knit_buyer(transactional_db) -> User:
-    return UserFactory(organisation=BuyerFactory(legal_name="Hanse Apparel"))
+    return cast(User, UserFactory(organisation=BuyerFactory(legal_name="Hanse Apparel")))

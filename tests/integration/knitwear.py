@@ -2,11 +2,11 @@
 what "told once" means for a request's proposals."""
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
-from companies.models import Organisation, User
+from companies.models import HsCode, Organisation, User
 from matching import services
 from matching.models import Proposal, SourcingRequest
 from notifications.models import Notification
@@ -15,13 +15,16 @@ from tests.factories import ProductLineFactory, SupplierFactory, UserFactory
 
 def knitter(name: str) -> Organisation:
     """A verified supplier of knitted T-shirts (HS 610910) with one user."""
-    org = SupplierFactory(
-        legal_name=name,
-        country="VN",
-        description="Cotton T-shirts knitted and dyed in our own mill.",
-        verification=Organisation.Verification.VERIFIED,
+    org = cast(
+        Organisation,
+        SupplierFactory(
+            legal_name=name,
+            country="VN",
+            description="Cotton T-shirts knitted and dyed in our own mill.",
+            verification=Organisation.Verification.VERIFIED,
+        ),
     )
-    org.hs_codes.set(["610910"])
+    org.hs_codes.set(HsCode.objects.filter(pk="610910"))
     ProductLineFactory(organisation=org, hs_code_id="610910", monthly_capacity=50_000)
     UserFactory(organisation=org)
     return org

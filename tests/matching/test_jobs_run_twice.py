@@ -7,13 +7,13 @@ The same jobs against a real worker: ``tests/integration/test_job_faults.py``.
 """
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
-from companies.models import Organisation
+from companies.models import HsCode, Organisation, User
 from consortia.models import Consortium
 from matching import services
 from matching import tasks as matching_tasks
@@ -57,13 +57,16 @@ def state() -> dict[str, Any]:
 
 
 def knitter(name: str) -> Organisation:
-    org = SupplierFactory(
-        legal_name=name,
-        country="VN",
-        description="Cotton T-shirts and polo shirts, knitted and dyed in our own mill.",
-        verification=Organisation.Verification.VERIFIED,
+    org = cast(
+        Organisation,
+        SupplierFactory(
+            legal_name=name,
+            country="VN",
+            description="Cotton T-shirts and polo shirts, knitted and dyed in our own mill.",
+            verification=Organisation.Verification.VERIFIED,
+        ),
     )
-    org.hs_codes.set(["610910"])
+    org.hs_codes.set(HsCode.objects.filter(pk="610910"))
     ProductLineFactory(organisation=org, hs_code_id="610910", monthly_capacity=50_000)
     UserFactory(organisation=org, email=f"owner@{name.lower().replace(' ', '-')}.example")
     return org
@@ -79,7 +82,7 @@ def knitters(rebuild_search_index) -> list[Organisation]:
 @pytest.fixture
 def opened(knitters, django_capture_on_commit_callbacks) -> SourcingRequest:
     """A buyer's request for T-shirts, opened: matched once, both sides told."""
-    buyer_user = UserFactory(organisation=BuyerFactory(), email="anna@hanse.example")
+    buyer_user = cast(User, UserFactory(organisation=BuyerFactory(), email="anna@hanse.example"))
     request = services.request_create(
         actor=buyer_user,
         title="Cotton T-shirts, knitted",
