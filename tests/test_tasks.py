@@ -22,7 +22,9 @@ from clusters import tasks as cluster_tasks
 from clusters.models import MemberImport
 from companies import tasks as company_tasks
 from companies.models import Invitation
+from consortia import services as consortium_services
 from consortia import tasks as consortium_tasks
+from consortia.models import Broadcast
 from matching import services as matching_services
 from matching import tasks as matching_tasks
 from matching.models import MatchRun
@@ -30,6 +32,7 @@ from notifications import tasks as notification_tasks
 from sme_platform import tasks as platform_tasks
 from sme_platform.celery import app
 from sme_platform.tasks import MAX_RETRIES, PlatformTask
+from tests.factories import BroadcastFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -384,6 +387,81 @@ def test_the_manager_sees_the_failed_import_and_its_error(
     ).content.decode()
 
     assert "ValueError: odd file" in page
+
+
+# BROADCASTS
+# ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def broadcast(cluster) -> Broadcast:
+    # Sent, its delivery job queued on a commit that never comes in this test.
+    return BroadcastFactory(cluster=cluster)
+
+
+def test_a_broadcast_whose_delivery_fails_for_good_is_not_sent_and_says_why(
+    client, monkeypatch, cluster, manager, broadcast
+):
+    monkeypatch.setattr(
+        consortium_services, "broadcast_deliver", Failing(ValueError("no such template"))
+    )
+
+    with pytest.raises(ValueError, match="no such template"):
+        consortium_tasks.deliver_broadcast_task.delay(broadcast.pk)
+
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.error) == (
+        Broadcast.Status.FAILED,
+        "ValueError: no such template",
+    )
+    client.force_login(manager)
+    page = client.get(
+        reverse("cluster-broadcast-detail", args=[cluster.slug, broadcast.pk])
+    ).content.decode()
+    assert "not sent" in page
+    assert "ValueError: no such template" in page
+
+
+def test_a_broadcast_whose_delivery_outlives_its_retries_is_not_sent(
+    monkeypatch, eager_retries, broadcast
+):
+    service = Failing(OperationalError("could not connect to server"))
+    monkeypatch.setattr(consortium_services, "broadcast_deliver", service)
+
+    with pytest.raises(OperationalError):
+        consortium_tasks.deliver_broadcast_task.delay(broadcast.pk).get()
+
+    assert service.calls == MAX_RETRIES + 1
+    broadcast.refresh_from_db()
+    assert broadcast.status == Broadcast.Status.FAILED
+    assert broadcast.error == "OperationalError: could not connect to server"
+
+
+def test_a_broadcast_delivered_after_a_hiccup_is_sent(monkeypatch, eager_retries, broadcast):
+    real = consortium_services.broadcast_deliver
+    calls = []
+
+    def deliver_after_a_hiccup(**kwargs: Any) -> int:
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(**kwargs)
+
+    monkeypatch.setattr(consortium_services, "broadcast_deliver", deliver_after_a_hiccup)
+
+    assert consortium_tasks.deliver_broadcast_task.delay(broadcast.pk).get() == 1
+
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.error) == (Broadcast.Status.SENT, "")
+
+
+def test_a_late_failure_leaves_a_broadcast_delivered_in_full_sent(broadcast):
+    consortium_services.broadcast_deliver(broadcast_id=broadcast.pk)
+
+    consortium_services.broadcast_fail(broadcast_id=broadcast.pk, error="ValueError: late")
+
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.error) == (Broadcast.Status.SENT, "")
 
 
 # RUNNING TWICE

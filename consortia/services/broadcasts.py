@@ -36,6 +36,7 @@ __all__ = [
     "NO_SUCH_REQUEST",
     "RECIPIENT_LIMIT",
     "broadcast_deliver",
+    "broadcast_fail",
     "broadcast_mark_read",
     "broadcast_send",
 ]
@@ -242,8 +243,18 @@ def broadcast_deliver(*, broadcast_id: int) -> int:
     if broadcast.status != Broadcast.Status.SENT:
         broadcast.status = Broadcast.Status.SENT
         broadcast.sent_at = timezone.now()
-        broadcast.save(update_fields=["status", "sent_at"])
+        broadcast.error = ""
+        broadcast.save(update_fields=["status", "sent_at", "error"])
     return told
+
+
+@transaction.atomic
+def broadcast_fail(*, broadcast_id: int, error: str) -> None:
+    """The delivery job failed for good: the managers see the broadcast was not sent, and
+    why. Firms already told stay told; one delivered in full stays sent."""
+    Broadcast.objects.exclude(status=Broadcast.Status.SENT).filter(pk=broadcast_id).update(
+        status=Broadcast.Status.FAILED, error=error[:4000]
+    )
 
 
 @transaction.atomic
