@@ -173,6 +173,20 @@ def test_a_permanent_error_is_not_retried(monkeypatch, eager_retries, error):
     assert service.calls == 1
 
 
+def test_a_job_is_acknowledged_only_once_it_ends_and_handed_out_again_if_its_worker_dies(
+    settings,
+):
+    # A worker killed mid-job leaves the message unacknowledged; a pool process killed
+    # mid-job makes its worker give the message back (tests/integration/test_job_faults.py).
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    # Redis hands an unacknowledged message out again after an hour, longer than any job.
+    options = app.conf.broker_transport_options
+    assert options["visibility_timeout"] == settings.BROKER_VISIBILITY_TIMEOUT == 3600
+    assert options["unacked_restore_interval"] == settings.BROKER_RESTORE_EVERY == 60
+
+
 def test_retry_countdowns_are_jittered_and_bounded(monkeypatch, eager_retries, settings):
     monkeypatch.setattr(matching_services, "weights_learn", Failing(TimeoutError("timed out")))
     countdowns: list[int] = []
