@@ -14,7 +14,7 @@ import kombu.exceptions
 import pytest
 import redis.exceptions
 from celery.app import autoretry
-from django.db import InterfaceError, OperationalError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.urls import reverse
 
 from clusters import services as cluster_services
@@ -22,7 +22,9 @@ from clusters import tasks as cluster_tasks
 from clusters.models import MemberImport
 from companies import tasks as company_tasks
 from companies.models import Invitation
+from consortia import services as consortium_services
 from consortia import tasks as consortium_tasks
+from consortia.models import Broadcast
 from matching import services as matching_services
 from matching import tasks as matching_tasks
 from matching.models import MatchRun
@@ -30,6 +32,7 @@ from notifications import tasks as notification_tasks
 from sme_platform import tasks as platform_tasks
 from sme_platform.celery import app
 from sme_platform.tasks import DATABASE_MAX_RETRIES, MAX_RETRIES, PlatformTask
+from tests.factories import BroadcastFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -218,6 +221,91 @@ def test_a_permanent_error_is_not_retried(monkeypatch, eager_retries, error):
     assert service.calls == 1
 
 
+def test_a_job_is_acknowledged_only_once_it_ends_and_handed_out_again_if_its_worker_dies(
+    settings,
+):
+    # A worker killed mid-job leaves the message unacknowledged; a pool process killed
+    # mid-job makes its worker give the message back (tests/integration/test_job_faults.py).
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    # Redis hands an unacknowledged message out again after an hour, longer than any job.
+    options = app.conf.broker_transport_options
+    assert options["visibility_timeout"] == settings.BROKER_VISIBILITY_TIMEOUT == 3600
+    assert options["unacked_restore_interval"] == settings.BROKER_RESTORE_EVERY == 60
+
+
+def test_retry_countdowns_are_jittered_and_bounded(monkeypatch, eager_retries, settings):
+    monkeypatch.setattr(matching_services, "weights_learn", Failing(TimeoutError("timed out")))
+    countdowns: list[int] = []
+    real_retry = PlatformTask.retry
+
+    def retry(self: PlatformTask, *args: Any, **kwargs: Any) -> Any:
+        countdowns.append(kwargs["countdown"])
+        return real_retry(self, *args, **kwargs)
+
+    monkeypatch.setattr(PlatformTask, "retry", retry)
+
+    runs = []
+    for _ in range(10):
+        countdowns.clear()
+        with pytest.raises(TimeoutError):
+            matching_tasks.learn_weights_task.delay().get()
+        # The last call finds no retry left and raises the error instead.
+        assert len(countdowns) == MAX_RETRIES + 1
+        runs.append(tuple(countdowns[:MAX_RETRIES]))
+
+    # each of the MAX_RETRIES waits is drawn between 0 and 2^attempt seconds...
+    for waits in runs:
+        for attempt, wait in enumerate(waits):
+            assert 0 <= wait <= 2**attempt
+    # ... at random, so that workers that failed together do not retry together
+    assert len(set(runs)) > 1
+    # ... and never longer than the broker keeps a message it handed out: a retry
+    # waiting past it would be handed to a second worker as well.
+    assert PlatformTask.retry_backoff_max == 600
+    assert (
+        autoretry.get_exponential_backoff_interval(
+            factor=1, retries=40, maximum=PlatformTask.retry_backoff_max, full_jitter=False
+        )
+        == 600
+    )
+    assert PlatformTask.retry_backoff_max < settings.BROKER_VISIBILITY_TIMEOUT
+
+
+@pytest.mark.parametrize(
+    ("job", "service_name", "args"),
+    [
+        (matching_tasks.match_request_task, "match_one_request", (1,)),
+        (matching_tasks.match_supplier_task, "match_one_supplier", (1,)),
+    ],
+    ids=["request", "supplier"],
+)
+def test_a_match_job_that_loses_a_race_for_a_unique_row_runs_again(
+    monkeypatch, eager_retries, job, service_name, args
+):
+    service = Failing(
+        IntegrityError('duplicate key value violates unique constraint "proposal_once"'),
+        times=1,
+        then=matching_services.ApplyCounts() if service_name == "match_one_request" else 0,
+    )
+    monkeypatch.setattr(matching_services, service_name, service)
+
+    job.delay(*args).get()
+
+    assert service.calls == 2
+
+
+def test_a_unique_row_collision_elsewhere_is_a_permanent_error(monkeypatch, eager_retries):
+    service = Failing(IntegrityError("duplicate key value"))
+    monkeypatch.setattr(matching_services, "weights_learn", service)
+
+    with pytest.raises(IntegrityError):
+        matching_tasks.learn_weights_task.delay().get()
+
+    assert service.calls == 1
+
+
 # MATCH RUNS
 # ------------------------------------------------------------------------------
 
@@ -362,6 +450,81 @@ def test_the_manager_sees_the_failed_import_and_its_error(
     ).content.decode()
 
     assert "ValueError: odd file" in page
+
+
+# BROADCASTS
+# ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def broadcast(cluster) -> Broadcast:
+    # Sent, its delivery job queued on a commit that never comes in this test.
+    return BroadcastFactory(cluster=cluster)
+
+
+def test_a_broadcast_whose_delivery_fails_for_good_is_not_sent_and_says_why(
+    client, monkeypatch, cluster, manager, broadcast
+):
+    monkeypatch.setattr(
+        consortium_services, "broadcast_deliver", Failing(ValueError("no such template"))
+    )
+
+    with pytest.raises(ValueError, match="no such template"):
+        consortium_tasks.deliver_broadcast_task.delay(broadcast.pk)
+
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.error) == (
+        Broadcast.Status.FAILED,
+        "ValueError: no such template",
+    )
+    client.force_login(manager)
+    page = client.get(
+        reverse("cluster-broadcast-detail", args=[cluster.slug, broadcast.pk])
+    ).content.decode()
+    assert "not sent" in page
+    assert "ValueError: no such template" in page
+
+
+def test_a_broadcast_whose_delivery_outlives_its_retries_is_not_sent(
+    monkeypatch, eager_retries, broadcast
+):
+    service = Failing(OperationalError("could not connect to server"))
+    monkeypatch.setattr(consortium_services, "broadcast_deliver", service)
+
+    with pytest.raises(OperationalError):
+        consortium_tasks.deliver_broadcast_task.delay(broadcast.pk).get()
+
+    assert service.calls == MAX_RETRIES + 1
+    broadcast.refresh_from_db()
+    assert broadcast.status == Broadcast.Status.FAILED
+    assert broadcast.error == "OperationalError: could not connect to server"
+
+
+def test_a_broadcast_delivered_after_a_hiccup_is_sent(monkeypatch, eager_retries, broadcast):
+    real = consortium_services.broadcast_deliver
+    calls = []
+
+    def deliver_after_a_hiccup(**kwargs: Any) -> int:
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(**kwargs)
+
+    monkeypatch.setattr(consortium_services, "broadcast_deliver", deliver_after_a_hiccup)
+
+    assert consortium_tasks.deliver_broadcast_task.delay(broadcast.pk).get() == 1
+
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.error) == (Broadcast.Status.SENT, "")
+
+
+def test_a_late_failure_leaves_a_broadcast_delivered_in_full_sent(broadcast):
+    consortium_services.broadcast_deliver(broadcast_id=broadcast.pk)
+
+    consortium_services.broadcast_fail(broadcast_id=broadcast.pk, error="ValueError: late")
+
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.error) == (Broadcast.Status.SENT, "")
 
 
 # RUNNING TWICE

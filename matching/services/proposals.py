@@ -59,6 +59,11 @@ def _proposal_url(proposal: Proposal) -> str:
     return reverse("proposal-detail", kwargs={"pk": proposal.pk})
 
 
+def _new_proposal_key(proposal: Proposal) -> str:
+    # The matcher's proposal and the buyer's invitation tell the supplier the same news.
+    return f"proposal:{proposal.pk}:new"
+
+
 def _tell_new(request: SourcingRequest, fresh: list[Proposal]) -> None:
     """Each supplier once per proposal; the buyer once per match with the new count."""
     now = timezone.now()
@@ -72,6 +77,7 @@ def _tell_new(request: SourcingRequest, fresh: list[Proposal]) -> None:
                     body=f"{request.buyer.legal_name} may need what you make. "
                     "See why you were proposed, then accept or decline.",
                     url=_proposal_url(proposal),
+                    key=_new_proposal_key(proposal),
                 )
             proposal.supplier_notified_at = now
     untold = [p for p in fresh if p.buyer_notified_at is None]
@@ -85,6 +91,8 @@ def _tell_new(request: SourcingRequest, fresh: list[Proposal]) -> None:
                 title=f"{count} new proposed {noun} for {request.title}",
                 body="Ranked and explained; accept the ones you want to talk to.",
                 url=reverse("request-detail", kwargs={"pk": request.pk}),
+                # Each proposal is in one such notice only, so its first names the notice.
+                key=f"request:{request.pk}:proposals_new_from:{min(p.pk for p in untold)}",
             )
         for proposal in untold:
             proposal.buyer_notified_at = now
@@ -112,6 +120,10 @@ def proposals_apply_match(
     proposals missing from it are withdrawn; a one-supplier match passes ``False``.
     """
     counts = ApplyCounts()
+    # Two jobs may match one request at once (its own job and a supplier's, or the same
+    # job delivered twice). Locking the request makes the second wait and then find the
+    # first one's proposals to update, so neither inserts a row the other has inserted.
+    SourcingRequest.objects.select_for_update(of=("self",)).filter(pk=request.pk).first()
     existing = {
         p.supplier_id: p for p in Proposal.objects.select_for_update().filter(request=request)
     }
@@ -250,10 +262,17 @@ def proposal_decide(
                     title=title,
                     body="Both sides accepted. Contact details are now shown on the proposal.",
                     url=url,
+                    key=f"proposal:{proposal.pk}:linkage",
                 )
     else:
         for user in _active_users(other_org_id):
-            notify(user=user, kind=f"proposal_{decision}", title=title, url=url)
+            notify(
+                user=user,
+                kind=f"proposal_{decision}",
+                title=title,
+                url=url,
+                key=f"proposal:{proposal.pk}:{side}_{decision}",
+            )
     return proposal
 
 
@@ -316,6 +335,7 @@ def proposal_invite(
                 title=f"{request.buyer.legal_name} invites you: {request.title}",
                 body="The buyer has already accepted; accept to see each other's contacts.",
                 url=_proposal_url(proposal),
+                key=_new_proposal_key(proposal),
             )
         proposal.supplier_notified_at = timezone.now()
         proposal.save(update_fields=["supplier_notified_at"])

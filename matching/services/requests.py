@@ -293,6 +293,9 @@ def proposal_award(*, proposal: Proposal, actor: User) -> Proposal:
     request = proposal.request
     if not permissions.is_request_buyer(actor, request):
         raise PermissionDenied(NOT_THE_BUYER)
+    # The request first, as a match job locks it before its proposals: the other order
+    # would deadlock with one.
+    SourcingRequest.objects.select_for_update(of=("self",)).filter(pk=request.pk).first()
     proposal = (
         Proposal.objects.select_for_update(of=("self",))
         .select_related("request", "supplier")
@@ -318,6 +321,7 @@ def proposal_award(*, proposal: Proposal, actor: User) -> Proposal:
             title=f"{request.buyer.legal_name} awarded you: {request.title}",
             body="The buyer marked your linkage on this request as awarded.",
             url=reverse("request-detail", kwargs={"pk": request.pk}),
+            key=f"proposal:{proposal.pk}:awarded",
         )
     return proposal
 
@@ -416,6 +420,7 @@ def saved_searches_notify_for_supplier(*, supplier_id: int) -> int:
             ),
             url=reverse("organisation-profile", kwargs={"slug": supplier.slug}),
             send_email=saved.notify_email,
+            key=f"saved_search:{saved.pk}:supplier:{supplier.pk}",
         )
         told += 1
     return told

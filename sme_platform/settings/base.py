@@ -230,9 +230,23 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+# A job is acknowledged only once it ends (acks late), so a worker killed mid-job
+# leaves its message unacknowledged in Redis; any worker hands it out again once it
+# has been out for BROKER_VISIBILITY_TIMEOUT seconds. It must be longer than the
+# longest job, or a job still running would be started a second time beside itself:
+# the longest is a full run's index rebuild or one shard of it, minutes at a million
+# suppliers, so an hour leaves a wide margin. A retry's countdown (at most 10 minutes,
+# sme_platform.tasks) also waits unacknowledged, so it must stay below this too.
+# Workers look for such messages every BROKER_RESTORE_EVERY seconds.
+BROKER_VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)
+BROKER_RESTORE_EVERY = env.int("BROKER_RESTORE_EVERY", default=60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": BROKER_TIMEOUT,
     "socket_connect_timeout": BROKER_TIMEOUT,
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": BROKER_RESTORE_EVERY,
+    # Scan on every sweep: the interval alone sets how often.
+    "unacked_restore_throttle": 1,
 }
 CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT
