@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every refused request (401, 403, 404, 429) on the sme_platform.security log.
+    "sme_platform.security_log.DeniedAccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sme_platform.pages.UserTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -175,6 +177,8 @@ AXES_CLIENT_IP_CALLABLE = "sme_platform.throttles.client_address"
 AXES_USERNAME_CALLABLE = "companies.services.lockout_username"
 # The pages show the lockout on the log-in form itself; the API answers it itself.
 AXES_LOCKOUT_CALLABLE = "companies.views.login_locked_out"
+# The lockout's own log lines name the account by its user id, not its e-mail address.
+AXES_CLIENT_STR_CALLABLE = "sme_platform.security_log.axes_client_str"
 
 # STATIC AND MEDIA
 # ------------------------------------------------------------------------------
@@ -360,10 +364,23 @@ SPECTACULAR_SETTINGS = {
 
 # LOGGING
 # ------------------------------------------------------------------------------
+# Failed log-ins, lockouts and refused requests go to "sme_platform.security" with user
+# ids and addresses (sme_platform.security_log). Every handler of the root logger cleans
+# what it writes of passwords, tokens, cookies and e-mail addresses, whoever logged them.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "sme_platform.log_redaction.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(levelname)s %(asctime)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "sme_platform.security": {"level": env("SECURITY_LOG_LEVEL", default="INFO")},
+    },
 }
