@@ -131,3 +131,33 @@ def test_each_roles_pages_run_under_the_policy(live_server, browser_pages):
     shards.filter(has_text="3/4").wait_for(timeout=10_000)
     staff.settle("/match-runs/ (polled)")
     staff.assert_clean()
+
+
+def test_a_cluster_managers_pages_and_charts_run_under_the_policy(live_server, browser_pages):
+    from tests.e2e.test_cluster_manager_browser import (
+        MANAGER_EMAIL,
+        active_member,
+        approved_cluster,
+    )
+
+    load_codes_and_forget_the_index()
+    cluster, manager = approved_cluster()
+    active_member(cluster, manager, "Kongu Knit Fabs")
+    watched = Watched(browser_pages(), live_server.url)
+    log_in(watched.page, live_server.url, MANAGER_EMAIL)
+    watched.settle("/dashboard/")
+
+    for path in [
+        "/clusters/managed/",
+        f"/clusters/{cluster.slug}/",
+        f"/clusters/{cluster.slug}/edit/",
+    ]:
+        watched.visit(path)
+    for path in ["manage/", "manage/imports/", "manage/analytics/"]:
+        watched.visit(f"/clusters/{cluster.slug}/{path}")
+    # The charts carry no style attribute; the stylesheet keeps them within the page.
+    chart = watched.page.locator("main svg.chart").first
+    assert chart.get_attribute("style") is None
+    page_width = watched.page.evaluate("document.querySelector('main').clientWidth")
+    assert 0 < chart.bounding_box()["width"] <= page_width
+    watched.assert_clean()
