@@ -10,6 +10,7 @@ from typing import Any
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -63,6 +64,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    # Swagger UI's scripts and styles, served from this site so the docs work offline
+    # and under the Content-Security-Policy.
+    "drf_spectacular_sidecar",
+    "csp",
     "axes",
     # The apps, lowest layer first (pyproject.toml's import contracts keep this order).
     "companies",
@@ -81,17 +86,46 @@ MIDDLEWARE = [
     # errors of the middleware below it.
     "sme_platform.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every refused request (401, 403, 404, 429) on the sme_platform.security log.
+    "sme_platform.security_log.DeniedAccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sme_platform.pages.UserTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees a log-in refused by the lockout and answers it.
     "axes.middleware.AxesMiddleware",
 ]
+
+# SECURITY HEADERS
+# ------------------------------------------------------------------------------
+# Every page loads its scripts and styles from this site's own static files: no inline
+# script, event handler, style attribute or <style> block anywhere (tests/test_templates_csp.py
+# scans the templates), so the policy allows neither 'unsafe-inline' nor 'unsafe-eval'.
+# A view that sets its own policy keeps it: evidence files are served with "sandbox".
+# data: images are the blank favicon and the icons inside Swagger UI's stylesheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "sme_platform.urls"
 WSGI_APPLICATION = "sme_platform.wsgi.application"
@@ -152,6 +186,8 @@ AXES_CLIENT_IP_CALLABLE = "sme_platform.throttles.client_address"
 AXES_USERNAME_CALLABLE = "companies.services.lockout_username"
 # The pages show the lockout on the log-in form itself; the API answers it itself.
 AXES_LOCKOUT_CALLABLE = "companies.views.login_locked_out"
+# The lockout's own log lines name the account by its user id, not its e-mail address.
+AXES_CLIENT_STR_CALLABLE = "sme_platform.security_log.axes_client_str"
 
 # STATIC AND MEDIA
 # ------------------------------------------------------------------------------
@@ -330,6 +366,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from drf-spectacular-sidecar's static files rather than a CDN, and no
+    # call to the online validator: the docs work with no internet and under the CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Fields called "status" or "kind" exist in several apps with different choices;
     # naming each set keeps the schema's enum names stable and free of warnings.
     "ENUM_NAME_OVERRIDES": {
@@ -352,10 +394,23 @@ SPECTACULAR_SETTINGS = {
 
 # LOGGING
 # ------------------------------------------------------------------------------
+# Failed log-ins, lockouts and refused requests go to "sme_platform.security" with user
+# ids and addresses (sme_platform.security_log). Every handler of the root logger cleans
+# what it writes of passwords, tokens, cookies and e-mail addresses, whoever logged them.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "sme_platform.log_redaction.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(levelname)s %(asctime)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "sme_platform.security": {"level": env("SECURITY_LOG_LEVEL", default="INFO")},
+    },
 }
