@@ -54,14 +54,14 @@ def _own_organisation(request: AuthenticatedHttpRequest) -> Organisation:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    suppliers = selectors.supplier_directory()
+    summary = selectors.home_summary()
     return render(
         request,
         "companies/home.html",
         {
             "kinds": Organisation.Kind,
-            "verified_supplier_count": suppliers.count(),
-            "recent_suppliers": suppliers.order_by("-verified_at")[:6],
+            "verified_supplier_count": summary.verified_supplier_count,
+            "recent_suppliers": summary.recent_suppliers,
         },
     )
 
