@@ -390,6 +390,9 @@ def main() -> int:
                 [str(BIN / "gunicorn"), "sme_platform.wsgi:application",
                  f"--bind=127.0.0.1:{args.port}", f"--workers={args.web_workers}",
                  "--worker-class=gthread", f"--threads={args.threads}", "--timeout=60",
+                 # Longer than a person's pause, or the server closes a kept-alive
+                 # connection just as the next request goes out on it (a reset).
+                 "--keep-alive=10",
                  "--access-logfile=-"],
             )  # fmt: skip
             for n in (1, 2):
