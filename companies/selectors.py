@@ -122,7 +122,8 @@ class HomeSummary:
     recent_suppliers: list[Organisation]
 
 
-def _directory_version() -> int:
+def directory_version() -> int:
+    """The directory's current version, for the keys of what is cached from it."""
     version = cache.get(_DIRECTORY_VERSION)
     if version is None:
         version = int(timezone.now().timestamp() * 1000)
@@ -138,7 +139,7 @@ def directory_changed() -> None:
 
 def home_summary(*, recent: int = 6) -> HomeSummary:
     """How many verified suppliers there are, and the newest verified ones."""
-    key = f"companies:home:{_directory_version()}:{recent}"
+    key = f"companies:home:{directory_version()}:{recent}"
     summary = cache.get(key)
     if summary is None:
         suppliers = supplier_directory()

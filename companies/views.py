@@ -80,7 +80,13 @@ def supplier_directory(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "companies/directory.html",
-        {"form": form, "page": page, "filtered": bool(filters), "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "filtered": bool(filters),
+            "query": query.urlencode(),
+            "directory_version": selectors.directory_version(),
+        },
     )
 
 

@@ -1,4 +1,5 @@
-"""The home page's figures come from the cache, and a change to a supplier shows at once."""
+"""The home page's figures and the directory's pages come from the cache, and a change to
+a supplier shows at once."""
 
 import pytest
 from django.db import connection
@@ -58,3 +59,49 @@ def test_a_supplier_whose_verification_lapses_leaves_the_home_page(client, staff
     )
 
     assert "Lapsing Knit Ltd" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_directory_page_is_drawn_from_the_cache_once_drawn(client, staff_user):
+    firm = _verified("Listed Knit Ltd")
+    services.organisation_set_verification(
+        organisation=firm, actor=staff_user, verification=Organisation.Verification.VERIFIED
+    )
+    client.get(reverse("supplier-directory"))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("supplier-directory"))
+
+    assert "Listed Knit Ltd" in response.content.decode()
+    # Only the page's count remains; the rows and their certificates are not read again.
+    reads = [q for q in queries.captured_queries if "companies_organisation" in q["sql"]]
+    assert len(reads) <= 1
+
+
+def test_a_supplier_no_longer_verified_leaves_the_directory_at_once(client, staff_user):
+    firm = _verified("Old Name Knit Ltd")
+    services.organisation_set_verification(
+        organisation=firm, actor=staff_user, verification=Organisation.Verification.VERIFIED
+    )
+    assert "Old Name Knit Ltd" in client.get(reverse("supplier-directory")).content.decode()
+
+    services.organisation_set_verification(
+        organisation=firm, actor=staff_user, verification=Organisation.Verification.REJECTED
+    )
+    page = client.get(reverse("supplier-directory")).content.decode()
+
+    assert "Old Name Knit Ltd" not in page
+
+
+def test_each_filter_and_page_of_the_directory_is_cached_apart(client, staff_user):
+    for name, country in (("Hanoi Knit Ltd", "VN"), ("Dhaka Knit Ltd", "BD")):
+        firm = SupplierFactory(legal_name=name, country=country)
+        UserFactory(organisation=firm)
+        services.organisation_set_verification(
+            organisation=firm, actor=staff_user, verification=Organisation.Verification.VERIFIED
+        )
+    client.get(reverse("supplier-directory"))
+
+    page = client.get(reverse("supplier-directory") + "?country=BD").content.decode()
+
+    assert "Dhaka Knit Ltd" in page
+    assert "Hanoi Knit Ltd" not in page
