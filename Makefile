@@ -18,7 +18,7 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: help install install-dev demo test lint audit lock format migrate worker beat bench clean
+.PHONY: help install install-dev demo test lint audit lock format migrate worker beat bench bench-load clean
 
 help:
 	@echo "make demo     install, migrate, load taxonomies and demo data, serve on 127.0.0.1:8000"
@@ -30,6 +30,7 @@ help:
 	@echo "make worker   start a Celery worker (needs REDIS_URL)"
 	@echo "make beat     start Celery beat, the periodic scheduler (needs REDIS_URL)"
 	@echo "make bench    matching quality (NDCG@10, Recall@10, MRR); search speed with BENCH_DATABASE_URL"
+	@echo "make bench-load  50 users on gunicorn, PostgreSQL, Redis and two workers (bench/load/run.py)"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is required (python3.11 or python3)"; exit 1; }
@@ -117,6 +118,11 @@ bench: $(RUNTIME_STAMP)
 	else \
 		echo "Search speed skipped: set BENCH_DATABASE_URL=postgres://... (an empty database)"; \
 	fi
+
+# The load test: recreates its own PostgreSQL database (LOAD_DATABASE_URL), uses its own
+# Redis database (LOAD_REDIS_URL), starts and stops gunicorn, two workers and beat.
+bench-load: $(DEV_STAMP)
+	$(PY) bench/load/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info

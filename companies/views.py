@@ -54,14 +54,14 @@ def _own_organisation(request: AuthenticatedHttpRequest) -> Organisation:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    suppliers = selectors.supplier_directory()
+    summary = selectors.home_summary()
     return render(
         request,
         "companies/home.html",
         {
             "kinds": Organisation.Kind,
-            "verified_supplier_count": suppliers.count(),
-            "recent_suppliers": suppliers.order_by("-verified_at")[:6],
+            "verified_supplier_count": summary.verified_supplier_count,
+            "recent_suppliers": summary.recent_suppliers,
         },
     )
 
@@ -80,7 +80,13 @@ def supplier_directory(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "companies/directory.html",
-        {"form": form, "page": page, "filtered": bool(filters), "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "filtered": bool(filters),
+            "query": query.urlencode(),
+            "directory_version": selectors.directory_version(),
+        },
     )
 
 

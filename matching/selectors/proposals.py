@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from clusters.models import Cluster
 from clusters.selectors import PublicLinkage, public_members
@@ -66,8 +66,20 @@ def linkage_get_for_buyer(*, user: AnyUser, request_pk: Any, pk: Any) -> Proposa
 # ------------------------------------------------------------------------------
 
 
+# Where the two sides' people are kept once fetched, for the counterpart of a linkage.
+_ACTIVE_USERS = "active_users_by_email"
+
+
 def _proposal_details(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    return qs.select_related("request__buyer", "supplier")
+    # Both sides' contacts and users come in four queries for the whole page, so a list
+    # of linkages does not ask twice per row for the counterpart it shows.
+    active_users = User.objects.filter(is_active=True).order_by("email")
+    return qs.select_related("request__buyer", "supplier").prefetch_related(
+        "supplier__contacts",
+        "request__buyer__contacts",
+        Prefetch("supplier__users", queryset=active_users, to_attr=_ACTIVE_USERS),
+        Prefetch("request__buyer__users", queryset=active_users, to_attr=_ACTIVE_USERS),
+    )
 
 
 def proposal_list_visible_to(*, user: AnyUser) -> QuerySet[Proposal]:
@@ -159,11 +171,10 @@ def proposal_counterpart(*, user: AnyUser, proposal: Proposal) -> Counterpart | 
         other = proposal.supplier
     else:
         return None
-    return Counterpart(
-        organisation=other,
-        contacts=list(other.contacts.all()),
-        users=list(other.users.filter(is_active=True).order_by("email")),
-    )
+    users = getattr(other, _ACTIVE_USERS, None)
+    if users is None:
+        users = list(other.users.filter(is_active=True).order_by("email"))
+    return Counterpart(organisation=other, contacts=list(other.contacts.all()), users=users)
 
 
 # CLUSTER PAGES

@@ -174,6 +174,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # (a client could write anything in it); the throttles, the page limiter and the
 # lockout all take the address by this one rule (sme_platform.throttles.client_address).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# Client addresses that pass every throttle (a load generator on the same host, a
+# monitoring probe), comma-separated; empty by default. Failed log-ins still lock.
+THROTTLE_EXEMPT_ADDRESSES = env.list("THROTTLE_EXEMPT_ADDRESSES", default=[])
 # Failures are kept in the database, not the cache, so the lockout holds when Redis
 # is down. An account is locked after this many failures whatever the address, and an
 # address after this many whatever the account.
