@@ -27,3 +27,7 @@ organisation_verification_lapsed = Signal()
 # A certificate's number or expiry changed, so it awaits a check again.
 # Arguments: certification, actor.
 certification_check_lapsed = Signal()
+
+# Staff changed an organisation's verification (verified, rejected, or back to awaiting).
+# Arguments: organisation, actor, was_verified (whether it was verified before).
+organisation_verification_changed = Signal()

@@ -21,6 +21,7 @@ from companies.services._shared import (
     _FieldErrors,
     _supplier_changed,
 )
+from companies.services.confirmation import email_confirmation_request
 from sme_platform.errors import refusal
 from sme_platform.slugs import unique_slug
 
@@ -95,6 +96,9 @@ def organisation_register(
     user.save()
     _supplier_changed(organisation)
     _attach_cluster_invitations(organisation, user)
+    # Until the link is followed the account may fill in its profile, not speak for
+    # the address: an unproved address could be someone else's.
+    email_confirmation_request(user=user)
     return user
 
 
@@ -232,9 +236,18 @@ def organisation_set_verification(
 ) -> Organisation:
     """Staff mark an organisation verified or rejected after checking it."""
     permissions.require_staff(actor)
+    was_verified = Organisation.objects.filter(
+        pk=organisation.pk, verification=Organisation.Verification.VERIFIED
+    ).exists()
     organisation.verification = verification
     organisation.verified_by = actor
     organisation.verified_at = timezone.now()
     organisation.save(update_fields=["verification", "verified_by", "verified_at", "updated_at"])
+    if was_verified != organisation.is_verified:
+        # A buyer's linkages show contacts only while it is verified: matching tells
+        # both sides when that changes.
+        hooks.organisation_verification_changed.send(
+            sender=Organisation, organisation=organisation, actor=actor, was_verified=was_verified
+        )
     _supplier_changed(organisation)
     return organisation

@@ -24,6 +24,8 @@ def new_knitter(**fields) -> Organisation:
     fields.setdefault("legal_name", "Hanoi Knitwear")
     fields.setdefault("country", "VN")
     fields.setdefault("description", "Knitwear: cotton T-shirts and sweaters.")
+    # Staff verified it: only verified firms are announced.
+    fields.setdefault("verified", True)
     supplier = SupplierFactory(**fields)
     ProductLineFactory(organisation=supplier, hs_code_id="610910", monthly_capacity=30000)
     supplier.hs_codes.set(["610910"])
