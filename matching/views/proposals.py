@@ -190,6 +190,8 @@ def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
                 accept=False,
                 **form.service_arguments(),
             )
+        except Forbidden as exc:
+            messages.error(request, str(exc))
         except PermissionDenied:
             messages.error(request, "Only the buyer or the supplier of a proposal answers it.")
         except ValidationError as exc:
