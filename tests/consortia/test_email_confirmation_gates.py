@@ -19,9 +19,7 @@ def unconfirm(user: User) -> User:
     return user
 
 
-def test_api_broadcast_by_an_unconfirmed_manager_is_403_and_sends_nothing(
-    api_as, cluster, manager
-):
+def test_api_broadcast_by_an_unconfirmed_manager_is_403_and_sends_nothing(api_as, cluster, manager):
     unconfirm(manager)
 
     response = api_as(manager).post(
