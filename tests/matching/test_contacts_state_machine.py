@@ -243,9 +243,6 @@ class ContactsMachine(RuleBasedStateMachine):
             assert (secret.encode() in body) == shown, (side, who, self.expected)
 
 
-STATS = {}
-
-
 def test_contacts_are_visible_if_and_only_if_the_rule_holds() -> None:
     run_state_machine_as_test(
         ContactsMachine,
