@@ -170,7 +170,7 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @page_throttled("confirm_email")
-def email_confirmation(request: HttpRequest) -> HttpResponse:
+def email_confirmation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where an unconfirmed user reads what waits on confirmation and asks for a new link."""
     if request.method == "POST":
         try:

@@ -278,9 +278,7 @@ class ProposalOutputSerializer(serializers.ModelSerializer):
     def get_can_decide(self, proposal: Proposal) -> bool:
         return decision_open(proposal, permissions.side_of(_user(self), proposal))
 
-    @extend_schema_field(
-        serializers.ChoiceField(choices=ContactsWithheld.values, allow_null=True)
-    )
+    @extend_schema_field(serializers.ChoiceField(choices=ContactsWithheld.values, allow_null=True))
     def get_contacts_withheld(self, proposal: Proposal) -> str | None:
         reason = proposal_contacts_withheld(user=_user(self), proposal=proposal)
         return reason.value if reason else None

@@ -15,7 +15,7 @@
 import copy
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from pytest_django import DjangoDbBlocker
@@ -67,8 +67,9 @@ def verify(organisation: Organisation, verification: str = "verified") -> Organi
     """Staff set the organisation's verification, as the admin does."""
     from companies.services import organisation_set_verification
 
+    staff = cast(User, StaffUserFactory())
     return organisation_set_verification(
-        organisation=organisation, actor=StaffUserFactory(), verification=verification
+        organisation=organisation, actor=staff, verification=verification
     )
 
 

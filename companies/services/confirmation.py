@@ -110,10 +110,10 @@ def email_confirm(*, token: str) -> User:
     except signing.BadSignature as exc:
         raise refusal({"token": [_("This confirmation link is not valid.")]}) from exc
     user = None
-    if isinstance(data, dict):
+    if isinstance(data, dict) and isinstance(data.get("user"), int):
         user = (
             User.objects.select_for_update()
-            .filter(pk=data.get("user"), email=data.get("email"), is_active=True)
+            .filter(pk=data["user"], email=data.get("email"), is_active=True)
             .first()
         )
     if user is None:

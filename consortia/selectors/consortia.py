@@ -263,7 +263,10 @@ def consortium_contacts(*, user: AnyUser, consortium: Consortium) -> list[Party]
     The buyer sees every member's; each member sees the buyer's and the other members'.
     Nobody else sees any, managers included.
     """
-    if consortium.status != Status.LINKED or not has_confirmed_email(user):
+    if not user.is_authenticated or consortium.status != Status.LINKED:
+        return []
+    if not has_confirmed_email(user):
+        # Contacts are for people who proved their address.
         return []
     members = list(consortium.members.all())
     mine = user.organisation_id

@@ -165,13 +165,13 @@ def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         withheld = selectors.proposal_contacts_withheld(user=request.user, proposal=decided)
-        if decided.is_linkage and withheld is None:
-            messages.success(request, "Linkage made: both sides accepted. Contacts are shown.")
-        elif decided.is_linkage:
+        if decided.is_linkage and withheld is not None:
             messages.success(
                 request,
                 _("Linkage made: both sides accepted. %(why)s") % {"why": withheld.label},
             )
+        elif decided.is_linkage:
+            messages.success(request, "Linkage made: both sides accepted. Contacts are shown.")
         else:
             messages.success(request, "Accepted. The other side has been told.")
     return redirect(back)

@@ -59,7 +59,7 @@ def confirmation_mails(to: str) -> list[mail.EmailMessage]:
 
 
 def link_in(message: mail.EmailMessage) -> str:
-    match = re.search(r"https?://\S+/confirm-email/(\S+)/", message.body)
+    match = re.search(r"https?://\S+/confirm-email/(\S+)/", str(message.body))
     assert match, message.body
     return match.group(1)
 

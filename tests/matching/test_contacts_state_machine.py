@@ -17,6 +17,7 @@ verification or the viewer's confirmation from the rule makes it fail.
 """
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -77,15 +78,17 @@ class ContactsMachine(RuleBasedStateMachine):
         # Each sequence runs in a transaction of its own, rolled back at its end.
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
-        self.staff = StaffUserFactory()
-        buyer_owner = UserFactory(organisation__kind=Organisation.Kind.BUYER)
-        self.buyer = buyer_owner.organisation
-        self.users: dict[tuple[str, str], User] = {("buyer", "owner"): buyer_owner}
-        self.supplier = UserFactory().organisation
-        self.users[("supplier", "owner")] = UserFactory(organisation=self.supplier)
+        self.staff = cast(User, StaffUserFactory())
+        buyer_owner = cast(User, UserFactory(organisation__kind=Organisation.Kind.BUYER))
+        self.buyer = cast(Organisation, buyer_owner.organisation)
+        self.supplier = cast(Organisation, cast(User, UserFactory()).organisation)
+        self.users: dict[tuple[str, str], User] = {
+            ("buyer", "owner"): buyer_owner,
+            ("supplier", "owner"): cast(User, UserFactory(organisation=self.supplier)),
+        }
         for side, organisation in (("buyer", self.buyer), ("supplier", self.supplier)):
-            self.users[(side, "colleague")] = UserFactory(
-                organisation=organisation, unconfirmed=True
+            self.users[(side, "colleague")] = cast(
+                User, UserFactory(organisation=organisation, unconfirmed=True)
             )
         ContactPersonFactory(organisation=self.buyer, email=BUYER_SECRET)
         ContactPersonFactory(organisation=self.supplier, email=SUPPLIER_SECRET)
