@@ -130,16 +130,6 @@ class MemberForWrites(BasePermission):
         return has_organisation(request.user)
 
 
-class ConfirmedEmail(BasePermission):
-    """Logged in with a confirmed address; otherwise 403 ``email_not_confirmed``."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        if not request.user.is_authenticated:
-            return False
-        require_confirmed_email(request.user)
-        return True
-
-
 class OrganisationOwner(BasePermission):
     message = "Only an owner of the organisation may invite colleagues or see invitations."
 

@@ -171,7 +171,7 @@ def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Linkage made: both sides accepted. %(why)s") % {"why": withheld.label},
             )
         elif decided.is_linkage:
-            messages.success(request, "Linkage made: both sides accepted. Contacts are shown.")
+            messages.success(request, _("Linkage made: both sides accepted. Contacts are shown."))
         else:
             messages.success(request, "Accepted. The other side has been told.")
     return redirect(back)
