@@ -210,3 +210,12 @@ def test_a_buyer_cannot_invite_an_unclaimed_firm_to_a_request(
     assert response.status_code == 400
     assert "supplier_id" in response.json()["errors"]
     assert not Proposal.objects.filter(supplier=imported).exists()
+
+
+def test_claiming_an_imported_profile_from_its_emailed_link_confirms_the_address(
+    imported, django_capture_on_commit_callbacks
+):
+    # The claim link went to the firm's address: following it proves the address.
+    user = claim(imported, django_capture_on_commit_callbacks)
+
+    assert user.is_email_confirmed
