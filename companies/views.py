@@ -125,6 +125,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("kind") in Organisation.Kind.values:
         initial["kind"] = request.GET["kind"]
+    if request.GET.get("invitation"):
+        initial["invitation_token"] = request.GET["invitation"][:64]
     form = forms.SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -52,6 +52,16 @@ class RegisterApi(Api):
             write_only=True, trim_whitespace=False, style={"input_type": "password"}
         )
         full_name = serializers.CharField(max_length=User._meta.get_field("full_name").max_length)
+        invitation_token = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=64,
+            help_text=(
+                "The token of a cluster's e-mailed invitation to this address, if one led "
+                "here: it proves the address, so no confirmation e-mail is needed"
+            ),
+        )
 
         class Meta:
             model = Organisation
@@ -65,6 +75,7 @@ class RegisterApi(Api):
                 "email",
                 "password",
                 "full_name",
+                "invitation_token",
             ]
             extra_kwargs = {
                 "country": {"help_text": "ISO 3166-1 alpha-2 code, e.g. VN"},

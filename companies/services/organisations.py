@@ -62,8 +62,13 @@ def organisation_register(
     local_name: str = "",
     province: str = "",
     city: str = "",
+    invitation_token: str = "",
 ) -> User:
-    """Create an organisation and its first user, who owns it."""
+    """Create an organisation and its first user, who owns it.
+
+    ``invitation_token`` is the secret of an e-mailed invitation (a cluster's) that led
+    here: sent to this very address, it proves the address, so no confirmation is asked.
+    """
     errors = _FieldErrors()
     if not legal_name:
         errors.add("legal_name", "The organisation's legal name is required.")
@@ -91,6 +96,8 @@ def organisation_register(
     organisation.save()
     user = User(email=email, full_name=full_name, organisation=organisation)
     user.role = User.Role.OWNER
+    if hooks.address_proved_by_token(token=invitation_token, email=email):
+        user.email_confirmed_at = timezone.now()
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -98,7 +105,8 @@ def organisation_register(
     _attach_cluster_invitations(organisation, user)
     # Until the link is followed the account may fill in its profile, not speak for
     # the address: an unproved address could be someone else's.
-    email_confirmation_request(user=user)
+    if not user.is_email_confirmed:
+        email_confirmation_request(user=user)
     return user
 
 

@@ -344,3 +344,51 @@ def test_the_migration_confirms_accounts_that_existed_before():
 def test_factories_make_confirmed_users_and_a_trait_for_unconfirmed_ones():
     assert UserFactory().is_email_confirmed
     assert not UserFactory(unconfirmed=True).is_email_confirmed
+
+
+# A CLUSTER'S E-MAILED INVITATION PROVES THE ADDRESS
+# ------------------------------------------------------------------------------
+
+
+def _invited_by_cluster(cluster, manager, email: str):
+    from clusters import services as cluster_services
+
+    return cluster_services.membership_invite(cluster=cluster, actor=manager, email=email)
+
+
+def test_signing_up_from_a_clusters_invitation_link_needs_no_confirmation(
+    client, cluster, manager, django_capture_on_commit_callbacks
+):
+    # given: a cluster invited an address; its landing page links to sign-up
+    membership = _invited_by_cluster(cluster, manager, "owner@saigonknit.example")
+    landing = client.get(reverse("cluster-invitation", args=[membership.token])).content.decode()
+    assert f"invitation={membership.token}" in landing
+
+    # when: the firm signs up from that link with the invited address
+    signup_page = client.get(reverse("signup") + f"?kind=supplier&invitation={membership.token}")
+    assert membership.token in signup_page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("signup"), signup_form(invitation_token=membership.token))
+
+    # then
+    assert User.objects.get(email="owner@saigonknit.example").is_email_confirmed
+    assert confirmation_mails("owner@saigonknit.example") == []
+
+
+@pytest.mark.parametrize("token", ["wrong-token", "theirs"])
+def test_a_token_for_another_address_proves_nothing(
+    api_client, cluster, manager, django_capture_on_commit_callbacks, token
+):
+    membership = _invited_by_cluster(cluster, manager, "someone-else@firm.example")
+    sent = membership.token if token == "theirs" else token
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(
+            REGISTER_URL,
+            registration(kind="supplier", invitation_token=sent),
+            format="json",
+        )
+
+    assert response.status_code == 201
+    assert response.json()["user"]["email_confirmed"] is False
+    assert len(confirmation_mails("jonas@hanse.example")) == 1
