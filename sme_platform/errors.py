@@ -30,6 +30,7 @@ from sme_platform.unavailable import (
 __all__ = [
     "FIELD_ERRORS",
     "ApplicationError",
+    "Forbidden",
     "check_fields",
     "error_dict",
     "exception_handler",
@@ -55,6 +56,25 @@ class ApplicationError(DjangoValidationError):
 
     def __str__(self) -> str:
         return str(self.message) if not self.extra else str(self.extra)
+
+
+class Forbidden(PermissionDenied):
+    """A refusal the user can do something about, with a machine-readable ``code``.
+
+    The API answers it 403 ``{"message", "code", "errors": {}}`` so a client can tell
+    "confirm your e-mail first" from "not yours"; the pages show the message.
+    """
+
+    code = "forbidden"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 def error_dict(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -122,6 +142,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, ApplicationError):
         errors = as_serializer_error(exc) if exc.extra else {}
         return Response({"message": exc.message, "errors": errors}, status=400)
+    if isinstance(exc, Forbidden):
+        return Response({"message": str(exc.message), "code": exc.code, "errors": {}}, status=403)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, Http404):

@@ -102,7 +102,7 @@ def member_import(cluster, manager) -> MemberImport:
 def test_every_job_uses_the_platform_task_under_a_name_that_says_it_is_one():
     jobs = list(project_tasks())
 
-    assert len(jobs) == 20
+    assert len(jobs) == 21
     for job in jobs:
         function = type(job).__name__
         assert isinstance(job, PlatformTask), job.name

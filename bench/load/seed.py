@@ -84,6 +84,7 @@ def seed(shape: Shape, *, seed: int = 7) -> None:
                     organisation_id=firm_id,
                     role=User.Role.OWNER,
                     password=password,
+                    email_confirmed_at=now,
                 )
                 for i, (email, firm_id) in enumerate(zip(emails["supplier"], firm_ids, strict=True))
             ],
@@ -110,6 +111,7 @@ def seed(shape: Shape, *, seed: int = 7) -> None:
                     organisation_id=org.pk,
                     role=User.Role.OWNER,
                     password=password,
+                    email_confirmed_at=now,
                 )
                 for i, (email, org) in enumerate(zip(emails["buyer"], buyers, strict=True))
             ]
@@ -135,12 +137,17 @@ def seed(shape: Shape, *, seed: int = 7) -> None:
                     organisation_id=body.pk,
                     role=User.Role.OWNER,
                     password=password,
+                    email_confirmed_at=now,
                 )
                 for i, (email, body) in enumerate(zip(emails["manager"], bodies, strict=True))
             ]
         )
         User.objects.create(
-            email="staff@load.example", full_name="Load staff", is_staff=True, password=password
+            email="staff@load.example",
+            full_name="Load staff",
+            is_staff=True,
+            password=password,
+            email_confirmed_at=now,
         )
         clusters = Cluster.objects.bulk_create(
             [

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from clusters.models import Cluster, ClusterMembership
 from companies.models import User
+from companies.permissions import require_confirmed_email
 from consortia.models import Broadcast, BroadcastRecipient
 from consortia.models.broadcasts import SUBJECT_LIMIT
 from consortia.permissions import check_broadcast_sender, is_broadcast_recipient
@@ -130,6 +131,7 @@ def broadcast_send(
     active memberships of this cluster.
     """
     check_broadcast_sender(actor, cluster)
+    require_confirmed_email(actor)
     # What a person typed is trimmed here, so that a subject of spaces is no subject.
     subject, body = subject.strip(), body.strip()
     broadcast = Broadcast(

@@ -161,6 +161,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# How long a sign-up's e-mail confirmation link works (seconds); a new one can be asked for.
+EMAIL_CONFIRMATION_MAX_AGE = env.int("EMAIL_CONFIRMATION_MAX_AGE", default=3 * 24 * 3600)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -359,6 +361,8 @@ REST_FRAMEWORK = {
         "login": "20/minute",
         "token": "20/minute",
         "password_reset": "10/hour",
+        # Each resend mails someone: as tight as sign-up, which mails them too.
+        "confirm_email": "10/hour",
         "search": "60/minute",
     },
     "NUM_PROXIES": NUM_PROXIES,
