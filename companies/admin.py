@@ -15,6 +15,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from companies import services
 from companies.models import (
@@ -451,15 +452,27 @@ class UserAdmin(DjangoUserAdmin):
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     ordering = ["email"]
-    list_display = ["email", "full_name", "organisation", "role", "is_staff", "is_active"]
+    list_display = [
+        "email",
+        "full_name",
+        "organisation",
+        "role",
+        "email_confirmed_at",
+        "is_staff",
+        "is_active",
+    ]
     list_filter = ["is_staff", "is_active", "role"]
     search_fields = ["email", "full_name", "organisation__legal_name"]
-    readonly_fields = ["organisation", "role"]
-    actions = ["unlock_log_in"]
+    readonly_fields = ["organisation", "role", "email_confirmed_at", "email_confirmation_sent_at"]
+    actions = ["unlock_log_in", "confirm_email"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("full_name", "time_zone")}),
         ("Organisation", {"fields": ("organisation", "role")}),
+        (
+            _("E-mail confirmation"),
+            {"fields": ("email_confirmed_at", "email_confirmation_sent_at")},
+        ),
         (
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -483,6 +496,15 @@ class UserAdmin(DjangoUserAdmin):
             queryset,
             lambda user: services.account_unlock(email=user.email, actor=_staff(request)),
             "account(s) unlocked",
+        )
+
+    @admin.action(description=_("Confirm the e-mail address"), permissions=["change"])
+    def confirm_email(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        _apply(
+            request,
+            queryset,
+            lambda user: services.email_confirm_by_staff(user=user, actor=_staff(request)),
+            str(_("address(es) confirmed")),
         )
 
 

@@ -8,6 +8,12 @@ urlpatterns = [
     # Accounts
     path("auth/register/", api.RegisterApi.as_view(), name="auth-register"),
     path("auth/token/", api.TokenObtainApi.as_view(), name="auth-token"),
+    path("auth/confirm-email/", api.EmailConfirmApi.as_view(), name="email-confirm"),
+    path(
+        "auth/confirm-email/resend/",
+        api.EmailConfirmationResendApi.as_view(),
+        name="email-confirmation-resend",
+    ),
     path("me/", api.MeApi.as_view(), name="me"),
     path("invitations/", api.InvitationListApi.as_view(), name="invitation-list"),
     path("invitations/accept/", api.InvitationAcceptApi.as_view(), name="invitation-accept"),

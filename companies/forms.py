@@ -214,6 +214,13 @@ class SignupForm(_PasswordPairMixin, forms.Form):
         data.pop("password_confirm", None)
         return data
 
+    invitation_token = forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput,
+        help_text="The secret of the e-mailed invitation that led here, if any",
+    )
+
 
 def _set_province_choices(form: forms.Form, *, default_country: str) -> None:
     """Offer the provinces of the country chosen (submitted, else the saved one)."""

@@ -6,6 +6,8 @@ writes them in the same transaction, and one that enqueues a job does it with
 ``transaction.on_commit``, so a rolled-back write starts nothing.
 """
 
+from collections.abc import Callable
+
 from django.dispatch import Signal
 
 # A user joined an organisation, by registering it or by accepting an invitation to it.
@@ -27,3 +29,24 @@ organisation_verification_lapsed = Signal()
 # A certificate's number or expiry changed, so it awaits a check again.
 # Arguments: certification, actor.
 certification_check_lapsed = Signal()
+
+# Staff changed an organisation's verification (verified, rejected, or back to awaiting).
+# Arguments: organisation, actor, was_verified (whether it was verified before).
+organisation_verification_changed = Signal()
+
+
+# Who vouches that an e-mailed link reached an address: the clusters app, whose e-mail
+# invitations carry a secret token to the sign-up page. A sign-up that brings a token
+# sent to its own address has proved it and needs no confirmation e-mail.
+ProvesAddress = Callable[..., bool]
+_address_provers: list[ProvesAddress] = []
+
+
+def prove_address_by_token(prover: ProvesAddress) -> ProvesAddress:
+    """Register ``prover(token=..., email=...) -> bool``."""
+    _address_provers.append(prover)
+    return prover
+
+
+def address_proved_by_token(*, token: str, email: str) -> bool:
+    return bool(token) and any(p(token=token, email=email) for p in _address_provers)

@@ -9,16 +9,37 @@ permission classes at the end ask the same functions for the API views.
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from companies.models import Organisation, User
+from sme_platform.errors import Forbidden
 
 # The messages a refused service gives; the pages and the API show them as they are.
 NOT_A_MEMBER = "You do not belong to this organisation."
 NOT_AN_OWNER = "Only an owner of the organisation may do this."
 NOT_STAFF = "Only platform staff may do this."
+
+
+# What an account that has not confirmed its e-mail address may not do yet; the banner
+# on every page and the refusals say the same.
+EMAIL_NOT_CONFIRMED_CODE = "email_not_confirmed"
+EMAIL_NOT_CONFIRMED = gettext_lazy(
+    "Confirm your e-mail address first: follow the link in the e-mail we sent you. "
+    "Until then you cannot open sourcing requests, answer proposals, act in consortia, "
+    "send broadcasts or see contact details."
+)
+
+
+class EmailNotConfirmed(Forbidden):
+    """The account has not confirmed its e-mail address yet (API: 403 with this code)."""
+
+    code = EMAIL_NOT_CONFIRMED_CODE
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or str(EMAIL_NOT_CONFIRMED))
 
 
 def is_staff_user(user: Any) -> bool:
@@ -59,6 +80,21 @@ def is_buyer_user(user: Any) -> bool:
     """The user works for a buyer."""
     organisation = getattr(user, "organisation", None) if user.is_authenticated else None
     return organisation is not None and organisation.is_buyer
+
+
+def has_confirmed_email(user: Any) -> bool:
+    """The user proved their address: by its confirmation link, or by an invitation
+    (colleague or cluster) sent to it, or was made by staff."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        getattr(user, "email_confirmed_at", None) is not None
+    )
+
+
+def require_confirmed_email(user: Any) -> None:
+    """Posting, answering and seeing contacts need a proved address: an account made
+    with someone else's address must not speak for that person."""
+    if not has_confirmed_email(user):
+        raise EmailNotConfirmed()
 
 
 def require_member_of(user: Any, organisation: Organisation) -> None:

@@ -1,6 +1,9 @@
 """Reads for organisations: each takes the acting user so visibility lives here."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
@@ -82,19 +85,70 @@ def supplier_directory(
         )
     if country:
         qs = qs.filter(country=country.upper())
+    # Each filter is a subquery rather than a join, so no row comes twice and the page
+    # and its count need no DISTINCT over every column (the partial index
+    # ``directory_by_name`` then serves both).
     if hs_code:
+        listed = Organisation.hs_codes.through.objects.filter(hscode__code__startswith=hs_code)
+        made = ProductLine.objects.filter(hs_code__code__startswith=hs_code)
         qs = qs.filter(
-            Q(hs_codes__code__startswith=hs_code)
-            | Q(product_lines__hs_code__code__startswith=hs_code)
+            Q(pk__in=listed.values("organisation_id")) | Q(pk__in=made.values("organisation_id"))
         )
     if isic_code:
-        qs = qs.filter(isic_codes__code__startswith=isic_code.upper())
+        isic = Organisation.isic_codes.through.objects.filter(
+            isiccode__code__startswith=isic_code.upper()
+        )
+        qs = qs.filter(pk__in=isic.values("organisation_id"))
     if certification:
         holders = valid_certifications().filter(
             Q(scheme__code=certification) | Q(scheme__name__iexact=certification)
         )
         qs = qs.filter(pk__in=holders.values("organisation_id"))
-    return _with_profile(qs.distinct().order_by("legal_name"))
+    return _with_profile(qs.order_by("legal_name", "pk"))
+
+
+# THE HOME PAGE'S FIGURES
+# ------------------------------------------------------------------------------
+# The home page's count and newest suppliers change only when a supplier's profile or
+# verification does, so they are kept in the cache under a version that the companies
+# services move on (``directory_changed``); the timeout bounds what a missed change costs.
+_DIRECTORY_VERSION = "companies:directory:version"
+_HOME_TIMEOUT = 300
+
+
+@dataclass
+class HomeSummary:
+    verified_supplier_count: int
+    recent_suppliers: list[Organisation]
+
+
+def directory_version() -> int:
+    """The directory's current version, for the keys of what is cached from it."""
+    version = cache.get(_DIRECTORY_VERSION)
+    if version is None:
+        version = int(timezone.now().timestamp() * 1000)
+        cache.add(_DIRECTORY_VERSION, version, timeout=None)
+        version = cache.get(_DIRECTORY_VERSION, version)
+    return int(version)
+
+
+def directory_changed() -> None:
+    """Drop the cached home page figures: a supplier's profile or verification changed."""
+    cache.set(_DIRECTORY_VERSION, int(timezone.now().timestamp() * 1000), timeout=None)
+
+
+def home_summary(*, recent: int = 6) -> HomeSummary:
+    """How many verified suppliers there are, and the newest verified ones."""
+    key = f"companies:home:{directory_version()}:{recent}"
+    summary = cache.get(key)
+    if summary is None:
+        suppliers = supplier_directory()
+        summary = HomeSummary(
+            verified_supplier_count=suppliers.count(),
+            recent_suppliers=list(suppliers.order_by("-verified_at", "pk")[:recent]),
+        )
+        cache.set(key, summary, timeout=_HOME_TIMEOUT)
+    return summary
 
 
 def organisation_of(*, user: AnyUser) -> Organisation | None:

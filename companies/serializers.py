@@ -153,10 +153,18 @@ class OrganisationSummarySerializer(serializers.ModelSerializer):
 
 class UserSerializer(serializers.ModelSerializer):
     organisation = OrganisationSummarySerializer(read_only=True, allow_null=True)
+    email_confirmed = serializers.BooleanField(
+        source="is_email_confirmed",
+        read_only=True,
+        help_text=(
+            "False until the sign-up's confirmation link is followed: until then posting, "
+            "answering proposals and contacts answer 403 email_not_confirmed"
+        ),
+    )
 
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "role", "is_staff", "organisation"]
+        fields = ["id", "email", "full_name", "role", "is_staff", "email_confirmed", "organisation"]
 
 
 class UserWithTokenSerializer(serializers.Serializer):

@@ -27,3 +27,16 @@ def send_invitation_task(invitation_id: int) -> None:
         "invitation-accept", kwargs={"token": invitation.token}
     )
     services.invitation_send(invitation=invitation, accept_url=accept_url)
+
+
+@shared_task(base=PlatformTask, name="companies.send_email_confirmation_task")
+def send_email_confirmation_task(user_id: int, requested_at: str) -> None:
+    """E-mail a sign-up's confirmation link; sent once per request, never once confirmed."""
+    from django.utils.dateparse import parse_datetime
+
+    from companies import services
+
+    when = parse_datetime(requested_at)
+    if when is None:
+        return
+    services.email_confirmation_send(user_id=user_id, requested_at=when)

@@ -42,6 +42,8 @@ auth_urls = [
         name="password_reset_complete",
     ),
     path("signup/", views.signup, name="signup"),
+    path("confirm-email/", views.email_confirmation, name="email-confirmation"),
+    path("confirm-email/<str:token>/", views.email_confirm, name="email-confirm"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
 ]
 

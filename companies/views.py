@@ -16,11 +16,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from companies import forms, permissions, selectors, services, uploads
 from companies.http import AuthenticatedHttpRequest
 from companies.models import Organisation
+from sme_platform.errors import messages_of
 from sme_platform.pages import apply_service_errors, found
 from sme_platform.throttles import page_throttled
 
@@ -54,14 +56,14 @@ def _own_organisation(request: AuthenticatedHttpRequest) -> Organisation:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    suppliers = selectors.supplier_directory()
+    summary = selectors.home_summary()
     return render(
         request,
         "companies/home.html",
         {
             "kinds": Organisation.Kind,
-            "verified_supplier_count": suppliers.count(),
-            "recent_suppliers": suppliers.order_by("-verified_at")[:6],
+            "verified_supplier_count": summary.verified_supplier_count,
+            "recent_suppliers": summary.recent_suppliers,
         },
     )
 
@@ -80,7 +82,13 @@ def supplier_directory(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "companies/directory.html",
-        {"form": form, "page": page, "filtered": bool(filters), "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "filtered": bool(filters),
+            "query": query.urlencode(),
+            "directory_version": selectors.directory_version(),
+        },
     )
 
 
@@ -123,6 +131,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("kind") in Organisation.Kind.values:
         initial["kind"] = request.GET["kind"]
+    if request.GET.get("invitation"):
+        initial["invitation_token"] = request.GET["invitation"][:64]
     form = forms.SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,11 +143,57 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, user, backend=_LOGIN_BACKEND)
             messages.success(
                 request,
-                f"Welcome! {found(user.organisation).legal_name} is registered. "
-                "Complete its profile so that partners can find it.",
+                _(
+                    "Welcome! %(name)s is registered. Complete its profile so that partners "
+                    "can find it. We have sent a confirmation link to %(email)s: follow it "
+                    "to open requests, answer proposals and see contacts."
+                )
+                % {"name": found(user.organisation).legal_name, "email": user.email},
             )
             return redirect("dashboard")
     return render(request, "companies/signup.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation e-mail: confirms the address it was sent to."""
+    try:
+        user = services.email_confirm(token=token)
+    except ValidationError as exc:
+        return render(
+            request,
+            "companies/email_confirm_invalid.html",
+            {"errors": messages_of(exc)},
+            status=400,
+        )
+    messages.success(
+        request,
+        _("Thank you: %(email)s is confirmed.") % {"email": user.email},
+    )
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return redirect("login")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@page_throttled("confirm_email")
+def email_confirmation(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Where an unconfirmed user reads what waits on confirmation and asks for a new link."""
+    if request.method == "POST":
+        try:
+            services.email_confirmation_request(user=request.user)
+        except ValidationError as exc:
+            for message in messages_of(exc):
+                messages.info(request, message)
+        else:
+            messages.success(
+                request,
+                _("A new confirmation link is on its way to %(email)s.")
+                % {"email": request.user.email},
+            )
+        return redirect("email-confirmation")
+    return render(request, "companies/email_confirmation.html")
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,12 +3,26 @@
 The services enqueue these jobs, so each job imports the services when it runs.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from celery import shared_task
 
 from sme_platform.tasks import PlatformTask
 
 
-@shared_task(base=PlatformTask, name="consortia.deliver_broadcast_task")
+def _record_delivery_failure(arguments: Mapping[str, Any], error: str) -> None:
+    """The broadcast shows "Not sent", with why, on the managers' pages."""
+    from consortia import services
+
+    services.broadcast_fail(broadcast_id=arguments["broadcast_id"], error=error)
+
+
+@shared_task(
+    base=PlatformTask,
+    name="consortia.deliver_broadcast_task",
+    on_permanent_failure=_record_delivery_failure,
+)
 def deliver_broadcast_task(broadcast_id: int) -> int:
     """Tell a broadcast's recipient firms; safe to run twice (told firms are skipped)."""
     from consortia import services

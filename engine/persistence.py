@@ -17,7 +17,7 @@ Pickles run code when they are read: load only artifacts this platform wrote int
 its own storage, never anything a user uploaded.
 """
 
-import pickle
+import pickle  # nosec B403  # only the platform's own index artifacts are read
 from typing import IO
 
 from sklearn.utils.validation import check_is_fitted
@@ -35,7 +35,7 @@ def dump_index(index: SupplierIndex, handle: IO[bytes]) -> None:
 
 def load_index(handle: IO[bytes]) -> SupplierIndex:
     """Read an index written by ``dump_index``; anything else is refused."""
-    index = pickle.load(handle)  # noqa: S301 - the platform's own artifacts only
+    index = pickle.load(handle)  # noqa: S301  # nosec B301  # the platform's own artifacts only
     if not isinstance(index, SupplierIndex):
         raise TypeError("Not a supplier index artifact")
     return index
@@ -49,7 +49,7 @@ def dump_delta(delta: IndexDelta, handle: IO[bytes]) -> None:
 
 def load_delta(handle: IO[bytes]) -> IndexDelta:
     """Read changes written by ``dump_delta``; anything else is refused."""
-    payload = pickle.load(handle)  # noqa: S301 - the platform's own artifacts only
+    payload = pickle.load(handle)  # noqa: S301  # nosec B301  # the platform's own artifacts only
     if not isinstance(payload, dict) or not {"records", "removed"} <= payload.keys():
         raise TypeError("Not a supplier index delta artifact")
     return IndexDelta(records=tuple(payload["records"]), removed_ids=frozenset(payload["removed"]))

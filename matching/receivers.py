@@ -10,13 +10,31 @@ from clusters import hooks as cluster_hooks
 from clusters.models import Cluster, ClusterMembership
 from clusters.selectors import PublicLinkage
 from companies import hooks as company_hooks
-from matching import selectors, tasks
+from companies.models import Organisation
+from matching import selectors, services, tasks
 from sme_platform.outbox import enqueue_on_commit
 
 
 @receiver(company_hooks.supplier_profile_changed)
 def refresh_and_match_changed_supplier(*, organisation_id: int, **kwargs: Any) -> None:
     enqueue_on_commit(tasks.supplier_profile_changed_task, organisation_id)
+
+
+@receiver(company_hooks.organisation_verification_changed)
+def tell_linkages_buyer_verification_changed(
+    *, organisation: Organisation, was_verified: bool, **kwargs: Any
+) -> None:
+    """A buyer's linkages show contacts only while staff have it verified."""
+    if organisation.is_buyer and organisation.is_verified != was_verified:
+        services.linkages_buyer_verification_changed(
+            buyer=organisation, verified=organisation.is_verified
+        )
+
+
+@receiver(company_hooks.organisation_verification_lapsed)
+def tell_linkages_buyer_verification_lapsed(*, organisation: Organisation, **kwargs: Any) -> None:
+    if organisation.is_buyer:
+        services.linkages_buyer_verification_changed(buyer=organisation, verified=False)
 
 
 @receiver(cluster_hooks.membership_changed)

@@ -13,7 +13,7 @@ from companies.serializers import ContactPersonSerializer
 from matching import permissions, regions
 from matching.models import MatchRun, Proposal, SavedSearch, SourcingRequest
 from matching.permissions import decision_open
-from matching.selectors import factor_rows
+from matching.selectors import ContactsWithheld, factor_rows, proposal_contacts_withheld
 
 
 class CodeSerializer(serializers.Serializer):
@@ -216,6 +216,20 @@ class ProposalOutputSerializer(serializers.ModelSerializer):
     can_decide = serializers.SerializerMethodField(
         help_text="Whether I may still accept or decline"
     )
+    buyer_verified = serializers.BooleanField(
+        source="request.buyer.is_verified",
+        read_only=True,
+        help_text="Whether platform staff have verified the buyer; contacts need it",
+    )
+    contacts_withheld = serializers.SerializerMethodField(
+        help_text=(
+            "Why I do not see the other side's contacts: not_a_side, not_linked, "
+            "buyer_not_verified, email_not_confirmed; null when they are shown"
+        )
+    )
+    contacts_withheld_message = serializers.SerializerMethodField(
+        help_text="The same reason in words, empty when contacts are shown"
+    )
 
     class Meta:
         model = Proposal
@@ -244,6 +258,9 @@ class ProposalOutputSerializer(serializers.ModelSerializer):
             "awarded",
             "my_side",
             "can_decide",
+            "buyer_verified",
+            "contacts_withheld",
+            "contacts_withheld_message",
             "created_at",
             "updated_at",
         ]
@@ -260,6 +277,15 @@ class ProposalOutputSerializer(serializers.ModelSerializer):
 
     def get_can_decide(self, proposal: Proposal) -> bool:
         return decision_open(proposal, permissions.side_of(_user(self), proposal))
+
+    @extend_schema_field(serializers.ChoiceField(choices=ContactsWithheld.values, allow_null=True))
+    def get_contacts_withheld(self, proposal: Proposal) -> str | None:
+        reason = proposal_contacts_withheld(user=_user(self), proposal=proposal)
+        return reason.value if reason else None
+
+    def get_contacts_withheld_message(self, proposal: Proposal) -> str:
+        reason = proposal_contacts_withheld(user=_user(self), proposal=proposal)
+        return str(reason.label) if reason else ""
 
 
 class ProposalDetailOutputSerializer(ProposalOutputSerializer):

@@ -9,9 +9,15 @@ from typing import Any
 
 from celery import chord, group, shared_task
 from django.conf import settings
+from django.db import IntegrityError
 
 from matching.index_store import index_apply_changes
-from sme_platform.tasks import PlatformTask, error_text
+from sme_platform.tasks import TRANSIENT, PlatformTask, error_text
+
+# Jobs that upsert proposals, near-misses and notices lock the request first, so two of
+# them never insert the same row; should one still lose a race for a unique row, it is
+# run again and then finds the row to update.
+RETRY_ON_COLLISION = (*TRANSIENT, IntegrityError)
 
 # REQUEST LIFECYCLE AND SAVED SEARCHES
 # ------------------------------------------------------------------------------
@@ -25,7 +31,11 @@ def close_expired_requests_task() -> int:
     return services.request_expire_due()
 
 
-@shared_task(base=PlatformTask, name="matching.notify_saved_searches_for_supplier_task")
+@shared_task(
+    base=PlatformTask,
+    name="matching.notify_saved_searches_for_supplier_task",
+    autoretry_for=RETRY_ON_COLLISION,
+)
 def notify_saved_searches_for_supplier_task(supplier_id: int) -> int:
     """Tell buyers whose saved searches a new or changed supplier now matches."""
     from matching import services
@@ -37,7 +47,9 @@ def notify_saved_searches_for_supplier_task(supplier_id: int) -> int:
 # ------------------------------------------------------------------------------
 
 
-@shared_task(base=PlatformTask, name="matching.match_request_task")
+@shared_task(
+    base=PlatformTask, name="matching.match_request_task", autoretry_for=RETRY_ON_COLLISION
+)
 def match_request_task(request_id: int) -> dict:
     """A request was opened or changed: match it against every supplier."""
     from matching import services
@@ -45,13 +57,19 @@ def match_request_task(request_id: int) -> dict:
     return asdict(services.match_one_request(request_id=request_id))
 
 
-@shared_task(base=PlatformTask, name="matching.refresh_supplier_in_index_task")
+@shared_task(
+    base=PlatformTask,
+    name="matching.refresh_supplier_in_index_task",
+    autoretry_for=RETRY_ON_COLLISION,
+)
 def refresh_supplier_in_index_task(supplier_id: int) -> int:
     """A supplier's cluster memberships changed: refresh it in the search index."""
     return index_apply_changes([supplier_id]).pk
 
 
-@shared_task(base=PlatformTask, name="matching.match_supplier_task")
+@shared_task(
+    base=PlatformTask, name="matching.match_supplier_task", autoretry_for=RETRY_ON_COLLISION
+)
 def match_supplier_task(supplier_id: int) -> int:
     """A supplier's profile changed: score it against every open request."""
     from matching import services
@@ -59,7 +77,11 @@ def match_supplier_task(supplier_id: int) -> int:
     return services.match_one_supplier(supplier_id=supplier_id)
 
 
-@shared_task(base=PlatformTask, name="matching.supplier_profile_changed_task")
+@shared_task(
+    base=PlatformTask,
+    name="matching.supplier_profile_changed_task",
+    autoretry_for=RETRY_ON_COLLISION,
+)
 def supplier_profile_changed_task(organisation_id: int) -> None:
     """A supplier's profile changed: refresh it in the index, tell saved searches, match it."""
     from matching import services
@@ -135,6 +157,7 @@ def match_shard_task(run_id: int, shard: int, shards: int, request_ids: list[int
 @shared_task(
     base=PlatformTask,
     name="matching.merge_match_shards_task",
+    autoretry_for=RETRY_ON_COLLISION,
     on_permanent_failure=_record_merge_failure,
 )
 def merge_match_shards_task(shard_results: list[dict], run_id: int) -> int:

@@ -67,15 +67,30 @@ def notify(
     body: str = "",
     url: str = "",
     send_email: bool = True,
+    key: str = "",
 ) -> Notification:
-    """Record an in-app notice and, after commit, e-mail a copy if the user wants them."""
-    notification = Notification.objects.create(
-        user=user,
-        kind=_fit("kind", kind),
-        title=_fit("title", title),
-        body=body,
-        url=_fit("url", url),
-    )
+    """Record an in-app notice and, after commit, e-mail a copy if the user wants them.
+
+    With a ``key`` (what the notice is about, see ``Notification.key``) a user is told
+    once: a second call with the same key returns the first notice and mails nothing.
+    Jobs pass one, as a job may run twice.
+    """
+    fields = {
+        "kind": _fit("kind", kind),
+        "title": _fit("title", title),
+        "body": body,
+        "url": _fit("url", url),
+    }
+    if key:
+        # get_or_create inserts in a savepoint and reads the row back if a concurrent
+        # job inserted it first, so the unique constraint decides who tells.
+        notification, created = Notification.objects.get_or_create(
+            user=user, key=_fit("key", key), defaults=fields
+        )
+        if not created:
+            return notification
+    else:
+        notification = Notification.objects.create(user=user, **fields)
     if send_email and user.email_notifications and user.email:
         enqueue_on_commit(send_notification_email_task, notification.pk)
     return notification

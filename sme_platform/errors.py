@@ -21,9 +21,16 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from sme_platform.unavailable import (
+    RETRY_AFTER_SECONDS,
+    is_database_unavailable,
+    unavailable_message,
+)
+
 __all__ = [
     "FIELD_ERRORS",
     "ApplicationError",
+    "Forbidden",
     "check_fields",
     "error_dict",
     "exception_handler",
@@ -49,6 +56,25 @@ class ApplicationError(DjangoValidationError):
 
     def __str__(self) -> str:
         return str(self.message) if not self.extra else str(self.extra)
+
+
+class Forbidden(PermissionDenied):
+    """A refusal the user can do something about, with a machine-readable ``code``.
+
+    The API answers it 403 ``{"message", "code", "errors": {}}`` so a client can tell
+    "confirm your e-mail first" from "not yours"; the pages show the message.
+    """
+
+    code = "forbidden"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 def error_dict(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -106,9 +132,18 @@ def messages_of(exc: Exception) -> list[str]:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if is_database_unavailable(exc):
+        # The database is down or restarting (sme_platform.unavailable): worth a retry.
+        return Response(
+            {"message": unavailable_message(), "errors": {}},
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
+        )
     if isinstance(exc, ApplicationError):
         errors = as_serializer_error(exc) if exc.extra else {}
         return Response({"message": exc.message, "errors": errors}, status=400)
+    if isinstance(exc, Forbidden):
+        return Response({"message": str(exc.message), "code": exc.code, "errors": {}}, status=403)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, Http404):

@@ -44,6 +44,12 @@ NOT_TRANSIENT: tuple[type[BaseException], ...] = (
     PermissionError,
 )
 MAX_RETRIES = 5
+# A database outage (a restart, a fail-over) lasts minutes where the other hiccups last
+# seconds: a job that cannot reach the database keeps retrying, with the same capped and
+# jittered backoff, for about an hour (at most two) before it counts as failed, so an
+# outage marks nothing FAILED.
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
+DATABASE_MAX_RETRIES = 20
 
 # Celery's own control flow, not a failure: a retry already scheduled, or a job told to
 # stop without an outcome.
@@ -61,9 +67,10 @@ class PlatformTask(Task):
 
     A transient error is retried with exponential backoff and full jitter, so that
     workers that lost the database together do not all come back in the same second,
-    up to ``MAX_RETRIES`` times. Any other error, or a transient one that outlived its
-    retries, is permanent: ``on_permanent_failure`` is called once, then the error is
-    raised as usual so that Celery records it too.
+    up to ``MAX_RETRIES`` times (``DATABASE_MAX_RETRIES`` for a database that does not
+    answer). Any other error, or a transient one that outlived its retries, is
+    permanent: ``on_permanent_failure`` is called once, then the error is raised as
+    usual so that Celery records it too.
     """
 
     autoretry_for = TRANSIENT
@@ -74,6 +81,18 @@ class PlatformTask(Task):
     max_retries = MAX_RETRIES
 
     on_permanent_failure: ClassVar[FailureRecorder | None] = None
+
+    def retry(self, *args: Any, exc: BaseException | None = None, **options: Any) -> Any:
+        outage = options.get("max_retries") is None and isinstance(exc, DATABASE_ERRORS)
+        if outage:
+            options["max_retries"] = DATABASE_MAX_RETRIES
+        try:
+            return super().retry(*args, exc=exc, **options)
+        finally:
+            if outage:
+                # Celery keeps an explicit limit on the task object, shared by every later
+                # run in the process: the next error of another kind gets its own budget.
+                self.__dict__.pop("override_max_retries", None)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # A worker, or apply() in eager mode, has already pushed the request (with its id

@@ -19,7 +19,12 @@ def test_healthz_reports_database_ok_and_eager_jobs_without_redis(client, no_bro
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "eager"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "eager",
+        "cache": "local",
+    }
 
 
 @pytest.mark.django_db
@@ -29,6 +34,28 @@ def test_healthz_is_unavailable_when_the_broker_does_not_answer(client, unreacha
     assert response.status_code == 503
     assert response.json()["broker"] == "down"
     assert response.json()["status"] == "degraded"
+
+
+@pytest.mark.django_db
+def test_healthz_is_unavailable_when_the_cache_does_not_answer(client, no_broker, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "sme_platform.cache.TolerantRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "broker": "eager",
+        "cache": "down",
+    }
+    # the answer names no address (a cache URL may carry a password)
+    assert "127.0.0.1" not in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -1,7 +1,9 @@
 """The worlds several test modules share, built from the factories and the services.
 
-- ``proposal_world``: a buyer with an open request, a supplier proposed for it by the
-  matcher, and both sides' contact details (to check they stay hidden).
+- ``proposal_world``: a buyer (verified by staff, so a linkage shows contacts) with an
+  open request, a supplier proposed for it by the matcher, and both sides' contact
+  details (to check they stay hidden). ``verify(organisation)`` and
+  ``unverify(organisation)`` change a verification through the staff service.
 - ``consortium_world``: an approved cluster whose four members can answer together,
   with their pooled capacity, a T-shirt request that none of them can alone; the
   engine's index is fitted on them. Built once per module with a cluster of its own
@@ -13,7 +15,7 @@
 import copy
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from pytest_django import DjangoDbBlocker
@@ -35,6 +37,7 @@ from tests.factories import (
     ProductLineFactory,
     ProposalFactory,
     SourcingRequestFactory,
+    StaffUserFactory,
     SupplierFactory,
     UserFactory,
 )
@@ -60,6 +63,20 @@ class ProposalWorld:
     proposal: Proposal
 
 
+def verify(organisation: Organisation, verification: str = "verified") -> Organisation:
+    """Staff set the organisation's verification, as the admin does."""
+    from companies.services import organisation_set_verification
+
+    staff = cast(User, StaffUserFactory())
+    return organisation_set_verification(
+        organisation=organisation, actor=staff, verification=verification
+    )
+
+
+def unverify(organisation: Organisation) -> Organisation:
+    return verify(organisation, Organisation.Verification.UNVERIFIED)
+
+
 def open_request_for(buyer_user: User, title: str = "Cotton T-shirts, knitted") -> SourcingRequest:
     """A public open request; the match job it queues on commit does not run here."""
     return SourcingRequestFactory(
@@ -77,7 +94,7 @@ def propose(request: SourcingRequest, supplier: Organisation, score: float = 0.8
 
 @pytest.fixture
 def proposal_world(db: None) -> ProposalWorld:
-    buyer = BuyerFactory(legal_name="Hanse Apparel GmbH")
+    buyer = BuyerFactory(legal_name="Hanse Apparel GmbH", verified=True)
     buyer_user = UserFactory(organisation=buyer, email=BUYER_SECRETS[2], full_name="Anna Buyer")
     ContactPersonFactory(organisation=buyer, email=BUYER_SECRETS[0], phone=BUYER_SECRETS[1])
     supplier = SupplierFactory(legal_name="Saigon Knitwear Co.", country="VN")

@@ -7,6 +7,8 @@ answered with 404, never 403, so its existence does not leak.
 """
 
 from companies.api.accounts import (
+    EmailConfirmApi,
+    EmailConfirmationResendApi,
     InvitationAcceptApi,
     MeApi,
     RegisterApi,
@@ -48,6 +50,8 @@ __all__ = [
     "ContactDetailApi",
     "ContactInputSerializer",
     "CountryListApi",
+    "EmailConfirmApi",
+    "EmailConfirmationResendApi",
     "HsCodeSearchApi",
     "InvitationAcceptApi",
     "InvitationListApi",

@@ -4,6 +4,7 @@ invited colleague's sign-up."""
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -51,6 +52,16 @@ class RegisterApi(Api):
             write_only=True, trim_whitespace=False, style={"input_type": "password"}
         )
         full_name = serializers.CharField(max_length=User._meta.get_field("full_name").max_length)
+        invitation_token = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=64,
+            help_text=(
+                "The token of a cluster's e-mailed invitation to this address, if one led "
+                "here: it proves the address, so no confirmation e-mail is needed"
+            ),
+        )
 
         class Meta:
             model = Organisation
@@ -64,6 +75,7 @@ class RegisterApi(Api):
                 "email",
                 "password",
                 "full_name",
+                "invitation_token",
             ]
             extra_kwargs = {
                 "country": {"help_text": "ISO 3166-1 alpha-2 code, e.g. VN"},
@@ -127,6 +139,44 @@ class MeApi(Api):
     @extend_schema(responses={200: UserSerializer})
     def get(self, request: Request) -> Response:
         return Response(UserSerializer(request.user).data)
+
+
+class EmailConfirmApi(Api):
+    """Confirm the account's e-mail address with the token from the confirmation e-mail."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = SCOPED_THROTTLES
+    throttle_scope = "token"
+
+    class InputSerializer(serializers.Serializer):
+        token = serializers.CharField(help_text="The token at the end of the e-mailed link")
+
+    @extend_schema(request=InputSerializer, responses={200: UserSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.email_confirm(token=serializer.validated_data["token"])
+        return Response(UserSerializer(user).data)
+
+
+class EmailConfirmationResendApi(Api):
+    """Send the logged-in user's confirmation e-mail again (400 if already confirmed)."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = SCOPED_THROTTLES
+    throttle_scope = "confirm_email"
+
+    class OutputSerializer(serializers.Serializer):
+        message = serializers.CharField()
+
+    @extend_schema(request=None, responses={202: OutputSerializer})
+    def post(self, request: Request) -> Response:
+        services.email_confirmation_request(user=request.user)
+        message = _("A new confirmation link is on its way to %(email)s.") % {
+            "email": request.user.email
+        }
+        return Response(self.OutputSerializer({"message": message}).data, status=202)
 
 
 class InvitationAcceptApi(Api):

@@ -127,7 +127,21 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["legal_name"]
-        indexes = [models.Index(fields=["kind", "verification", "country"])]
+        indexes = [
+            models.Index(fields=["kind", "verification", "country"]),
+            # The public directory: verified, claimed suppliers by name, a page at a time.
+            models.Index(
+                fields=["legal_name", "id"],
+                condition=models.Q(kind="supplier", verification="verified", claimed=True),
+                name="directory_by_name",
+            ),
+            # The home page's newest verified suppliers.
+            models.Index(
+                fields=["-verified_at", "id"],
+                condition=models.Q(kind="supplier", verification="verified", claimed=True),
+                name="directory_by_verified_at",
+            ),
+        ]
         constraints = [
             known_choice("kind", OrganisationKind, name="organisation_kind_is_known"),
             known_choice(

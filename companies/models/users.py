@@ -20,6 +20,9 @@ class UserManager(BaseUserManager["User"]):
     def _create_user(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
             raise ValueError("An e-mail address is required")
+        # Accounts made by staff (createsuperuser, the admin) were made by someone who
+        # knows the address; only self-registration has to prove it.
+        extra.setdefault("email_confirmed_at", timezone.now())
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
@@ -59,6 +62,19 @@ class User(AbstractUser):
     email_notifications = models.BooleanField(
         default=True, help_text="Send e-mail copies of in-app notifications"
     )
+    email_confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "When the user proved the address (confirmation link, or an invitation sent "
+            "to it); until then they may not post, answer proposals or see contacts"
+        ),
+    )
+    email_confirmation_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the last confirmation e-mail went out (each job sends once)",
+    )
 
     USERNAME_FIELD = "email"
 
@@ -71,6 +87,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def is_email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     @property
     def is_owner(self) -> bool:

@@ -25,6 +25,14 @@ from companies.services.colleagues import (
     invitation_mail,
     invitation_send,
 )
+from companies.services.confirmation import (
+    email_confirm,
+    email_confirm_by_staff,
+    email_confirmation_request,
+    email_confirmation_send,
+    email_confirmation_token,
+    email_confirmation_url,
+)
 from companies.services.imported import (
     ImportedProductLine,
     imported_profile_invite,
@@ -61,6 +69,12 @@ __all__ = [
     "contact_person_create",
     "contact_person_delete",
     "contact_person_update",
+    "email_confirm",
+    "email_confirm_by_staff",
+    "email_confirmation_request",
+    "email_confirmation_send",
+    "email_confirmation_token",
+    "email_confirmation_url",
     "imported_profile_invite",
     "imported_profile_save",
     "invitation_accept",

@@ -5,8 +5,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
-from companies import hooks
+from companies import hooks, selectors
 from companies.models import (
     Organisation,
     User,
@@ -20,6 +21,10 @@ def _supplier_changed(organisation: Organisation) -> None:
     """After commit, refresh the supplier in the search index and what depends on it."""
     if organisation.kind != Organisation.Kind.SUPPLIER:
         return
+    # Now, so this transaction's own reads see it, and after commit, so no reader
+    # caches the old rows again in between.
+    selectors.directory_changed()
+    transaction.on_commit(selectors.directory_changed)
     hooks.supplier_profile_changed.send(sender=Organisation, organisation_id=organisation.pk)
 
 

@@ -100,6 +100,8 @@ def invitation_accept(*, token: str, password: str, full_name: str = "") -> User
         full_name=full_name,
         organisation=invitation.organisation,
         role=invitation.role,
+        # The invitation's link went to this address: following it proves the address.
+        email_confirmed_at=timezone.now(),
     )
     try:
         validate_password(password, user)

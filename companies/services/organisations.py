@@ -21,6 +21,7 @@ from companies.services._shared import (
     _FieldErrors,
     _supplier_changed,
 )
+from companies.services.confirmation import email_confirmation_request
 from sme_platform.errors import refusal
 from sme_platform.slugs import unique_slug
 
@@ -61,8 +62,13 @@ def organisation_register(
     local_name: str = "",
     province: str = "",
     city: str = "",
+    invitation_token: str = "",
 ) -> User:
-    """Create an organisation and its first user, who owns it."""
+    """Create an organisation and its first user, who owns it.
+
+    ``invitation_token`` is the secret of an e-mailed invitation (a cluster's) that led
+    here: sent to this very address, it proves the address, so no confirmation is asked.
+    """
     errors = _FieldErrors()
     if not legal_name:
         errors.add("legal_name", "The organisation's legal name is required.")
@@ -90,11 +96,17 @@ def organisation_register(
     organisation.save()
     user = User(email=email, full_name=full_name, organisation=organisation)
     user.role = User.Role.OWNER
+    if hooks.address_proved_by_token(token=invitation_token, email=email):
+        user.email_confirmed_at = timezone.now()
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     _supplier_changed(organisation)
     _attach_cluster_invitations(organisation, user)
+    # Until the link is followed the account may fill in its profile, not speak for
+    # the address: an unproved address could be someone else's.
+    if not user.is_email_confirmed:
+        email_confirmation_request(user=user)
     return user
 
 
@@ -232,9 +244,18 @@ def organisation_set_verification(
 ) -> Organisation:
     """Staff mark an organisation verified or rejected after checking it."""
     permissions.require_staff(actor)
+    was_verified = Organisation.objects.filter(
+        pk=organisation.pk, verification=Organisation.Verification.VERIFIED
+    ).exists()
     organisation.verification = verification
     organisation.verified_by = actor
     organisation.verified_at = timezone.now()
     organisation.save(update_fields=["verification", "verified_by", "verified_at", "updated_at"])
+    if was_verified != organisation.is_verified:
+        # A buyer's linkages show contacts only while it is verified: matching tells
+        # both sides when that changes.
+        hooks.organisation_verification_changed.send(
+            sender=Organisation, organisation=organisation, actor=actor, was_verified=was_verified
+        )
     _supplier_changed(organisation)
     return organisation

@@ -29,6 +29,7 @@ class BroadcastAudience(models.TextChoices):
 class BroadcastStatus(models.TextChoices):
     QUEUED = "queued", "Being sent"
     SENT = "sent", "Sent"
+    FAILED = "failed", "Not sent"
 
 
 class Broadcast(models.Model):
@@ -72,6 +73,9 @@ class Broadcast(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(
         null=True, blank=True, help_text="When the job finished telling every recipient"
+    )
+    error = models.TextField(
+        blank=True, help_text="Why the delivery job failed for good, for the managers to read"
     )
 
     class Meta:

@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from clusters.models import Cluster, ClusterMembership
 from companies.models import ContactPerson, Organisation, ProductLine, User
-from companies.permissions import is_staff_user
+from companies.permissions import has_confirmed_email, is_staff_user
 from consortia.models import Consortium, ConsortiumMember
 from consortia.permissions import can_see_request_consortia
 from engine.consortia import ConsortiumNeed
@@ -263,7 +263,10 @@ def consortium_contacts(*, user: AnyUser, consortium: Consortium) -> list[Party]
     The buyer sees every member's; each member sees the buyer's and the other members'.
     Nobody else sees any, managers included.
     """
-    if consortium.status != Status.LINKED or not user.is_authenticated:
+    if not user.is_authenticated or consortium.status != Status.LINKED:
+        return []
+    if not has_confirmed_email(user):
+        # Contacts are for people who proved their address.
         return []
     members = list(consortium.members.all())
     mine = user.organisation_id

@@ -7,6 +7,7 @@ from consortia.services.broadcasts import (
     NOT_MEMBERSHIP_IDS,
     RECIPIENT_LIMIT,
     broadcast_deliver,
+    broadcast_fail,
     broadcast_mark_read,
     broadcast_send,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "NO_SUCH_REQUEST",
     "RECIPIENT_LIMIT",
     "broadcast_deliver",
+    "broadcast_fail",
     "broadcast_mark_read",
     "broadcast_send",
     "consortia_close_for_requests",

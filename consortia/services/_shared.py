@@ -139,12 +139,20 @@ def _users_of(organisation_ids: Iterable[int]) -> QuerySet[User]:
     return User.objects.filter(organisation_id__in=list(organisation_ids), is_active=True)
 
 
-def _tell_managers(consortium: Consortium, *, actor: User | None, kind: str, title: str, body: str):
+def _tell_managers(
+    consortium: Consortium,
+    *,
+    actor: User | None,
+    kind: str,
+    title: str,
+    body: str,
+    key: str = "",
+):
     managers = consortium.cluster.managers.filter(is_active=True)
     if actor is not None:
         managers = managers.exclude(pk=actor.pk)
     for user in managers:
-        notify(user=user, kind=kind, title=title, body=body, url=_manage_url(consortium))
+        notify(user=user, kind=kind, title=title, body=body, url=_manage_url(consortium), key=key)
 
 
 def _tell_parties(

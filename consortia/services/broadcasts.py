@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from clusters.models import Cluster, ClusterMembership
 from companies.models import User
+from companies.permissions import require_confirmed_email
 from consortia.models import Broadcast, BroadcastRecipient
 from consortia.models.broadcasts import SUBJECT_LIMIT
 from consortia.permissions import check_broadcast_sender, is_broadcast_recipient
@@ -36,6 +37,7 @@ __all__ = [
     "NO_SUCH_REQUEST",
     "RECIPIENT_LIMIT",
     "broadcast_deliver",
+    "broadcast_fail",
     "broadcast_mark_read",
     "broadcast_send",
 ]
@@ -129,6 +131,7 @@ def broadcast_send(
     active memberships of this cluster.
     """
     check_broadcast_sender(actor, cluster)
+    require_confirmed_email(actor)
     # What a person typed is trimmed here, so that a subject of spaces is no subject.
     subject, body = subject.strip(), body.strip()
     broadcast = Broadcast(
@@ -228,15 +231,32 @@ def broadcast_deliver(*, broadcast_id: int) -> int:
             for recipient in kept:
                 url = reverse("my-broadcast-detail", kwargs={"pk": broadcast.pk})
                 for user in by_org.get(recipient.supplier_id, []):
-                    notify(user=user, kind=NOTIFICATION_KIND, title=title, body=body, url=url)
+                    notify(
+                        user=user,
+                        kind=NOTIFICATION_KIND,
+                        title=title,
+                        body=body,
+                        url=url,
+                        key=f"broadcast:{broadcast.pk}",
+                    )
                 recipient.notified_at = now
             BroadcastRecipient.objects.bulk_update(kept, ["notified_at"])
             told += len(kept)
     if broadcast.status != Broadcast.Status.SENT:
         broadcast.status = Broadcast.Status.SENT
         broadcast.sent_at = timezone.now()
-        broadcast.save(update_fields=["status", "sent_at"])
+        broadcast.error = ""
+        broadcast.save(update_fields=["status", "sent_at", "error"])
     return told
+
+
+@transaction.atomic
+def broadcast_fail(*, broadcast_id: int, error: str) -> None:
+    """The delivery job failed for good: the managers see the broadcast was not sent, and
+    why. Firms already told stay told; one delivered in full stays sent."""
+    Broadcast.objects.exclude(status=Broadcast.Status.SENT).filter(pk=broadcast_id).update(
+        status=Broadcast.Status.FAILED, error=error[:4000]
+    )
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from clusters.models import ClusterMembership
 from companies.models import User
+from companies.permissions import require_confirmed_email
 from consortia.models import Consortium
 from consortia.models.consortia import Decision, DeclineReason
 from consortia.permissions import check_consortium_manager, consortium_side_of
@@ -108,6 +109,7 @@ def consortium_update(
     (or none yet); whether the set meets the request is shown in the breakdown and
     checked when the consortium is proposed.
     """
+    require_confirmed_email(actor)
     consortium = _locked(consortium)
     check_consortium_manager(actor, consortium)
     if not consortium.is_editable:
@@ -156,6 +158,7 @@ def consortium_update(
 @transaction.atomic
 def consortium_propose(*, consortium: Consortium, actor: User) -> Consortium:
     """A manager proposes the consortium to the buyer; the buyer and members then answer."""
+    require_confirmed_email(actor)
     consortium = _locked(consortium)
     check_consortium_manager(actor, consortium)
     if not consortium.is_editable:
@@ -240,6 +243,7 @@ def _missing_in_words(option: ConsortiumOption) -> list[str]:
 @transaction.atomic
 def consortium_withdraw(*, consortium: Consortium, actor: User, note: str = "") -> Consortium:
     """A manager withdraws the consortium; a buyer and members who saw it are told."""
+    require_confirmed_email(actor)
     consortium = _locked(consortium)
     check_consortium_manager(actor, consortium)
     consortium.status_reason = note
@@ -285,6 +289,7 @@ def consortium_decide(
     A member declining returns the consortium to the managers; the buyer declining
     ends it. Accepted by the buyer and every member, it is a linkage.
     """
+    require_confirmed_email(actor)
     consortium = _locked(consortium)
     side = consortium_side_of(actor, consortium)
     if side is None:

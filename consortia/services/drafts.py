@@ -134,6 +134,7 @@ def consortia_propose_for_request(*, request: SourcingRequest) -> list[Consortiu
                     f"{request.unit} a month, more than any one member makes. Review the "
                     "draft consortium, name a lead and propose it to the buyer."
                 ),
+                key=f"consortium:{consortium.pk}:draft",
             )
             consortium.managers_notified_at = now
             consortium.save(update_fields=["managers_notified_at"])

@@ -5,11 +5,13 @@ is decided here and nowhere else.
 """
 
 from matching.selectors.proposals import (
+    ContactsWithheld,
     Counterpart,
     factor_rows,
     linkage_get_for_buyer,
     near_misses_for_request,
     near_misses_for_supplier,
+    proposal_contacts_withheld,
     proposal_counterpart,
     proposal_get_visible,
     proposal_list_visible_to,
@@ -45,6 +47,7 @@ from matching.selectors.search import (
 )
 
 __all__ = [
+    "ContactsWithheld",
     "AnyUser",
     "Counterpart",
     "factor_rows",
@@ -55,6 +58,7 @@ __all__ = [
     "near_misses_for_request",
     "near_misses_for_supplier",
     "open_requests_for_supplier",
+    "proposal_contacts_withheld",
     "proposal_counterpart",
     "proposal_get_visible",
     "proposal_list_visible_to",

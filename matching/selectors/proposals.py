@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, TextChoices
+from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
 from clusters.selectors import PublicLinkage, public_members
 from companies.models import Organisation, User
-from companies.permissions import is_staff_user
+from companies.permissions import has_confirmed_email, is_staff_user
 from engine.matcher import FACTOR_LABELS
 from matching.models import NearMiss, Proposal, SourcingRequest
 from matching.permissions import sees_request_proposals, side_of
@@ -20,11 +21,13 @@ from matching.selectors.requests import (
 )
 
 __all__ = [
+    "ContactsWithheld",
     "Counterpart",
     "factor_rows",
     "linkage_get_for_buyer",
     "near_misses_for_request",
     "near_misses_for_supplier",
+    "proposal_contacts_withheld",
     "proposal_counterpart",
     "proposal_get_visible",
     "proposal_list_visible_to",
@@ -66,8 +69,20 @@ def linkage_get_for_buyer(*, user: AnyUser, request_pk: Any, pk: Any) -> Proposa
 # ------------------------------------------------------------------------------
 
 
+# Where the two sides' people are kept once fetched, for the counterpart of a linkage.
+_ACTIVE_USERS = "active_users_by_email"
+
+
 def _proposal_details(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    return qs.select_related("request__buyer", "supplier")
+    # Both sides' contacts and users come in four queries for the whole page, so a list
+    # of linkages does not ask twice per row for the counterpart it shows.
+    active_users = User.objects.filter(is_active=True).order_by("email")
+    return qs.select_related("request__buyer", "supplier").prefetch_related(
+        "supplier__contacts",
+        "request__buyer__contacts",
+        Prefetch("supplier__users", queryset=active_users, to_attr=_ACTIVE_USERS),
+        Prefetch("request__buyer__users", queryset=active_users, to_attr=_ACTIVE_USERS),
+    )
 
 
 def proposal_list_visible_to(*, user: AnyUser) -> QuerySet[Proposal]:
@@ -148,9 +163,52 @@ class Counterpart:
     users: list[User]
 
 
+class ContactsWithheld(TextChoices):
+    """Why a side of a proposal does not see the other side's contacts (yet)."""
+
+    NOT_A_SIDE = "not_a_side", _("Contacts are shown only to the two sides of a linkage.")
+    NOT_LINKED = "not_linked", _("Contact details are shown to both sides once both accept.")
+    BUYER_NOT_VERIFIED = (
+        "buyer_not_verified",
+        _(
+            "Both sides accepted, but platform staff have not verified the buyer yet. "
+            "Contacts are shown to both sides once they have; both will be told."
+        ),
+    )
+    EMAIL_NOT_CONFIRMED = (
+        "email_not_confirmed",
+        _("Confirm your e-mail address to see the other side's contacts."),
+    )
+
+
+def proposal_contacts_withheld(*, user: AnyUser, proposal: Proposal) -> ContactsWithheld | None:
+    """Why ``user`` may not see the other side's contacts, or None when they may.
+
+    Contacts are shown if and only if both sides accepted, the proposal is still a
+    linkage (not declined, withdrawn or closed), staff have verified the buyer (a
+    buyer nobody checked must not harvest SMEs' contacts), and the viewer has
+    confirmed their own e-mail address.
+    """
+    if not user.is_authenticated or side_of(user, proposal) is None:
+        return ContactsWithheld.NOT_A_SIDE
+    accepted = Proposal.Decision.ACCEPTED
+    if not (
+        proposal.status == Proposal.Status.LINKED
+        and proposal.buyer_decision == accepted
+        and proposal.supplier_decision == accepted
+    ):
+        return ContactsWithheld.NOT_LINKED
+    if not proposal.request.buyer.is_verified:
+        return ContactsWithheld.BUYER_NOT_VERIFIED
+    if not has_confirmed_email(user):
+        return ContactsWithheld.EMAIL_NOT_CONFIRMED
+    return None
+
+
 def proposal_counterpart(*, user: AnyUser, proposal: Proposal) -> Counterpart | None:
-    """The other side's contact people, or None until both sides have accepted."""
-    if proposal.status != Proposal.Status.LINKED or not user.is_authenticated:
+    """The other side's contact people, or None while ``proposal_contacts_withheld``
+    gives a reason."""
+    if proposal_contacts_withheld(user=user, proposal=proposal) is not None:
         return None
     side = side_of(user, proposal)
     if side == "supplier":
@@ -159,11 +217,10 @@ def proposal_counterpart(*, user: AnyUser, proposal: Proposal) -> Counterpart | 
         other = proposal.supplier
     else:
         return None
-    return Counterpart(
-        organisation=other,
-        contacts=list(other.contacts.all()),
-        users=list(other.users.filter(is_active=True).order_by("email")),
-    )
+    users = getattr(other, _ACTIVE_USERS, None)
+    if users is None:
+        users = list(other.users.filter(is_active=True).order_by("email"))
+    return Counterpart(organisation=other, contacts=list(other.contacts.all()), users=users)
 
 
 # CLUSTER PAGES

@@ -5,8 +5,9 @@ A request nobody may see is simply absent (None, or missing from a list): the
 views turn that into a 404, so a confidential request's existence never leaks.
 """
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -244,7 +245,7 @@ def request_fit(
 
 def open_requests_for_supplier(
     *, supplier: Organisation, code: str = "", country: str = "", certification: str = ""
-) -> list[RequestFit]:
+) -> "RequestFits":
     """Public open requests, newest first, each with the supplier's fit.
 
     ``code`` is an HS or ISIC code at any level; ``country`` keeps requests that take
@@ -266,14 +267,57 @@ def open_requests_for_supplier(
     if code:
         qs = _filter_by_code(qs, code)
     country = (country or "").strip().upper()
-    requests = [r for r in qs if not country or _wants_country(r, country)]
-    held = set(
-        valid_certifications().filter(organisation=supplier).values_list("scheme_id", flat=True)
-    )
-    lines = list(ProductLine.objects.filter(organisation=supplier))
-    return [
-        request_fit(request=r, supplier=supplier, held_schemes=held, lines=lines) for r in requests
-    ]
+    if country:
+        # The wanted countries name subregions too: read in Python, on ids alone first.
+        plain = SourcingRequest.objects.filter(pk__in=qs.values("pk")).only(
+            "countries", "subregions"
+        )
+        kept = [r.pk for r in plain if _wants_country(r, country)]
+        qs = qs.filter(pk__in=kept)
+    return RequestFits(requests=qs, supplier=supplier)
+
+
+class RequestFits(Sequence[RequestFit]):
+    """A supplier's fit for each of some requests, worked out only for the rows read:
+    a page of 20 asks for the page's requests, not for every open one."""
+
+    def __init__(self, *, requests: QuerySet[SourcingRequest], supplier: Organisation) -> None:
+        self._requests = requests
+        self._supplier = supplier
+        self._held: set[str] | None = None
+        self._lines: list[ProductLine] = []
+
+    def _fits(self, requests: Iterable[SourcingRequest]) -> list[RequestFit]:
+        if self._held is None:
+            self._held = set(
+                valid_certifications()
+                .filter(organisation=self._supplier)
+                .values_list("scheme_id", flat=True)
+            )
+            self._lines = list(ProductLine.objects.filter(organisation=self._supplier))
+        return [
+            request_fit(
+                request=r, supplier=self._supplier, held_schemes=self._held, lines=self._lines
+            )
+            for r in requests
+        ]
+
+    def __len__(self) -> int:
+        return self._requests.count()
+
+    @overload
+    def __getitem__(self, index: int) -> RequestFit: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RequestFit]: ...
+
+    def __getitem__(self, index: int | slice) -> RequestFit | list[RequestFit]:
+        if isinstance(index, slice):
+            return self._fits(self._requests[index])
+        return self._fits([self._requests[index]])[0]
+
+    def __iter__(self) -> Iterator[RequestFit]:
+        return iter(self._fits(self._requests))
 
 
 def request_fit_for_supplier(*, request: SourcingRequest, supplier: Organisation) -> RequestFit:

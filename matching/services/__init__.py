@@ -3,6 +3,7 @@
 from matching.permissions import side_of
 from matching.services.proposals import (
     ApplyCounts,
+    linkages_buyer_verification_changed,
     proposal_decide,
     proposal_invite,
     proposals_apply_match,
@@ -45,6 +46,7 @@ __all__ = [
     "RequestData",
     "buyer_of",
     "engine_version",
+    "linkages_buyer_verification_changed",
     "match_one_request",
     "match_one_supplier",
     "match_run_fail",

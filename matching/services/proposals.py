@@ -12,8 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from companies.models import Organisation, User
+from companies.permissions import require_confirmed_email
 from engine.matcher import MatchResult, ScoredSupplier
 from engine.thresholds import TOP_K
 from matching.models import NearMiss, Proposal, SourcingRequest, max_length_of
@@ -23,6 +25,7 @@ from sme_platform.errors import ApplicationError
 
 __all__ = [
     "ApplyCounts",
+    "linkages_buyer_verification_changed",
     "proposal_decide",
     "proposal_invite",
     "proposals_apply_match",
@@ -59,6 +62,11 @@ def _proposal_url(proposal: Proposal) -> str:
     return reverse("proposal-detail", kwargs={"pk": proposal.pk})
 
 
+def _new_proposal_key(proposal: Proposal) -> str:
+    # The matcher's proposal and the buyer's invitation tell the supplier the same news.
+    return f"proposal:{proposal.pk}:new"
+
+
 def _tell_new(request: SourcingRequest, fresh: list[Proposal]) -> None:
     """Each supplier once per proposal; the buyer once per match with the new count."""
     now = timezone.now()
@@ -72,6 +80,7 @@ def _tell_new(request: SourcingRequest, fresh: list[Proposal]) -> None:
                     body=f"{request.buyer.legal_name} may need what you make. "
                     "See why you were proposed, then accept or decline.",
                     url=_proposal_url(proposal),
+                    key=_new_proposal_key(proposal),
                 )
             proposal.supplier_notified_at = now
     untold = [p for p in fresh if p.buyer_notified_at is None]
@@ -85,6 +94,8 @@ def _tell_new(request: SourcingRequest, fresh: list[Proposal]) -> None:
                 title=f"{count} new proposed {noun} for {request.title}",
                 body="Ranked and explained; accept the ones you want to talk to.",
                 url=reverse("request-detail", kwargs={"pk": request.pk}),
+                # Each proposal is in one such notice only, so its first names the notice.
+                key=f"request:{request.pk}:proposals_new_from:{min(p.pk for p in untold)}",
             )
         for proposal in untold:
             proposal.buyer_notified_at = now
@@ -112,6 +123,10 @@ def proposals_apply_match(
     proposals missing from it are withdrawn; a one-supplier match passes ``False``.
     """
     counts = ApplyCounts()
+    # Two jobs may match one request at once (its own job and a supplier's, or the same
+    # job delivered twice). Locking the request makes the second wait and then find the
+    # first one's proposals to update, so neither inserts a row the other has inserted.
+    SourcingRequest.objects.select_for_update(of=("self",)).filter(pk=request.pk).first()
     existing = {
         p.supplier_id: p for p in Proposal.objects.select_for_update().filter(request=request)
     }
@@ -201,7 +216,13 @@ def answer_errors(
 def proposal_decide(
     *, proposal: Proposal, actor: User, accept: bool, reason: str = "", note: str = ""
 ) -> Proposal:
-    """One side accepts or declines. Accepted by both, the proposal is a linkage."""
+    """One side accepts or declines. Accepted by both, the proposal is a linkage; its
+    contacts show once staff have verified the buyer.
+
+    The row is locked and re-read first, so two answers at once (a double click, two
+    colleagues) make one decision: the second finds it made and is refused.
+    """
+    require_confirmed_email(actor)
     proposal = (
         Proposal.objects.select_for_update(of=("self",))
         .select_related("request__buyer", "supplier")
@@ -242,18 +263,32 @@ def proposal_decide(
     proposal.save()
     url = _proposal_url(proposal)
     if proposal.status == Proposal.Status.LINKED:
+        if request.buyer.is_verified:
+            body = _("Both sides accepted. Contact details are now shown on the proposal.")
+        else:
+            body = _(
+                "Both sides accepted. Platform staff have not verified %(buyer)s yet: "
+                "contact details are shown to both sides once they have, and you will be told."
+            ) % {"buyer": request.buyer.legal_name}
         for org_id in (proposal.supplier_id, request.buyer_id):
             for user in _active_users(org_id):
                 notify(
                     user=user,
                     kind="linkage",
                     title=title,
-                    body="Both sides accepted. Contact details are now shown on the proposal.",
+                    body=body,
                     url=url,
+                    key=f"proposal:{proposal.pk}:linkage",
                 )
     else:
         for user in _active_users(other_org_id):
-            notify(user=user, kind=f"proposal_{decision}", title=title, url=url)
+            notify(
+                user=user,
+                kind=f"proposal_{decision}",
+                title=title,
+                url=url,
+                key=f"proposal:{proposal.pk}:{side}_{decision}",
+            )
     return proposal
 
 
@@ -267,6 +302,7 @@ def proposal_invite(
     engine_version: str = "",
 ) -> Proposal:
     """A buyer invites a supplier found in search: a proposal the buyer has accepted."""
+    require_confirmed_email(actor)
     request = (
         SourcingRequest.objects.select_for_update(of=("self",))
         .select_related("buyer")
@@ -316,7 +352,49 @@ def proposal_invite(
                 title=f"{request.buyer.legal_name} invites you: {request.title}",
                 body="The buyer has already accepted; accept to see each other's contacts.",
                 url=_proposal_url(proposal),
+                key=_new_proposal_key(proposal),
             )
         proposal.supplier_notified_at = timezone.now()
         proposal.save(update_fields=["supplier_notified_at"])
     return proposal
+
+
+@transaction.atomic
+def linkages_buyer_verification_changed(*, buyer: Organisation, verified: bool) -> int:
+    """Tell both sides of the buyer's linkages that their contacts are now shown
+    (staff verified the buyer) or hidden again (its verification lapsed or was
+    withdrawn). Returns how many linkages were told about."""
+    if not buyer.is_buyer:
+        return 0
+    linkages = list(
+        Proposal.objects.filter(request__buyer=buyer, status=Proposal.Status.LINKED)
+        .select_related("request", "supplier")
+        .order_by("pk")
+    )
+    for proposal in linkages:
+        names = {"buyer": buyer.legal_name, "title": proposal.request.title}
+        if verified:
+            kind = "linkage_contacts_shown"
+            title = _("Contacts shown: %(title)s") % names
+            body = (
+                _(
+                    "Platform staff verified %(buyer)s: both sides' contact details are now "
+                    "shown on the linkage."
+                )
+                % names
+            )
+        else:
+            kind = "linkage_contacts_hidden"
+            title = _("Contacts hidden again: %(title)s") % names
+            body = (
+                _(
+                    "%(buyer)s awaits verification by platform staff again (for example, its "
+                    "legal name or country changed). Contact details are hidden until staff "
+                    "verify it."
+                )
+                % names
+            )
+        for org_id in (proposal.supplier_id, buyer.pk):
+            for user in _active_users(org_id):
+                notify(user=user, kind=kind, title=title, body=body, url=_proposal_url(proposal))
+    return len(linkages)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from companies import validation
 from companies.models import CertificationScheme, Organisation, User
+from companies.permissions import require_confirmed_email
 from matching import hooks, permissions
 from matching.models import Proposal, SavedSearch, SavedSearchHit, SourcingRequest, max_length_of
 from matching.permissions import buyer_of
@@ -229,6 +230,7 @@ def request_open(*, request: SourcingRequest, actor: User) -> SourcingRequest:
     """Publish a draft: suppliers can see it (public) and the matcher proposes suppliers."""
     if not permissions.is_request_buyer(actor, request):
         raise PermissionDenied(NOT_THE_BUYER)
+    require_confirmed_email(actor)
     request = SourcingRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != SourcingRequest.Status.DRAFT:
         raise _refuse("status", f"Only a draft can be opened; this one is {request.status}.")
@@ -293,6 +295,9 @@ def proposal_award(*, proposal: Proposal, actor: User) -> Proposal:
     request = proposal.request
     if not permissions.is_request_buyer(actor, request):
         raise PermissionDenied(NOT_THE_BUYER)
+    # The request first, as a match job locks it before its proposals: the other order
+    # would deadlock with one.
+    SourcingRequest.objects.select_for_update(of=("self",)).filter(pk=request.pk).first()
     proposal = (
         Proposal.objects.select_for_update(of=("self",))
         .select_related("request", "supplier")
@@ -318,6 +323,7 @@ def proposal_award(*, proposal: Proposal, actor: User) -> Proposal:
             title=f"{request.buyer.legal_name} awarded you: {request.title}",
             body="The buyer marked your linkage on this request as awarded.",
             url=reverse("request-detail", kwargs={"pk": request.pk}),
+            key=f"proposal:{proposal.pk}:awarded",
         )
     return proposal
 
@@ -377,9 +383,16 @@ def saved_searches_notify_for_supplier(*, supplier_id: int) -> int:
     were in the results when the user saved it. Returns how many were told.
     """
 
+    # Only firms staff have checked are announced: an alert is the platform vouching
+    # that a supplier is worth a look. Verifying a firm changes its profile, which calls
+    # here again, so its alerts go out then.
     supplier = (
         Organisation.objects.claimed()
-        .filter(pk=supplier_id, kind=Organisation.Kind.SUPPLIER)
+        .filter(
+            pk=supplier_id,
+            kind=Organisation.Kind.SUPPLIER,
+            verification=Organisation.Verification.VERIFIED,
+        )
         .first()
     )
     if supplier is None:
@@ -416,6 +429,7 @@ def saved_searches_notify_for_supplier(*, supplier_id: int) -> int:
             ),
             url=reverse("organisation-profile", kwargs={"slug": supplier.slug}),
             send_email=saved.notify_email,
+            key=f"saved_search:{saved.pk}:supplier:{supplier.pk}",
         )
         told += 1
     return told

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from companies import selectors as company_selectors
@@ -20,8 +21,9 @@ from matching import permissions as matching_permissions
 from matching.forms import DeclineForm, InviteForm
 from matching.models import Proposal, SourcingRequest
 from matching.permissions import decision_open
-from matching.selectors import Counterpart, factor_rows
+from matching.selectors import ContactsWithheld, Counterpart, factor_rows
 from matching.views.actors import signed_in_user
+from sme_platform.errors import Forbidden
 from sme_platform.pages import apply_service_errors, found, safe_next
 
 PROPOSAL_PAGE_SIZE = 25
@@ -36,6 +38,7 @@ class ProposalRow:
     factors: list[dict[str, Any]]
     can_decide: bool
     counterpart: Counterpart | None
+    contacts_withheld: ContactsWithheld | None
 
     @property
     def my_decision(self) -> str:
@@ -52,6 +55,7 @@ def proposal_row(user: Any, proposal: Proposal) -> ProposalRow:
         factors=factor_rows(proposal.breakdown or {}),
         can_decide=decision_open(proposal, side),
         counterpart=selectors.proposal_counterpart(user=user, proposal=proposal),
+        contacts_withheld=selectors.proposal_contacts_withheld(user=user, proposal=proposal),
     )
 
 
@@ -152,14 +156,22 @@ def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
         decided = services.proposal_decide(
             proposal=proposal, actor=signed_in_user(request), accept=True
         )
+    except Forbidden as exc:
+        messages.error(request, str(exc))
     except PermissionDenied:
         messages.error(request, "Only the buyer or the supplier of a proposal answers it.")
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        if decided.is_linkage:
-            messages.success(request, "Linkage made: both sides accepted. Contacts are shown.")
+        withheld = selectors.proposal_contacts_withheld(user=request.user, proposal=decided)
+        if decided.is_linkage and withheld is not None:
+            messages.success(
+                request,
+                _("Linkage made: both sides accepted. %(why)s") % {"why": withheld.label},
+            )
+        elif decided.is_linkage:
+            messages.success(request, _("Linkage made: both sides accepted. Contacts are shown."))
         else:
             messages.success(request, "Accepted. The other side has been told.")
     return redirect(back)
@@ -178,6 +190,8 @@ def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
                 accept=False,
                 **form.service_arguments(),
             )
+        except Forbidden as exc:
+            messages.error(request, str(exc))
         except PermissionDenied:
             messages.error(request, "Only the buyer or the supplier of a proposal answers it.")
         except ValidationError as exc:
@@ -210,6 +224,8 @@ def proposal_invite(request: HttpRequest) -> HttpResponse:
         proposal = services.proposal_invite_from_search(
             request=sourcing_request, supplier=supplier, actor=signed_in_user(request)
         )
+    except Forbidden as exc:
+        messages.error(request, str(exc))
     except PermissionDenied:
         messages.error(request, "Only the buyer's users invite suppliers to its requests.")
     except ValidationError as exc:

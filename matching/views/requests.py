@@ -17,6 +17,7 @@ from matching import forms, permissions, selectors, services
 from matching.models import SourcingRequest
 from matching.views.actors import signed_in_user
 from matching.views.proposals import request_proposals_context
+from sme_platform.errors import Forbidden
 from sme_platform.pages import apply_service_errors, found, query_without_page
 
 REQUEST_PAGE_SIZE = 20
@@ -115,6 +116,8 @@ def _lifecycle_action(request: HttpRequest, pk: int, action: Callable, done: str
     sourcing_request = found(selectors.request_get_editable(user=request.user, pk=pk))
     try:
         action(request=sourcing_request, actor=request.user)
+    except Forbidden as exc:
+        messages.error(request, str(exc))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

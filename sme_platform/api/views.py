@@ -1,5 +1,6 @@
 """Base classes of the API views of every app."""
 
+from collections.abc import Sequence
 from typing import TypeVar
 
 from django.db.models import QuerySet
@@ -35,7 +36,7 @@ class ListApi(Api):
 
     pagination_class = StandardPagination
 
-    def paginated(self, queryset: QuerySet | list, serializer_class: type) -> Response:
+    def paginated(self, queryset: QuerySet | Sequence, serializer_class: type) -> Response:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
         data = serializer_class(page, many=True, context={"request": self.request}).data

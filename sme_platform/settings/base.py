@@ -10,6 +10,7 @@ from typing import Any
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -45,6 +46,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection is checked before a request (or a job) reuses it, so one broken by a
+# database restart is replaced at once instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # APPS
@@ -60,6 +64,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    # Swagger UI's scripts and styles, served from this site so the docs work offline
+    # and under the Content-Security-Policy.
+    "drf_spectacular_sidecar",
+    "csp",
     "axes",
     # The apps, lowest layer first (pyproject.toml's import contracts keep this order).
     "companies",
@@ -73,18 +81,51 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that a view that loses the database answers 503 (its process_exception
+    # runs after every other middleware's); sme_platform.urls.handler500 answers the
+    # errors of the middleware below it.
+    "sme_platform.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every refused request (401, 403, 404, 429) on the sme_platform.security log.
+    "sme_platform.security_log.DeniedAccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sme_platform.pages.UserTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees a log-in refused by the lockout and answers it.
     "axes.middleware.AxesMiddleware",
 ]
+
+# SECURITY HEADERS
+# ------------------------------------------------------------------------------
+# Every page loads its scripts and styles from this site's own static files: no inline
+# script, event handler, style attribute or <style> block anywhere (tests/test_templates_csp.py
+# scans the templates), so the policy allows neither 'unsafe-inline' nor 'unsafe-eval'.
+# A view that sets its own policy keeps it: evidence files are served with "sandbox".
+# data: images are the blank favicon and the icons inside Swagger UI's stylesheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "sme_platform.urls"
 WSGI_APPLICATION = "sme_platform.wsgi.application"
@@ -109,6 +150,8 @@ TEMPLATES = [
 # AUTHENTICATION
 # ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "companies.User"
+# Sessions live in the database, never in the cache alone: log-in works with Redis down.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -118,6 +161,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# How long a sign-up's e-mail confirmation link works (seconds); a new one can be asked for.
+EMAIL_CONFIRMATION_MAX_AGE = env.int("EMAIL_CONFIRMATION_MAX_AGE", default=3 * 24 * 3600)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -131,6 +176,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # (a client could write anything in it); the throttles, the page limiter and the
 # lockout all take the address by this one rule (sme_platform.throttles.client_address).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# Client addresses that pass every throttle (a load generator on the same host, a
+# monitoring probe), comma-separated; empty by default. Failed log-ins still lock.
+THROTTLE_EXEMPT_ADDRESSES = env.list("THROTTLE_EXEMPT_ADDRESSES", default=[])
 # Failures are kept in the database, not the cache, so the lockout holds when Redis
 # is down. An account is locked after this many failures whatever the address, and an
 # address after this many whatever the account.
@@ -143,6 +191,8 @@ AXES_CLIENT_IP_CALLABLE = "sme_platform.throttles.client_address"
 AXES_USERNAME_CALLABLE = "companies.services.lockout_username"
 # The pages show the lockout on the log-in form itself; the API answers it itself.
 AXES_LOCKOUT_CALLABLE = "companies.views.login_locked_out"
+# The lockout's own log lines name the account by its user id, not its e-mail address.
+AXES_CLIENT_STR_CALLABLE = "sme_platform.security_log.axes_client_str"
 
 # STATIC AND MEDIA
 # ------------------------------------------------------------------------------
@@ -183,14 +233,25 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 # REDIS, CELERY AND CACHE
 # ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# A request that enqueues must answer quickly when Redis is down or hung: the job is
+# kept in the outbox (sme_platform.outbox) and sent again later, so waiting on the
+# broker buys nothing. Every connection to it, from the web and the workers, for
+# messages and for results, gives up after BROKER_TIMEOUT seconds; so does the cache's.
+BROKER_TIMEOUT = env.float("BROKER_TIMEOUT", default=0.5)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+    # Nothing in the cache is the only copy: while Redis is away the cache answers as an
+    # empty one (sme_platform.cache), so log-in, pages and writes carry on.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "sme_platform.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_timeout": BROKER_TIMEOUT,
+                "socket_connect_timeout": BROKER_TIMEOUT,
+            },
         }
     }
 else:
@@ -209,15 +270,24 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A request that enqueues must answer quickly when Redis is down or hung: the job is
-# kept in the outbox (sme_platform.outbox) and sent again later, so waiting on the
-# broker buys nothing. Every connection to it, from the web and the workers, for
-# messages and for results, gives up after BROKER_TIMEOUT seconds.
-BROKER_TIMEOUT = env.float("BROKER_TIMEOUT", default=0.5)
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+# A job is acknowledged only once it ends (acks late), so a worker killed mid-job
+# leaves its message unacknowledged in Redis; any worker hands it out again once it
+# has been out for BROKER_VISIBILITY_TIMEOUT seconds. It must be longer than the
+# longest job, or a job still running would be started a second time beside itself:
+# the longest is a full run's index rebuild or one shard of it, minutes at a million
+# suppliers, so an hour leaves a wide margin. A retry's countdown (at most 10 minutes,
+# sme_platform.tasks) also waits unacknowledged, so it must stay below this too.
+# Workers look for such messages every BROKER_RESTORE_EVERY seconds.
+BROKER_VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)
+BROKER_RESTORE_EVERY = env.int("BROKER_RESTORE_EVERY", default=60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": BROKER_TIMEOUT,
     "socket_connect_timeout": BROKER_TIMEOUT,
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": BROKER_RESTORE_EVERY,
+    # Scan on every sweep: the interval alone sets how often.
+    "unacked_restore_throttle": 1,
 }
 CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT
@@ -275,10 +345,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "sme_platform.errors.exception_handler",
-    # Every API view is throttled per client (anonymous: by address) and per user.
+    # Every API view is throttled per client (anonymous: by address) and per user; the
+    # counters live in the cache, and the throttles let requests through while it is away.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "sme_platform.throttles.AnonRateThrottle",
+        "sme_platform.throttles.UserRateThrottle",
     ],
     # Views that guess passwords or make accounts add a scope of their own
     # (sme_platform.throttles.SCOPED_THROTTLES); the pages of the same scope share its
@@ -290,6 +361,8 @@ REST_FRAMEWORK = {
         "login": "20/minute",
         "token": "20/minute",
         "password_reset": "10/hour",
+        # Each resend mails someone: as tight as sign-up, which mails them too.
+        "confirm_email": "10/hour",
         "search": "60/minute",
     },
     "NUM_PROXIES": NUM_PROXIES,
@@ -300,6 +373,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from drf-spectacular-sidecar's static files rather than a CDN, and no
+    # call to the online validator: the docs work with no internet and under the CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Fields called "status" or "kind" exist in several apps with different choices;
     # naming each set keeps the schema's enum names stable and free of warnings.
     "ENUM_NAME_OVERRIDES": {
@@ -322,10 +401,23 @@ SPECTACULAR_SETTINGS = {
 
 # LOGGING
 # ------------------------------------------------------------------------------
+# Failed log-ins, lockouts and refused requests go to "sme_platform.security" with user
+# ids and addresses (sme_platform.security_log). Every handler of the root logger cleans
+# what it writes of passwords, tokens, cookies and e-mail addresses, whoever logged them.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "sme_platform.log_redaction.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(levelname)s %(asctime)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "sme_platform.security": {"level": env("SECURITY_LOG_LEVEL", default="INFO")},
+    },
 }

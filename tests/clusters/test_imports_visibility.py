@@ -21,7 +21,7 @@ from matching.search import SupplierSearchFilters, supplier_search
 from notifications.models import Notification
 from tests.clusters.test_imports import apply, csv_bytes, good_row, run_import
 from tests.factories import TEST_PASSWORD
-from tests.worlds import open_request_for
+from tests.worlds import open_request_for, verify
 
 
 @pytest.fixture
@@ -106,6 +106,10 @@ def test_unclaimed_firm_triggers_no_saved_search_alert(
     assert matching_services.saved_searches_notify_for_supplier(supplier_id=firm.pk) == 0
 
     claim(firm, django_capture_on_commit_callbacks)
+    # Claimed, but no alert until staff have verified the firm.
+    assert Notification.objects.filter(user=buyer_user, kind="saved_search_hit").count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        verify(firm)
     assert Notification.objects.filter(user=buyer_user, kind="saved_search_hit").count() == 1
 
 
@@ -206,3 +210,12 @@ def test_a_buyer_cannot_invite_an_unclaimed_firm_to_a_request(
     assert response.status_code == 400
     assert "supplier_id" in response.json()["errors"]
     assert not Proposal.objects.filter(supplier=imported).exists()
+
+
+def test_claiming_an_imported_profile_from_its_emailed_link_confirms_the_address(
+    imported, django_capture_on_commit_callbacks
+):
+    # The claim link went to the firm's address: following it proves the address.
+    user = claim(imported, django_capture_on_commit_callbacks)
+
+    assert user.is_email_confirmed

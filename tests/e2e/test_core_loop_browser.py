@@ -56,7 +56,8 @@ def surgical_maker():
 def hanse_apparel():
     from tests.factories import BuyerFactory, UserFactory
 
-    buyer = BuyerFactory(legal_name="Hanse Apparel GmbH", slug="hanse-apparel")
+    # Verified by staff: a linkage shows contacts only for a verified buyer.
+    buyer = BuyerFactory(legal_name="Hanse Apparel GmbH", slug="hanse-apparel", verified=True)
     UserFactory(organisation=buyer, email=BUYER_EMAIL, full_name="Jonas Weber")
     return buyer
 

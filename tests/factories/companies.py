@@ -81,6 +81,13 @@ class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     city = "Ho Chi Minh City"
     description = "Knitted garments for export."
 
+    class Params:
+        # Checked by staff: a buyer's linkages show contacts only once it is.
+        verified = factory.Trait(
+            verification=Organisation.Verification.VERIFIED,
+            verified_at=factory.LazyFunction(timezone.now),
+        )
+
 
 class SupplierFactory(OrganisationFactory):
     kind = Organisation.Kind.SUPPLIER
@@ -110,7 +117,13 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     # Any: staff users belong to no organisation.
     organisation: Any = factory.SubFactory(SupplierFactory)
     role = User.Role.OWNER
+    # Confirmed, like every account made by staff or an invitation; a self-registered
+    # account is ``UserFactory(unconfirmed=True)`` until it follows its link.
+    email_confirmed_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    class Params:
+        unconfirmed = factory.Trait(email_confirmed_at=None)
 
     @factory.post_generation
     def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805

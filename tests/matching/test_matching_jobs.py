@@ -19,6 +19,7 @@ from tests.factories import (
     SupplierFactory,
     UserFactory,
 )
+from tests.worlds import verify
 
 pytestmark = pytest.mark.django_db
 
@@ -194,6 +195,7 @@ def test_counterpart_contacts_appear_only_on_a_linkage(
     from matching.selectors import proposal_counterpart
 
     ContactPersonFactory(organisation=suppliers[0], email="sales@knit0.example")
+    verify(buyer_user.organisation)
     request = open_request(buyer_user, django_capture_on_commit_callbacks)
     proposal = Proposal.objects.get(request=request, supplier=suppliers[0])
     services.proposal_decide(proposal=proposal, actor=buyer_user, accept=True)

@@ -12,6 +12,7 @@ from matching import services, tasks
 from matching.models import SavedSearch, SavedSearchHit
 from notifications.models import Notification
 from tests.factories import BuyerFactory, ProductLineFactory, SupplierFactory, UserFactory
+from tests.worlds import verify
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,8 @@ def new_knitter(**fields) -> Organisation:
     fields.setdefault("legal_name", "Hanoi Knitwear")
     fields.setdefault("country", "VN")
     fields.setdefault("description", "Knitwear: cotton T-shirts and sweaters.")
+    # Staff verified it: only verified firms are announced.
+    fields.setdefault("verified", True)
     supplier = SupplierFactory(**fields)
     ProductLineFactory(organisation=supplier, hs_code_id="610910", monthly_capacity=30000)
     supplier.hs_codes.set(["610910"])
@@ -95,6 +98,43 @@ def test_a_new_matching_supplier_is_notified_in_app_and_by_email(
     assert email.to == [buyer_user.email]
     assert "Hanoi Knitwear" in email.subject
     assert "/notifications/unsubscribe/" in email.body
+
+
+@pytest.mark.parametrize(
+    "verification", [Organisation.Verification.UNVERIFIED, Organisation.Verification.REJECTED]
+)
+def test_a_firm_staff_have_not_verified_is_not_announced(
+    buyer_user, rebuild_search_index, verification
+):
+    save(buyer_user)
+    supplier = new_knitter(verified=False, verification=verification)
+    rebuild_search_index()
+
+    told = services.saved_searches_notify_for_supplier(supplier_id=supplier.pk)
+
+    assert told == 0
+    assert not Notification.objects.filter(user=buyer_user).exists()
+    assert not SavedSearchHit.objects.exists()
+
+
+def test_staff_verifying_a_new_firm_sends_its_alert(
+    buyer_user, rebuild_search_index, django_capture_on_commit_callbacks
+):
+    # given: a saved search, and a matching newcomer nobody has checked
+    save(buyer_user)
+    supplier = new_knitter(verified=False)
+    rebuild_search_index()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.saved_searches_notify_for_supplier(supplier_id=supplier.pk)
+    assert not Notification.objects.filter(user=buyer_user).exists()
+
+    # when: staff verify it (which refreshes it in the index and tells saved searches)
+    with django_capture_on_commit_callbacks(execute=True):
+        verify(supplier)
+
+    # then
+    [notice] = Notification.objects.filter(user=buyer_user, kind="saved_search_hit")
+    assert "Hanoi Knitwear" in notice.title
 
 
 def test_the_same_supplier_is_notified_only_once(buyer_user, rebuild_search_index):

@@ -89,8 +89,8 @@ def test_a_buyers_saved_search_is_told_of_a_new_listed_member_only(
         for who, user in (("buyer", buyer_user), ("manager", manager))
     }
     SavedSearch.objects.update(created_at=timezone.now() - timedelta(days=1))
-    listed = SupplierFactory(legal_name="Listed Newcomer", country="IN")
-    unlisted = SupplierFactory(legal_name="Quiet Newcomer", country="IN")
+    listed = SupplierFactory(legal_name="Listed Newcomer", country="IN", verified=True)
+    unlisted = SupplierFactory(legal_name="Quiet Newcomer", country="IN", verified=True)
     for firm, listed_publicly in ((listed, True), (unlisted, False)):
         ClusterMembershipFactory(
             cluster=cluster,

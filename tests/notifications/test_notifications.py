@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from notifications import selectors as notifications_selectors
@@ -87,6 +87,36 @@ def test_a_rolled_back_notice_sends_nothing(buyer_user, django_capture_on_commit
 
 # UNSUBSCRIBE
 # ------------------------------------------------------------------------------
+
+
+def test_a_notice_with_a_key_is_recorded_and_mailed_once_per_user(
+    buyer_user, supplier_user, django_capture_on_commit_callbacks
+):
+    # when a job delivered twice tells two users the same news under the same key
+    with django_capture_on_commit_callbacks(execute=True):
+        first = tell(buyer_user, key="proposal:7:new")
+        again = tell(buyer_user, title="Told again", key="proposal:7:new")
+        other = tell(supplier_user, key="proposal:7:new")
+
+    # then each user has one notice and one e-mail, the first one
+    assert again.pk == first.pk
+    assert other.pk != first.pk
+    assert Notification.objects.get(user=buyer_user).title == first.title
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([buyer_user.email, supplier_user.email])
+
+
+def test_notices_without_a_key_are_each_recorded(buyer_user):
+    tell(buyer_user)
+    tell(buyer_user)
+
+    assert Notification.objects.filter(user=buyer_user).count() == 2
+
+
+def test_the_database_refuses_a_second_notice_with_the_same_key(buyer_user):
+    Notification.objects.create(user=buyer_user, kind="test", title="One", key="broadcast:1")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(user=buyer_user, kind="test", title="Two", key="broadcast:1")
 
 
 def test_unsubscribe_link_asks_before_it_acts(client, buyer_user):

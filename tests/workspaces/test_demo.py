@@ -100,6 +100,12 @@ def test_seed_demo_run_twice_creates_nothing_new(seeded):
     assert "nothing created" in output
 
 
+def test_seed_demo_users_have_confirmed_addresses(seeded):
+    # The demo's log-ins must be able to post and answer at once.
+    assert User.objects.exists()
+    assert not User.objects.filter(email_confirmed_at__isnull=True).exists()
+
+
 def test_seed_demo_prints_the_demo_log_ins(seeded):
     assert DEMO_PASSWORD in seeded
     for _role, email in DEMO_LOGINS:
