@@ -45,6 +45,7 @@ PUBLIC_ROUTES = {
     "invitation-accept": "a colleague's invitation link",
     "cluster-invitation": "a cluster's invitation link",
     "notifications-unsubscribe": "an e-mail's unsubscribe link",
+    "email-confirm": "an e-mail confirmation link",
     # Public profiles and pages of approved clusters and registered organisations.
     "organisation-profile": "an organisation's public profile",
     "api:organisation-detail": "an organisation's public profile",
@@ -175,6 +176,7 @@ FILL_BY_ROUTE: dict[tuple[str, str], Fill] = {
     ("invitation-accept", "token"): _PUBLIC_TOKEN,
     ("cluster-invitation", "token"): _PUBLIC_TOKEN,
     ("notifications-unsubscribe", "token"): _PUBLIC_TOKEN,
+    ("email-confirm", "token"): _PUBLIC_TOKEN,
 }
 
 

@@ -4,8 +4,8 @@ buyer and a cluster, and the private things each owns.
 Every private thing carries a unique marker (a title, a name, a path) so that a
 response body can be searched for it; every user and contact person has a unique
 e-mail address for the same reason. The sides differ where the rules do: on side A
-the buyer and the SME are linked (both accepted a proposal) and the SME shares its
-contacts with its cluster; on side B neither holds.
+the buyer (verified by staff) and the SME are linked (both accepted a proposal) and
+the SME shares its contacts with its cluster; on side B none of it holds.
 
 Who may see a thing is written here as the *slots* of its own side (``sme``,
 ``colleague``, ``buyer``, ``manager``); a role outside them must get it from no
@@ -148,7 +148,8 @@ class World:
         return user.organisation if user else None
 
     def may_see_email(self, role: str, owner: Organisation | None) -> bool:
-        """Own organisation's addresses; the counterpart's after a linkage; a member's
+        """Own organisation's addresses; the counterpart's after a linkage (with a verified
+        buyer, and both sides' users confirmed, as side A's are); a member's
         to its cluster's managers when it shares its contacts."""
         mine = self.organisation_of(role)
         if owner is None or mine is None:
@@ -182,7 +183,10 @@ def build_side(name: str, *, linked: bool, shares_contacts: bool) -> Side:
         country="VN",
         verification=Organisation.Verification.VERIFIED,
     )
-    buyer = BuyerFactory(legal_name=f"Apparel Buyer {name.upper()}", slug=f"apparel-buyer-{name}")
+    # A linkage shows contacts only once staff have verified the buyer.
+    buyer = BuyerFactory(
+        legal_name=f"Apparel Buyer {name.upper()}", slug=f"apparel-buyer-{name}", verified=linked
+    )
     body = ClusterBodyFactory(
         legal_name=f"Knitwear Association {name.upper()}", slug=f"knit-assoc-{name}"
     )
