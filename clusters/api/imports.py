@@ -3,7 +3,7 @@ report and progress, apply a checked one. A cluster the user does not manage, an
 its imports, are a 404."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from clusters import selectors, services
 from clusters.models import Cluster, MemberImport
+from sme_platform.api import serializers
 from sme_platform.api.views import Api, ListApi, found
 
 __all__ = ["ClusterImportApplyApi", "ClusterImportDetailApi", "ClusterImportListApi"]
