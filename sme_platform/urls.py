@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from sme_platform.api.views import api_not_found
 from sme_platform.health import healthz
 
 api_v1 = [
@@ -19,6 +20,8 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Ends in a slash, so that APPEND_SLASH still redirects a path written without one.
+    re_path(r"^api/(?:.*/)?$", api_not_found),
     path("", include("companies.urls")),
     path("", include("notifications.urls")),
     path("", include("clusters.urls")),

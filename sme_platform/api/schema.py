@@ -61,13 +61,11 @@ class NestedSerializerAutoSchema(AutoSchema):
         error = self.resolve_serializer(ErrorSerializer(), "response").ref
         descriptions = error_descriptions()
         for code in self.error_codes(operation):
-            responses.setdefault(
-                code,
-                {
-                    "description": descriptions[code],
-                    "content": {"application/json": {"schema": error}},
-                },
-            )
+            responses.setdefault(code, {"description": descriptions[code]})
+        for code, response in responses.items():
+            # An error a view documents itself (a description only) has the same body.
+            if code >= "400" and "content" not in response:
+                response["content"] = {"application/json": {"schema": error}}
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 

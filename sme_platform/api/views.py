@@ -3,6 +3,8 @@
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext as _
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
@@ -15,6 +17,10 @@ from sme_platform.api.pagination import StandardPagination
 from sme_platform.api.schema import NestedSerializerAutoSchema
 
 Found = TypeVar("Found")
+
+# The largest id a database column holds (a signed 64-bit integer): a larger number in a
+# path names nothing, and asking the database for it would fail rather than find none.
+MAX_ID = 2**63 - 1
 
 
 def found(obj: Found | None) -> Found:
@@ -34,6 +40,8 @@ class Api(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        if any(isinstance(value, int) and value > MAX_ID for value in kwargs.values()):
+            raise NotFound()
         if request.method in ("POST", "PUT", "PATCH") and self.takes_no_body(request.method):
             # An action that reads no body (accept, close, open ...) says so, rather than
             # letting a client believe the fields it sent were applied.
@@ -68,6 +76,14 @@ def schema_declares_no_body(view: APIView, method: str) -> bool:
     inspector.view = view
     inspector.method = method
     return inspector.get_request_serializer() is None
+
+
+# Exempt like every API view: a POST to a wrong path is told 404, not refused for CSRF.
+@csrf_exempt
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """A path under ``/api/`` that names no operation: a 404 in the API's error shape,
+    not the HTML page a browser gets."""
+    return JsonResponse({"message": _("Not found."), "errors": {}}, status=404)
 
 
 class ListApi(Api):
