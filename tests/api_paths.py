@@ -64,3 +64,29 @@ def real_path_values(path: str, names: list[str], *, limit: int = 4) -> dict[str
             return {}
         values[name] = found
     return values
+
+
+def add_one_of_each(world: Any) -> None:
+    """Give a consortium world one object of every kind an API path names: a proposal,
+    a consortium draft, a broadcast to a member, a member import, a saved search, a
+    certificate, a match run and a notice for each user."""
+    from tests.factories import (
+        BroadcastFactory,
+        CertificationFactory,
+        MatchRunFactory,
+        MemberImportFactory,
+        NotificationFactory,
+        SavedSearchFactory,
+    )
+    from tests.worlds import draft, propose
+
+    alpha = world.firms["Alpha Knit"]
+    propose(world.request, alpha)
+    draft(world)
+    BroadcastFactory(cluster=world.cluster, sender=world.manager)  # to every member
+    MemberImportFactory(cluster=world.cluster, uploaded_by=world.manager)
+    SavedSearchFactory(user=world.buyer_user)
+    CertificationFactory(organisation=alpha)
+    MatchRunFactory()
+    for user in (world.users["Alpha Knit"], world.buyer_user, world.manager):
+        NotificationFactory(user=user)

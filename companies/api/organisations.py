@@ -1,7 +1,6 @@
 """Organisations and their profiles: the public directory, a profile, its private
 parts, and staff verification."""
 
-
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request

@@ -34,7 +34,8 @@ NO_FORBIDDEN_ON_READ = (AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, St
 def error_descriptions() -> dict[str, str]:
     return {
         "400": _(
-            "The input is refused: a parameter or field is invalid, unknown or read-only, or a rule forbids it."
+            "The input is refused: a parameter or field is invalid, unknown or "
+            "read-only, or a rule forbids it."
         ),
         "401": _("Credentials are missing, wrong or expired."),
         "403": _("Logged in, but this role or organisation may not do this."),

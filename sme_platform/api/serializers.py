@@ -26,7 +26,9 @@ from rest_framework.settings import api_settings
 
 __all__ = [
     "READ_ONLY_NAMES",
+    "MAX_INTEGER",
     "ErrorSerializer",
+    "IntegerField",
     "ModelSerializer",
     "QuerySerializer",
     "RefuseUnknownFields",
@@ -62,9 +64,24 @@ READ_ONLY_NAMES = frozenset(
 )
 
 
+# What a database integer column holds (signed 64 bits): a larger number in an id or
+# a count names nothing, and handing it to the database fails instead of finding none.
+MAX_INTEGER = 2**63 - 1
+
+
 def __getattr__(name: str) -> Any:
     # Every other name (fields, ValidationError, ListSerializer ...) is DRF's own.
     return getattr(drf, name)
+
+
+class IntegerField(drf.IntegerField):
+    """DRF's ``IntegerField``, bounded to what a database column holds unless the field
+    is given narrower bounds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_value", MAX_INTEGER)
+        kwargs.setdefault("min_value", -MAX_INTEGER)
+        super().__init__(**kwargs)
 
 
 class RefuseUnknownFields:

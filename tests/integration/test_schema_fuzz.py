@@ -44,9 +44,9 @@ from schemathesis.specs.openapi.checks import (
 
 from companies import services as company_services
 from companies.taxonomy import load_taxonomies
-from tests.api_paths import real_path_values
+from tests.api_paths import add_one_of_each, real_path_values
 from tests.integration.conftest import missing_service
-from tests.worlds import consortium_world_of_its_own, draft, propose
+from tests.worlds import consortium_world_of_its_own
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,10 +86,7 @@ def build_world() -> dict[str, Any]:
     """Users of each role with real objects around them."""
     load_taxonomies()  # transactional tests start from an empty database
     world = consortium_world_of_its_own()
-    assert world.request is not None
-    assert world.buyer_user is not None
-    propose(world.request, world.firms["Alpha Knit"])
-    draft(world)
+    add_one_of_each(world)
     return {
         "sme": world.users["Alpha Knit"],
         "buyer": world.buyer_user,
