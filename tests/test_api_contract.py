@@ -223,3 +223,39 @@ def test_an_id_beyond_any_database_column_is_a_404(api_as, buyer_user):
 
 def test_settings_keep_the_project_exception_handler():
     assert settings.REST_FRAMEWORK["EXCEPTION_HANDLER"] == "sme_platform.errors.exception_handler"
+
+
+# ACTIONS WITHOUT A BODY
+# ------------------------------------------------------------------------------
+
+
+def test_an_action_that_reads_no_body_refuses_fields(api_as, buyer_user, notification_factory):
+    # given an unread notice
+    notice = notification_factory(user=buyer_user)
+
+    # when the client sends fields to an action that takes none
+    response = api_as(buyer_user).post(
+        "/api/v1/notifications/read-all/", {"status": "read", "user": 1}, format="json"
+    )
+
+    # then it is told, and nothing was marked
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"non_field_errors": ["Unknown field(s): status, user."]}
+    notice.refresh_from_db()
+    assert notice.read_at is None
+
+    # and without fields the action runs
+    assert api_as(buyer_user).post("/api/v1/notifications/read-all/").status_code == 200
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+
+
+def test_every_write_handler_declares_its_body_in_the_schema():
+    from sme_platform.api.views import Api
+
+    _import_all()
+    for view in _subclasses(Api):
+        for method in ("post", "put", "patch"):
+            handler = view.__dict__.get(method)
+            if handler is not None:
+                assert getattr(handler, "kwargs", {}).get("schema") is not None, (view, method)
