@@ -75,7 +75,9 @@ class ManagerBroadcastSerializer(BroadcastSerializer):
 class RecipientSerializer(serializers.ModelSerializer):
     supplier_name = serializers.CharField(source="supplier.legal_name", read_only=True)
     # Shown only when the member agreed to share its contacts (the selector decides).
-    read_by = serializers.EmailField(source="read_by_shown", read_only=True, default=None)
+    read_by = serializers.EmailField(
+        source="read_by_shown", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = BroadcastRecipient

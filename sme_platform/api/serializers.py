@@ -83,6 +83,11 @@ class IntegerField(drf.IntegerField):
         kwargs.setdefault("min_value", -MAX_INTEGER)
         super().__init__(**kwargs)
 
+    def run_validators(self, value: Any) -> None:
+        # A subclass may read "" as no value (OptionalIdField): nothing to bound then.
+        if value is not None:
+            super().run_validators(value)
+
 
 class RefuseUnknownFields:
     """Refuses input keys that are not writable fields of this serializer."""

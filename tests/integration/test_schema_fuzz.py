@@ -5,8 +5,9 @@ For each role (an SME's user, a buyer's user, a cluster manager, anonymous; toke
 auth) one test builds a world of its own (a cluster of four knitwear members, a
 buyer's open request, a proposal, a consortium draft), starts nothing but pytest-
 django's live server on it, and lets schemathesis generate ``SCHEMA_FUZZ_EXAMPLES``
-(default 50) cases per operation. Path ids are drawn half from the world's real
-objects, so operations act on things that exist, not only on 404s. Each answer must
+(default 50) cases per operation: valid input, input the schema forbids (which
+must be refused with a documented 4xx), and valid input whose path ids name the
+world's real objects, so operations act on things that exist, not only on 404s. Each answer must
 pass schemathesis' ``not_a_server_error``, ``status_code_conformance``,
 ``content_type_conformance`` and ``response_schema_conformance``; every failure of
 every operation is collected and reported together.
@@ -35,6 +36,7 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from rest_framework.throttling import SimpleRateThrottle
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -109,10 +111,13 @@ def path_strategies(operation: Any) -> list[Any]:
 
 
 def fuzz(operation: Any, base_url: str, headers: dict[str, str]) -> None:
-    real = path_strategies(operation)
-    strategy = operation.as_strategy()
-    if real:
-        strategy = st.one_of(strategy, st.one_of(real))
+    # Valid input, input the schema forbids (which must be a 4xx, never a 5xx), and
+    # valid input on real objects.
+    strategy = st.one_of(
+        operation.as_strategy(),
+        operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+        *path_strategies(operation),
+    )
     session = requests.Session()
 
     @hypothesis_settings(
