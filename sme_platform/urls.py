@@ -21,7 +21,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Ends in a slash, so that APPEND_SLASH still redirects a path written without one.
-    re_path(r"^api/(?:.*/)?$", api_not_found),
+    re_path(r"^api/(?:[\s\S]*/)?$", api_not_found),
     path("", include("companies.urls")),
     path("", include("notifications.urls")),
     path("", include("clusters.urls")),

@@ -10,8 +10,17 @@ from companies.models import Certification, ContactPerson, Organisation, Product
 from consortia.models import Broadcast, Consortium
 from matching.models import MatchRun, Proposal, SavedSearch, SourcingRequest
 from notifications.models import Notification
+from tests.factories import (
+    BroadcastFactory,
+    CertificationFactory,
+    MatchRunFactory,
+    MemberImportFactory,
+    NotificationFactory,
+    SavedSearchFactory,
+)
+from tests.worlds import draft, propose
 
-__all__ = ["model_of_path_parameter", "real_path_values"]
+__all__ = ["add_one_of_each", "model_of_path_parameter", "real_path_values"]
 
 # By the parameter's name, else by the path segment before it (``/requests/{id}/``).
 MODEL_OF_PARAMETER: dict[str, type[Model]] = {
@@ -70,16 +79,6 @@ def add_one_of_each(world: Any) -> None:
     """Give a consortium world one object of every kind an API path names: a proposal,
     a consortium draft, a broadcast to a member, a member import, a saved search, a
     certificate, a match run and a notice for each user."""
-    from tests.factories import (
-        BroadcastFactory,
-        CertificationFactory,
-        MatchRunFactory,
-        MemberImportFactory,
-        NotificationFactory,
-        SavedSearchFactory,
-    )
-    from tests.worlds import draft, propose
-
     alpha = world.firms["Alpha Knit"]
     propose(world.request, alpha)
     draft(world)

@@ -208,6 +208,7 @@ def test_a_page_past_the_last_is_a_404_in_the_error_shape(api_client, db):
 def test_an_unknown_api_path_is_a_404_in_the_error_shape(api_client):
     for response in (
         api_client.get("/api/v1/no-such-thing/"),
+        api_client.get("/api/v1/organisations/Z%0A%0C/"),
         api_client.post("/api/v1/clusters/-4/apply/", {"message": "hi"}),
     ):
         assert response.status_code == 404

@@ -21,7 +21,8 @@ each test (``transaction=True``), so the tests share no state.
 
 In CI (``REQUIRE_SERVICES=1``) it runs on PostgreSQL; without services it runs on
 SQLite as well (the live server shares the in-memory database). On the project's
-2-core machines the four roles take about XX minutes together.
+2-core machines the four roles take about 6 minutes of CPU together (28 minutes
+of wall time measured on PostgreSQL while the machine was shared, load 8-13).
 """
 
 import os
@@ -32,6 +33,7 @@ import pytest
 import requests
 import schemathesis
 from django.conf import settings
+from django.test import override_settings
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -78,8 +80,6 @@ def raised_throttles(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     rest = dict(settings.REST_FRAMEWORK)
     rates = {scope: RAISED_RATE for scope in rest["DEFAULT_THROTTLE_RATES"]}
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
-    from django.test import override_settings
-
     with override_settings(REST_FRAMEWORK={**rest, "DEFAULT_THROTTLE_RATES": rates}):
         yield
 
