@@ -3,13 +3,13 @@
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
 from rest_framework.fields import empty
 
 from clusters.api.fields import model_charfield
 from clusters.models import Cluster, ClusterMembership, MembershipEvent
 from companies.models import Organisation
 from companies.serializers import ContactPersonSerializer
+from sme_platform.api import serializers
 
 
 class ClusterSerializer(serializers.ModelSerializer):

@@ -7,7 +7,6 @@ numbers and evidence files appear only in the ``Private`` serializers.
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
 
 from companies import uploads
 from companies.models import (
@@ -19,6 +18,7 @@ from companies.models import (
     ProductLine,
     User,
 )
+from sme_platform.api import serializers
 
 
 class HsCodeSerializer(serializers.ModelSerializer):

@@ -105,7 +105,8 @@ class SupplierSearchFilters:
         if raw_capacity not in (None, ""):
             try:
                 min_capacity = int(raw_capacity)
-                if min_capacity < 0:
+                # Past a 64-bit column no supplier can have it, and the database refuses it.
+                if not 0 <= min_capacity < 2**63:
                     raise ValueError
             except (TypeError, ValueError):
                 errors["min_capacity"] = ["Give a whole number of zero or more."]

@@ -7,13 +7,13 @@ from django.db import models
 from drf_spectacular.utils import (
     extend_schema_field,
 )
-from rest_framework import serializers
 
 from companies.serializers import ContactPersonSerializer
 from matching import permissions, regions
 from matching.models import MatchRun, Proposal, SavedSearch, SourcingRequest
 from matching.permissions import decision_open
 from matching.selectors import ContactsWithheld, factor_rows, proposal_contacts_withheld
+from sme_platform.api import serializers
 
 
 class CodeSerializer(serializers.Serializer):

@@ -1,13 +1,13 @@
 """The notifications API: a user's own notices and their read marks."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from notifications import selectors, services
 from notifications.models import Notification
+from sme_platform.api import serializers
 from sme_platform.api.views import Api, ListApi, found
 
 
@@ -27,7 +27,7 @@ class NotificationListApi(ListApi):
 
     permission_classes = [IsAuthenticated]
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(serializers.QuerySerializer):
         unread = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(

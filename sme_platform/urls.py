@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from sme_platform.api.views import api_not_found
 from sme_platform.health import healthz
 
 # A database outage met outside a view is a 503 page too (sme_platform.unavailable).
@@ -30,6 +31,8 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # Ends in a slash, so that APPEND_SLASH still redirects a path written without one.
+    re_path(r"^api/(?:[\s\S]*/)?$", api_not_found),
     path("", include("companies.urls")),
     path("", include("notifications.urls")),
     path("", include("clusters.urls")),

@@ -2,7 +2,7 @@
 staff review."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from clusters.serializers import (
     ManagedClusterSerializer,
 )
 from companies.models import User
+from sme_platform.api import serializers
 from sme_platform.api.permissions import StaffOnlyOrNotFound
 from sme_platform.api.views import Api, ListApi, found
 
@@ -25,7 +26,7 @@ from sme_platform.api.views import Api, ListApi, found
 class ClusterListApi(ListApi):
     """Approved clusters (anyone); a cluster body's user proposes a new one."""
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(serializers.QuerySerializer):
         q = serializers.CharField(required=False, default="", help_text="Words in the name")
         country = serializers.CharField(required=False, default="", help_text="ISO alpha-2")
         sector = serializers.CharField(required=False, default="", help_text="ISIC code prefix")

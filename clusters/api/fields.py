@@ -4,7 +4,8 @@ checked by the model field itself, so the API says them in the same words as the
 from typing import Any
 
 from django.db import models
-from rest_framework import serializers
+
+from sme_platform.api import serializers
 
 __all__ = ["IdListField", "OptionalIdField", "model_charfield"]
 

@@ -2,8 +2,8 @@
 report and progress, apply a checked one. A cluster the user does not manage, and
 its imports, are a 404."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from clusters import selectors, services
 from clusters.models import Cluster, MemberImport
+from sme_platform.api import serializers
 from sme_platform.api.views import Api, ListApi, found
 
 __all__ = ["ClusterImportApplyApi", "ClusterImportDetailApi", "ClusterImportListApi"]
@@ -57,7 +58,9 @@ class ReportRowSerializer(serializers.Serializer):
 
 
 class MemberImportDetailSerializer(MemberImportSerializer):
-    report = ReportRowSerializer(many=True, read_only=True)
+    report = ReportRowSerializer(
+        many=True, read_only=True, allow_null=True, help_text="Row by row; null with summary=true"
+    )
 
     class Meta(MemberImportSerializer.Meta):
         fields = [*MemberImportSerializer.Meta.fields, "report"]
@@ -118,16 +121,19 @@ class ClusterImportDetailApi(Api):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("summary", bool, description="Leave out the report (for polling)")
-        ],
-        responses={200: MemberImportDetailSerializer},
-    )
+    class FilterSerializer(serializers.QuerySerializer):
+        summary = serializers.BooleanField(
+            required=False, default=False, help_text="Leave out the report (for polling)"
+        )
+
+    @extend_schema(parameters=[FilterSerializer], responses={200: MemberImportDetailSerializer})
     def get(self, request: Request, cluster_id: int, import_id: int) -> Response:
         member_import = _detail(request, _cluster(request, cluster_id), import_id)
-        if request.query_params.get("summary") in ("1", "true"):
-            return Response(MemberImportSerializer(member_import).data)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        if filters.validated_data["summary"]:
+            # Polled every few seconds while an import runs: the rows can be thousands.
+            return Response({**MemberImportSerializer(member_import).data, "report": None})
         return Response(MemberImportDetailSerializer(member_import).data)
 
 

@@ -7,7 +7,7 @@ look memberships up among the clusters they manage, an SME's among its own.
 """
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +23,7 @@ from clusters.serializers import (
     NoteInputSerializer,
 )
 from companies.models import Organisation
+from sme_platform.api import serializers
 from sme_platform.api.views import Api, ListApi, found
 
 # SERIALIZERS
@@ -61,7 +62,7 @@ class ClusterMemberListApi(ListApi):
 
     permission_classes = [IsAuthenticated]
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(serializers.QuerySerializer):
         status = serializers.ChoiceField(
             choices=ClusterMembership.Status.choices, required=False, default=""
         )

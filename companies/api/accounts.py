@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +17,7 @@ from companies.serializers import (
     UserSerializer,
     UserWithTokenSerializer,
 )
+from sme_platform.api import serializers
 from sme_platform.api.views import Api
 from sme_platform.throttles import SCOPED_THROTTLES
 

@@ -2,7 +2,7 @@
 lines of the user's organisation."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -16,6 +16,7 @@ from companies.serializers import (
     ContactPersonSerializer,
     ProductLineSerializer,
 )
+from sme_platform.api import serializers
 from sme_platform.api.permissions import StaffOnlyOrNotFound
 from sme_platform.api.views import Api, ListApi, found
 

@@ -1,13 +1,14 @@
 """Colleagues: an owner's invitations into the organisation."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from companies import selectors, services
 from companies.models import Invitation
 from companies.permissions import OrganisationOwner
+from sme_platform.api import serializers
 from sme_platform.api.views import ListApi, found
 
 

@@ -1,10 +1,7 @@
 """Organisations and their profiles: the public directory, a profile, its private
 parts, and staff verification."""
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,6 +12,7 @@ from companies.serializers import (
     OrganisationPrivateSerializer,
     OrganisationPublicSerializer,
 )
+from sme_platform.api import serializers
 from sme_platform.api.permissions import StaffOnlyOrNotFound
 from sme_platform.api.views import Api, ListApi, found
 
@@ -24,7 +22,7 @@ class OrganisationDirectoryApi(ListApi):
 
     permission_classes = [AllowAny]
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(serializers.QuerySerializer):
         q = serializers.CharField(
             required=False, default="", help_text="Words in the name or description"
         )
@@ -111,16 +109,6 @@ class OrganisationDetailApi(Api):
                 "sectors_of_interest",
             ]
             extra_kwargs = {"country": {"required": False}, "legal_name": {"required": False}}
-
-        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-            # A field that cannot be changed here (verification, kind, ...) is refused
-            # out loud rather than silently dropped.
-            unknown = sorted(set(self.initial_data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {field: ["This field cannot be changed here."] for field in unknown}
-                )
-            return attrs
 
     @extend_schema(responses={200: OrganisationPublicSerializer})
     def get(self, request: Request, organisation_id: int) -> Response:

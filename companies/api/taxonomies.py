@@ -5,7 +5,6 @@ provinces and units are short fixed lists a form loads whole.
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -17,6 +16,7 @@ from companies.serializers import (
     HsCodeSerializer,
     IsicCodeSerializer,
 )
+from sme_platform.api import serializers
 from sme_platform.api.views import Api, ListApi
 
 
@@ -25,7 +25,7 @@ class HsCodeSearchApi(ListApi):
 
     permission_classes = [AllowAny]
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(serializers.QuerySerializer):
         q = serializers.CharField(
             required=False, default="", help_text="Code prefix or words of the description"
         )
@@ -48,7 +48,7 @@ class IsicCodeSearchApi(ListApi):
 
     permission_classes = [AllowAny]
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(serializers.QuerySerializer):
         q = serializers.CharField(
             required=False, default="", help_text="Code prefix or words of the description"
         )

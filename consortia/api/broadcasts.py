@@ -5,7 +5,7 @@ receive, is a 404: its existence does not leak.
 """
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,6 +15,7 @@ from clusters.api.fields import IdListField, OptionalIdField, model_charfield
 from consortia import selectors, services
 from consortia.models import Broadcast, BroadcastRecipient
 from consortia.services.broadcasts import NO_SUCH_REQUEST, NOT_MEMBERSHIP_IDS
+from sme_platform.api import serializers
 from sme_platform.api.views import Api, ListApi, found
 
 __all__ = [
@@ -74,7 +75,9 @@ class ManagerBroadcastSerializer(BroadcastSerializer):
 class RecipientSerializer(serializers.ModelSerializer):
     supplier_name = serializers.CharField(source="supplier.legal_name", read_only=True)
     # Shown only when the member agreed to share its contacts (the selector decides).
-    read_by = serializers.EmailField(source="read_by_shown", read_only=True, default=None)
+    read_by = serializers.EmailField(
+        source="read_by_shown", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = BroadcastRecipient

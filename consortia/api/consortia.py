@@ -11,7 +11,6 @@ buyer and every member have accepted; lists never carry it.
 from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,6 +24,7 @@ from consortia.models.consortia import Decision, DeclineReason
 from consortia.permissions import can_see_request_consortia, consortium_side_of
 from matching import selectors as matching_selectors
 from matching.serializers import PartySerializer, PersonSerializer, RequestSummarySerializer
+from sme_platform.api import serializers
 from sme_platform.api.views import Api, ListApi, found
 
 __all__ = [
@@ -181,7 +181,7 @@ class ClusterConsortiumListApi(ListApi):
 
     permission_classes = [IsAuthenticated]
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(serializers.QuerySerializer):
         status = serializers.ChoiceField(choices=Consortium.Status.choices, required=False)
 
     @extend_schema(

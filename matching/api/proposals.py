@@ -3,7 +3,7 @@
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from matching.serializers import (
     ProposalOutputSerializer,
     RequestSummarySerializer,
 )
+from sme_platform.api import serializers
 from sme_platform.api.views import Api, ListApi, found
 
 
@@ -34,7 +35,7 @@ class ProposalListApi(ListApi):
 
     permission_classes = [IsAuthenticated]
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(serializers.QuerySerializer):
         request = serializers.IntegerField(required=False, help_text="Only this request's")
         status = serializers.ChoiceField(choices=Proposal.Status.choices, required=False)
 

@@ -4,7 +4,7 @@ suppliers browse."""
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from matching.serializers import (
     RequestOutputSerializer,
     RequestPatchSerializer,
 )
+from sme_platform.api import serializers
 from sme_platform.api.views import Api, ListApi, found
 
 
@@ -30,7 +31,7 @@ class RequestListApi(ListApi):
 
     permission_classes = [BuyerForWrites]
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(serializers.QuerySerializer):
         status = serializers.ChoiceField(
             choices=SourcingRequest.Status.choices, required=False, allow_blank=True, default=""
         )
@@ -141,7 +142,7 @@ class OpenRequestListApi(ListApi):
 
     permission_classes = [SupplierUser]
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(serializers.QuerySerializer):
         code = serializers.CharField(
             required=False, default="", help_text="HS or ISIC code; a heading finds subheadings"
         )

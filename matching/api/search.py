@@ -2,7 +2,7 @@
 
 from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,6 +12,7 @@ from matching import selectors, services
 from matching.permissions import BuyerOrStaff
 from matching.search import MAX_QUERY_LENGTH, SupplierSearchFilters, supplier_search
 from matching.serializers import SavedSearchOutputSerializer
+from sme_platform.api import serializers
 from sme_platform.api.views import Api, ListApi, found
 from sme_platform.throttles import SCOPED_THROTTLES
 
@@ -23,7 +24,7 @@ class SupplierSearchApi(Api):
     throttle_classes = SCOPED_THROTTLES
     throttle_scope = "search"
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(serializers.QuerySerializer):
         q = serializers.CharField(
             required=False, default="", allow_blank=True, max_length=MAX_QUERY_LENGTH
         )

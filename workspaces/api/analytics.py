@@ -1,11 +1,11 @@
 """Cluster analytics as JSON: the same figures as the page, for managers and staff."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from sme_platform.api import serializers
 from sme_platform.api.views import Api, found
 from workspaces import selectors
 
