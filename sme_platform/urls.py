@@ -32,7 +32,7 @@ urlpatterns = [
         name="api-docs",
     ),
     # Ends in a slash, so that APPEND_SLASH still redirects a path written without one.
-    re_path(r"^api/(?:[\s\S]*/)?$", api_not_found),
+    re_path(r"^api/(?:[\s\S]*/)?$", api_not_found, name="api-not-found"),
     path("", include("companies.urls")),
     path("", include("notifications.urls")),
     path("", include("clusters.urls")),

@@ -59,6 +59,8 @@ PUBLIC_ROUTES = {
     "api-schema": "the OpenAPI schema",
     "api-docs": "the API's documentation",
     "healthz": "the health check",
+    # Any other path under /api/ is a JSON 404, whoever asks.
+    "api-not-found": "an unknown API path",
 }
 
 Filler = Callable[[World, Side], Any]
